@@ -1,0 +1,119 @@
+/**
+ * Registering and resolving optimizer plugins, on top of the one plugin registry (`registry.ts`)
+ * and the one option validator (`options.ts`).
+ *
+ * @module
+ */
+import { ConfigError, RegistryError } from '@descent/tensor';
+import { resolveOptions, rules } from '../options.js';
+import { registry, type KindRegistry, type PluginDefinition } from '../registry.js';
+import type { AnyOptimizerPlugin, ConfiguredOptimizer, OptimizerOptions, OptimizerPlugin } from './types.js';
+
+/** The optimizer view of the plugin registry: `register`, `create(name, options)`, `names()`.
+ * `create` validates the options and returns a {@link ConfiguredOptimizer} (`{ plugin, options }`).
+ * @example
+ * ```ts
+ * optimizers.names();                         // ['adabound', 'adagrad', 'adam', …]
+ * const { plugin, options } = optimizers.create('adam', { lr: 0.01 });
+ * ```
+ */
+export const optimizers: KindRegistry<ConfiguredOptimizer> = registry.kind<ConfiguredOptimizer>('optimizer');
+
+/** The registry entry of an optimizer: a plugin definition that also carries the plugin. */
+interface OptimizerDefinition extends PluginDefinition<object, ConfiguredOptimizer> {
+  readonly plugin: AnyOptimizerPlugin;
+}
+
+/**
+ * Add an optimizer plugin to the registry under `plugin.name`. Built-ins register themselves
+ * this way; so does your own plugin.
+ * @throws RegistryError when the name is taken (pass `{ replace: true }` to replace it).
+ * @example
+ * ```ts
+ * registerOptimizer(signSgd);
+ * createOptimizer('signsgd', model.parameters(), { lr: 0.01 });
+ * ```
+ */
+export function registerOptimizer(plugin: AnyOptimizerPlugin, options: { replace?: boolean } = {}): void {
+  checkPluginShape(plugin, 'registerOptimizer');
+  const def: Omit<OptimizerDefinition, 'kind'> = {
+    name: plugin.name,
+    ...(plugin.description !== undefined ? { description: plugin.description } : {}),
+    defaults: plugin.defaults,
+    plugin,
+    create: (opts: object) => ({ plugin, options: resolveOptimizerOptions(plugin, opts) }),
+  };
+  optimizers.register(def, options);
+}
+
+/**
+ * The plugin registered under a name (or the plugin itself when given one).
+ * @throws RegistryError listing the registered names when the name is unknown.
+ * @example
+ * ```ts
+ * getOptimizerPlugin('adam').defaults.betas; // [0.9, 0.999]
+ * ```
+ */
+export function getOptimizerPlugin(nameOrPlugin: string | AnyOptimizerPlugin): AnyOptimizerPlugin {
+  if (typeof nameOrPlugin !== 'string') {
+    checkPluginShape(nameOrPlugin, 'getOptimizerPlugin');
+    return nameOrPlugin;
+  }
+  const def = optimizers.get(nameOrPlugin) as Partial<OptimizerDefinition>;
+  if (!def.plugin) throw new RegistryError(`getOptimizerPlugin: '${nameOrPlugin}' was registered without a plugin object; register optimizers with registerOptimizer()`);
+  return def.plugin;
+}
+
+/**
+ * Merge options over a plugin's defaults and validate them: unknown names are a ConfigError,
+ * out-of-range values a ValueError naming the option, what it expects and what it got.
+ * @example
+ * ```ts
+ * resolveOptimizerOptions(adam, { lr: 0.01 });          // { lr: 0.01, betas: [0.9, 0.999], … }
+ * resolveOptimizerOptions(adam, { weight_decay: 0.1 }); // ConfigError: adam: unknown option 'weight_decay' (did you mean 'weightDecay'?)
+ * ```
+ */
+export function resolveOptimizerOptions<O extends OptimizerOptions>(plugin: OptimizerPlugin<O, unknown>, options: object | undefined = {}): O {
+  const merged = resolveOptions<O>(plugin.name, plugin.defaults, options as Partial<O>, plugin.rules ?? {});
+  const out = plugin.resolve ? plugin.resolve(merged) : merged;
+  const lr = (out as OptimizerOptions).lr;
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+    throw new ConfigError(`${plugin.name}: option 'lr' must be a finite number ≥ 0 after resolution, but got ${JSON.stringify(lr)}`);
+  }
+  return out;
+}
+
+function checkPluginShape(plugin: AnyOptimizerPlugin, where: string): void {
+  const p = plugin as Partial<AnyOptimizerPlugin> | null;
+  if (!p || typeof p !== 'object') throw new ConfigError(`${where}: expected an optimizer plugin object, but got ${String(plugin)}`);
+  if (typeof p.name !== 'string' || p.name.length === 0) throw new ConfigError(`${where}: an optimizer plugin needs a non-empty string 'name', but got ${JSON.stringify(p.name)}`);
+  if (typeof p.init !== 'function' || typeof p.update !== 'function') {
+    throw new ConfigError(`${where}: optimizer plugin '${p.name}' must have init() and update() functions`);
+  }
+  if (!p.defaults || typeof p.defaults !== 'object' || typeof (p.defaults as Record<string, unknown>).lr !== 'number' && !('lr' in p.defaults)) {
+    throw new ConfigError(`${where}: optimizer plugin '${p.name}' must have 'defaults' including 'lr'`);
+  }
+}
+
+/** Option rules shared by the built-in optimizers (a plugin author may reuse them).
+ * @example
+ * ```ts
+ * const myRules = { lr: optimizerRules.lr, betas: optimizerRules.betas };
+ * ```
+ */
+export const optimizerRules = {
+  /** Learning rate: a finite number ≥ 0. */
+  lr: rules.nonNegative,
+  /** A pair [β1, β2], each in [0, 1). */
+  betas: rules.betas,
+  /** ε > 0. */
+  eps: rules.positive,
+  /** Momentum μ ≥ 0. */
+  momentum: rules.nonNegative,
+  /** Dampening τ in [0, 1]. */
+  dampening: rules.inRange(0, 1, true),
+  /** Weight decay λ ≥ 0. */
+  weightDecay: rules.nonNegative,
+  /** A coefficient β in [0, 1). */
+  beta: rules.inRange(0, 1),
+} as const;

@@ -1,0 +1,134 @@
+/**
+ * Lookahead (Zhang, Lucas, Hinton & Ba, "Lookahead Optimizer: k steps forward, 1 step back",
+ * NeurIPS 2019, https://arxiv.org/abs/1907.08610, Algorithm 1): wraps any optimizer A.
+ *
+ * Update rule (slow weights φ, fast weights θ):
+ * ```
+ * φ ← θ₀
+ * every step:      θ ← θ + A(g)              (the inner optimizer, driven by this step's η)
+ * every k-th step: φ ← φ + α (θ − φ) ;  θ ← φ
+ * ```
+ * Conventions: the slow weights are copied at `init` and the first sync is after step k (the
+ * paper, fastai, Optax). torch-optimizer copies them lazily after the first fast step and
+ * syncs at steps 1, k+1, 2k+1, … (off by one). The inner optimizer's state carries on across
+ * syncs (no momentum reset or pullback). The slow weights and the counter are part of the
+ * saved state, so a resumed run is identical (the authors' code loses them: lonePatient/lookahead_pytorch#3).
+ * The lr passed at each step (a scheduler's) drives the inner optimizer; `lr` defaults to the
+ * inner optimizer's lr.
+ *
+ * Defaults (the paper; PyTorch has no Lookahead): k 5, alpha 0.5, inner `{ name: 'sgd' }`.
+ *
+ * @module
+ */
+import { ConfigError, type TypedArray } from '@descent/tensor';
+import { rules } from '../options.js';
+import { getOptimizerPlugin, resolveOptimizerOptions } from './define.js';
+import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './types.js';
+
+/** How the inner optimizer is given: a registered name with options, or a plugin object.
+ * @example
+ * ```ts
+ * const a: LookaheadInner = { name: 'adam', options: { lr: 0.05 } };
+ * const b: LookaheadInner = adam;
+ * ```
+ */
+export type LookaheadInner = { name: string; options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedInner;
+
+/** The inner optimizer after resolution: its plugin and its resolved options.
+ * @example
+ * ```ts
+ * (resolveOptimizerOptions(lookahead, { inner: { name: 'adam' } }).inner as ResolvedInner).options.betas; // [0.9, 0.999]
+ * ```
+ */
+export interface ResolvedInner {
+  readonly name: string;
+  readonly plugin: AnyOptimizerPlugin;
+  readonly options: OptimizerOptions & Record<string, unknown>;
+}
+
+/** Options of {@link lookahead}.
+ * @example
+ * ```ts
+ * const o: Partial<LookaheadOptions> = { inner: { name: 'adam', options: { lr: 1e-3 } }, k: 5, alpha: 0.5 };
+ * ```
+ */
+export interface LookaheadOptions extends OptimizerOptions {
+  inner: LookaheadInner;
+  k: number;
+  alpha: number;
+}
+
+/** State of {@link lookahead}: the inner optimizer's state, the slow weights, steps since the last sync.
+ * @example
+ * ```ts
+ * const s: LookaheadState = { inner: {}, slow: [new Float64Array(3)], count: 0 };
+ * ```
+ */
+export interface LookaheadState {
+  inner: unknown;
+  slow: TypedArray[];
+  count: number;
+}
+
+const isPlugin = (v: unknown): v is AnyOptimizerPlugin =>
+  typeof v === 'object' && v !== null && typeof (v as AnyOptimizerPlugin).init === 'function' && typeof (v as AnyOptimizerPlugin).update === 'function';
+
+function resolveInner(inner: unknown): ResolvedInner {
+  if (isPlugin(inner)) return { name: inner.name, plugin: inner, options: resolveOptimizerOptions(inner, {}) };
+  if (typeof inner === 'object' && inner !== null) {
+    const o = inner as { name?: unknown; plugin?: unknown; options?: unknown };
+    const opts = (o.options ?? {}) as object;
+    if (isPlugin(o.plugin)) return { name: o.plugin.name, plugin: o.plugin, options: resolveOptimizerOptions(o.plugin, opts) };
+    if (typeof o.name === 'string') {
+      const plugin = getOptimizerPlugin(o.name);
+      return { name: plugin.name, plugin, options: resolveOptimizerOptions(plugin, opts) };
+    }
+  }
+  throw new ConfigError(`lookahead: option 'inner' must be { name, options } of a registered optimizer or an optimizer plugin, but got ${JSON.stringify(inner)}`);
+}
+
+const innerOf = (o: LookaheadOptions): ResolvedInner => o.inner as ResolvedInner;
+
+/** Lookahead, registered as `lookahead`.
+ * @example
+ * ```ts
+ * createOptimizer('lookahead', params, { inner: { name: 'adam', options: { lr: 1e-3 } }, k: 5, alpha: 0.5 });
+ * ```
+ */
+export const lookahead: OptimizerPlugin<LookaheadOptions, LookaheadState> = {
+  name: 'lookahead',
+  description: 'Lookahead: every k steps, move slow weights a fraction alpha towards the inner optimizer\'s fast weights',
+  // NOTE: lr undefined = the inner optimizer's lr (filled in by resolve).
+  defaults: { lr: undefined as unknown as number, inner: { name: 'sgd', options: {} }, k: 5, alpha: 0.5 },
+  rules: {
+    lr: (v) => (v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0) ? null : 'must be a finite number ≥ 0 (or absent: the inner optimizer\'s lr)'),
+    k: rules.positiveInt,
+    alpha: rules.inOpenClosed(0, 1),
+  },
+  resolve(o) {
+    const inner = resolveInner(o.inner);
+    return { ...o, inner, lr: o.lr === undefined ? inner.options.lr : o.lr };
+  },
+  init(params, o) {
+    const inner = innerOf(o);
+    return { inner: inner.plugin.init(params, inner.options), slow: params.map((p) => p.buffer().slice()), count: 0 };
+  },
+  update(grads, state, params, ctx) {
+    const inner = innerOf(ctx.options);
+    const { k, alpha } = ctx.options;
+    const r = inner.plugin.update(grads, state.inner, params, { lr: ctx.lr, step: ctx.step, options: inner.options });
+    const updates = r.updates;
+    const count = state.count + 1;
+    if (count >= k) {
+      for (let j = 0; j < params.length; j++) {
+        const p = params[j]!.buffer(), u = updates[j]!, slow = state.slow[j]!;
+        for (let i = 0; i < u.length; i++) {
+          const fast = p[i]! + u[i]!;
+          slow[i] = slow[i]! + alpha * (fast - slow[i]!);
+          u[i] = slow[i]! - p[i]!;
+        }
+      }
+    }
+    return { updates, state: { inner: r.state, slow: state.slow, count: count >= k ? 0 : count } };
+  },
+};

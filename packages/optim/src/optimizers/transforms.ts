@@ -1,0 +1,418 @@
+/**
+ * Gradient transforms: the small building blocks the named optimizers are chains of
+ * (Optax's `chain(scale_by_adam(), add_decayed_weights(), scale_by_learning_rate())`).
+ *
+ * A transform reads the incoming direction `src` (the raw gradients for the first transform of a
+ * chain, which it must not modify) and writes its output into `dst` (fresh arrays the chain owns;
+ * for later transforms `src === dst`, so loops read element `i` before writing it). Each is one
+ * fused loop over the Float32Array/Float64Array storage — no per-element allocation. The last
+ * transforms of a chain are usually {@link scaleByLr} (`u ← −η·u`) and, for decoupled weight decay,
+ * {@link decoupledWeightDecay}; the chain's output is then the delta to add to the parameters.
+ *
+ * Hyperparameters are baked into a transform when it is built; the per-step inputs (η, t) come
+ * in the context. Step-dependent quantities use `ctx.step` (t = 1 at the first step).
+ *
+ * @module
+ */
+import type { Tensor, TypedArray } from '@descent/tensor';
+import type { OptimizerContext, UpdateResult } from './types.js';
+
+/** The per-step inputs a transform sees.
+ * @example
+ * ```ts
+ * const ctx: TransformContext = { lr: 1e-3, step: 1 };
+ * ```
+ */
+export interface TransformContext {
+  readonly lr: number;
+  readonly step: number;
+}
+
+/**
+ * One gradient transform. `key` names its entry in the chain's state (stateless transforms
+ * return `undefined` from `init` and get no entry).
+ * @example
+ * ```ts
+ * const negate: Transform<undefined> = {
+ *   key: 'negate',
+ *   init: () => undefined,
+ *   apply(src, dst, state) { src.forEach((s, j) => { for (let i = 0; i < s.length; i++) dst[j]![i] = -s[i]!; }); return state; },
+ * };
+ * ```
+ */
+export interface Transform<S = unknown> {
+  /** Name of this transform's entry in the chain state; unique within a chain. */
+  readonly key: string;
+  /** When true the chain skips the transform (e.g. weight decay 0). */
+  readonly identity?: boolean;
+  init(params: readonly Tensor[]): S;
+  /** Write the output for every parameter into `dst` (may alias `src`); return the next state. */
+  apply(src: readonly TypedArray[], dst: TypedArray[], state: S, params: readonly Tensor[], ctx: TransformContext): S;
+}
+
+/** The state of a chain: one entry per stateful transform, keyed by `Transform.key`.
+ * @example
+ * ```ts
+ * const s: ChainState = { adam: { m: [new Float64Array(3)], v: [new Float64Array(3)] } };
+ * ```
+ */
+export type ChainState = Record<string, unknown>;
+
+/** A chain of transforms as an init/update pair (what a named optimizer's plugin delegates to).
+ * @example
+ * ```ts
+ * const c: Chain = chain(scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLr());
+ * ```
+ */
+export interface Chain {
+  init(params: readonly Tensor[]): ChainState;
+  update(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: TransformContext): UpdateResult<ChainState>;
+}
+
+/** A zero-filled typed array of a parameter's dtype and size.
+ * @example
+ * ```ts
+ * zerosLike(tensor([1, 2], { dtype: 'float64' })); // Float64Array [0, 0]
+ * ```
+ */
+export function zerosLike(p: Tensor): TypedArray {
+  return p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
+}
+
+/**
+ * Compose transforms left to right. The first reads the gradients (never modifies them); each
+ * later one reads and writes the chain's own output arrays. The state is the object of the
+ * stateful transforms' states, keyed by `key`; `update` writes the next state into that same
+ * object (the state is owned by `update`, see `OptimizerPlugin`).
+ * @example
+ * ```ts
+ * const adamw = chain(scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLr(), decoupledWeightDecay(0.01));
+ * let state = adamw.init(params);
+ * const { updates } = adamw.update(grads, state, params, { lr: 1e-3, step: 1 });
+ * ```
+ */
+export function chain(...transforms: Transform<any>[]): Chain { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const active = transforms.filter((t) => !t.identity);
+  return {
+    init(params) {
+      const state: ChainState = {};
+      for (const t of active) {
+        const s = t.init(params);
+        if (s !== undefined) state[t.key] = s;
+      }
+      return state;
+    },
+    update(grads, state, params, ctx) {
+      const dst = params.map(zerosLike);
+      let src: readonly TypedArray[] = grads;
+      for (const t of active) {
+        const next = t.apply(src, dst, state[t.key], params, ctx);
+        if (next !== undefined) state[t.key] = next;
+        src = dst;
+      }
+      if (src !== dst) for (let j = 0; j < dst.length; j++) dst[j]!.set(grads[j]!);
+      return { updates: dst, state };
+    },
+  };
+}
+
+/** Wrap a chain built from the group's options as the `init`/`update` pair of a plugin.
+ * @example
+ * ```ts
+ * const { init, update } = chainPlugin((o: AdamOptions) => chain(scaleByAdam(o), scaleByLr()));
+ * ```
+ */
+export function chainPlugin<O>(build: (options: O) => Chain): {
+  init(params: readonly Tensor[], options: O): ChainState;
+  update(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: OptimizerContext<O & { lr: number }>): UpdateResult<ChainState>;
+} {
+  return {
+    init: (params, options) => build(options).init(params),
+    update: (grads, state, params, ctx) => build(ctx.options).update(grads, state, params, ctx),
+  };
+}
+
+const IDENTITY: Transform<undefined> = { key: 'identity', identity: true, init: () => undefined, apply: (_s, _d, st) => st };
+
+/**
+ * L2 regularisation folded into the gradient, PyTorch's `weight_decay` for SGD/Adam/RMSprop/…:
+ * `g ← g + λθ`. Place it first in a chain.
+ * @example
+ * ```ts
+ * chain(addL2ToGrad(1e-4), scaleByLr()); // SGD with weight decay
+ * ```
+ */
+export function addL2ToGrad(weightDecay: number): Transform<undefined> {
+  if (weightDecay === 0) return IDENTITY;
+  return {
+    key: 'l2',
+    init: () => undefined,
+    apply(src, dst, state, params) {
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!, p = params[j]!.buffer();
+        for (let i = 0; i < d.length; i++) d[i] = s[i]! + weightDecay * p[i]!;
+      }
+      return state;
+    },
+  };
+}
+
+/**
+ * Add `λθ` to the current direction, wherever it is placed in the chain (Optax's
+ * `add_decayed_weights`). Before {@link scaleByLr} this is weight decay scaled by the lr *after* the
+ * adaptive scaling (LAMB, AdamW in Optax's form).
+ * @example
+ * ```ts
+ * chain(scaleByAdam(o), addDecayedWeights(0.01), scaleByTrustRatio(), scaleByLr()); // LAMB
+ * ```
+ */
+export function addDecayedWeights(weightDecay: number): Transform<undefined> {
+  if (weightDecay === 0) return IDENTITY;
+  return { ...addL2ToGrad(weightDecay), key: 'decayedWeights' };
+}
+
+/**
+ * Decoupled weight decay (Loshchilov & Hutter), PyTorch AdamW's `θ ← θ(1 − ηλ)`: adds `−ηλθ`
+ * to the delta. Place it after {@link scaleByLr}. With `lrScaled: false` it adds `−λθ`
+ * (AdaBoundW's convention).
+ * @example
+ * ```ts
+ * chain(scaleByAdam(o), scaleByLr(), decoupledWeightDecay(0.01)); // AdamW
+ * ```
+ */
+export function decoupledWeightDecay(weightDecay: number, options: { lrScaled?: boolean } = {}): Transform<undefined> {
+  if (weightDecay === 0) return IDENTITY;
+  const lrScaled = options.lrScaled ?? true;
+  return {
+    key: 'decoupledWeightDecay',
+    init: () => undefined,
+    apply(src, dst, state, params, ctx) {
+      const c = -(lrScaled ? ctx.lr * weightDecay : weightDecay);
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!, p = params[j]!.buffer();
+        for (let i = 0; i < d.length; i++) d[i] = s[i]! + c * p[i]!;
+      }
+      return state;
+    },
+  };
+}
+
+/**
+ * Multiply by `−η` (the step's learning rate, optionally transformed: Adagrad's decayed
+ * `η / (1 + (t−1)·lrDecay)`), turning a descent direction into a delta.
+ * @example
+ * ```ts
+ * scaleByLr();                                         // u ← −η·u
+ * scaleByLr((lr, t) => lr / (1 + (t - 1) * 0.01));     // Adagrad's lr decay
+ * ```
+ */
+export function scaleByLr(schedule?: (lr: number, step: number) => number): Transform<undefined> {
+  return {
+    key: 'lr',
+    init: () => undefined,
+    apply(src, dst, state, _params, ctx) {
+      const c = -(schedule ? schedule(ctx.lr, ctx.step) : ctx.lr);
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!;
+        for (let i = 0; i < d.length; i++) d[i] = c * s[i]!;
+      }
+      return state;
+    },
+  };
+}
+
+/** State of {@link trace}: the momentum buffer of each parameter.
+ * @example
+ * ```ts
+ * const s: TraceState = { buf: [new Float32Array(4)] };
+ * ```
+ */
+export interface TraceState { buf: TypedArray[] }
+
+/**
+ * Heavy-ball / Nesterov momentum in PyTorch's convention (`torch/optim/sgd.py`):
+ * `b ← g` at t = 1, else `b ← μb + (1−τ)g`; output `g + μb` (Nesterov) or `b`.
+ * The learning rate stays outside the buffer, so an lr change takes effect at once.
+ * @example
+ * ```ts
+ * chain(trace({ momentum: 0.9 }), scaleByLr()); // SGD with momentum
+ * ```
+ */
+export function trace(options: { momentum: number; dampening?: number; nesterov?: boolean }): Transform<TraceState> {
+  const mu = options.momentum;
+  const damp = 1 - (options.dampening ?? 0);
+  const nesterov = options.nesterov ?? false;
+  if (mu === 0) return IDENTITY as unknown as Transform<TraceState>;
+  return {
+    key: 'momentum',
+    init: (params) => ({ buf: params.map(zerosLike) }),
+    apply(src, dst, state, _params, ctx) {
+      const first = ctx.step === 1;
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!, b = state.buf[j]!;
+        for (let i = 0; i < d.length; i++) {
+          const g = s[i]!;
+          const bi = first ? g : mu * b[i]! + damp * g;
+          b[i] = bi;
+          d[i] = nesterov ? g + mu * b[i]! : b[i]!;
+        }
+      }
+      return state;
+    },
+  };
+}
+
+/** State of {@link scaleByAdam}: first and second moments (and the running max of v for AMSGrad).
+ * @example
+ * ```ts
+ * const s: AdamState = { m: [new Float64Array(2)], v: [new Float64Array(2)] };
+ * ```
+ */
+export interface AdamState { m: TypedArray[]; v: TypedArray[]; vmax?: TypedArray[] }
+
+/**
+ * Adam's scaling in PyTorch's folded form (`torch/optim/adam.py`):
+ * `m ← β1 m + (1−β1) g`, `v ← β2 v + (1−β2) g²`, output `(m / (1−β1ᵗ)) / (√v / √(1−β2ᵗ) + ε)`;
+ * with `amsgrad`, `v̂max ← max(v̂max, v)` on the raw v (PyTorch, Keras) and √v̂max in the denominator.
+ * @example
+ * ```ts
+ * chain(addL2ToGrad(0), scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLr()); // Adam
+ * ```
+ */
+export function scaleByAdam(options: { beta1: number; beta2: number; eps: number; amsgrad?: boolean }): Transform<AdamState> {
+  const { beta1, beta2, eps } = options;
+  const amsgrad = options.amsgrad ?? false;
+  return {
+    key: 'adam',
+    init: (params) => ({ m: params.map(zerosLike), v: params.map(zerosLike), ...(amsgrad ? { vmax: params.map(zerosLike) } : {}) }),
+    apply(src, dst, state, _params, ctx) {
+      const t = ctx.step;
+      const bc1 = 1 - beta1 ** t;
+      const bc2sqrt = Math.sqrt(1 - beta2 ** t);
+      const a1 = 1 - beta1, a2 = 1 - beta2;
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!, m = state.m[j]!, v = state.v[j]!;
+        const vmax = amsgrad ? state.vmax![j]! : null;
+        for (let i = 0; i < d.length; i++) {
+          const g = s[i]!;
+          m[i] = beta1 * m[i]! + a1 * g;
+          v[i] = beta2 * v[i]! + a2 * g * g;
+          let vi = v[i]!;
+          if (vmax !== null) { if (vi > vmax[i]!) vmax[i] = vi; else vi = vmax[i]!; }
+          d[i] = m[i]! / bc1 / (Math.sqrt(vi) / bc2sqrt + eps);
+        }
+      }
+      return state;
+    },
+  };
+}
+
+/** State of {@link scaleByRms}: the running mean of g² (and of g when centered).
+ * @example
+ * ```ts
+ * const s: RmsState = { v: [new Float32Array(3)] };
+ * ```
+ */
+export interface RmsState { v: TypedArray[]; gAvg?: TypedArray[] }
+
+/**
+ * RMSprop's scaling in PyTorch's convention (`torch/optim/rmsprop.py`): `v ← αv + (1−α)g²`,
+ * output `g / (√v + ε)`; centered: `ḡ ← αḡ + (1−α)g`, output `g / (√(v − ḡ²) + ε)`. No bias
+ * correction; v starts at 0, or at `g₀²` with `initFromGrad` (the lecture's `v₁ = g₀²`).
+ * @example
+ * ```ts
+ * chain(scaleByRms({ alpha: 0.99, eps: 1e-8 }), scaleByLr());
+ * ```
+ */
+export function scaleByRms(options: { alpha: number; eps: number; centered?: boolean; initFromGrad?: boolean }): Transform<RmsState> {
+  const { alpha, eps } = options;
+  const centered = options.centered ?? false;
+  const initFromGrad = options.initFromGrad ?? false;
+  const a1 = 1 - alpha;
+  return {
+    key: 'rms',
+    init: (params) => ({ v: params.map(zerosLike), ...(centered ? { gAvg: params.map(zerosLike) } : {}) }),
+    apply(src, dst, state, _params, ctx) {
+      const warm = initFromGrad && ctx.step === 1;
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!, v = state.v[j]!;
+        const ga = centered ? state.gAvg![j]! : null;
+        for (let i = 0; i < d.length; i++) {
+          const g = s[i]!;
+          v[i] = warm ? g * g : alpha * v[i]! + a1 * g * g;
+          let avg: number;
+          if (ga !== null) {
+            ga[i] = warm ? g : alpha * ga[i]! + a1 * g;
+            avg = Math.sqrt(v[i]! - ga[i]! * ga[i]!) + eps;
+          } else {
+            avg = Math.sqrt(v[i]!) + eps;
+          }
+          d[i] = g / avg;
+        }
+      }
+      return state;
+    },
+  };
+}
+
+/** State of {@link scaleByAdagrad}: the running sum of g².
+ * @example
+ * ```ts
+ * const s: AdagradState = { sum: [new Float64Array(2)] };
+ * ```
+ */
+export interface AdagradState { sum: TypedArray[] }
+
+/**
+ * Adagrad's scaling (`torch/optim/adagrad.py`): `s ← s + g²` (s starts at
+ * `initialAccumulatorValue`), output `g / (√s + ε)`.
+ * @example
+ * ```ts
+ * chain(scaleByAdagrad({ eps: 1e-10 }), scaleByLr());
+ * ```
+ */
+export function scaleByAdagrad(options: { eps: number; initialAccumulatorValue?: number }): Transform<AdagradState> {
+  const { eps } = options;
+  const init0 = options.initialAccumulatorValue ?? 0;
+  return {
+    key: 'adagrad',
+    init: (params) => ({ sum: params.map((p) => zerosLike(p).fill(init0)) }),
+    apply(src, dst, state) {
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!, sum = state.sum[j]!;
+        for (let i = 0; i < d.length; i++) {
+          const g = s[i]!;
+          sum[i] = sum[i]! + g * g;
+          d[i] = g / (Math.sqrt(sum[i]!) + eps);
+        }
+      }
+      return state;
+    },
+  };
+}
+
+/**
+ * Scale each parameter's direction `r` by the trust ratio `‖θ‖ / ‖r‖` (1 when either norm is 0),
+ * per parameter tensor (LAMB, LARS; Optax `scale_by_trust_ratio`).
+ * @example
+ * ```ts
+ * chain(scaleByAdam(o), addDecayedWeights(0.01), scaleByTrustRatio(), scaleByLr()); // LAMB
+ * ```
+ */
+export function scaleByTrustRatio(): Transform<undefined> {
+  return {
+    key: 'trustRatio',
+    init: () => undefined,
+    apply(src, dst, state, params) {
+      for (let j = 0; j < dst.length; j++) {
+        const s = src[j]!, d = dst[j]!, p = params[j]!.buffer();
+        let pn = 0, rn = 0;
+        for (let i = 0; i < d.length; i++) { pn += p[i]! * p[i]!; rn += s[i]! * s[i]!; }
+        pn = Math.sqrt(pn); rn = Math.sqrt(rn);
+        const ratio = pn > 0 && rn > 0 ? pn / rn : 1;
+        for (let i = 0; i < d.length; i++) d[i] = ratio * s[i]!;
+      }
+      return state;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The optimizer plugin contract, in the spirit of Optax: an optimizer is a pure pair
+ * `init(params, options) → state` and `update(grads, state, params, ctx) → { updates, state }`.
+ * Parameters are changed in exactly one place, {@link applyUpdates}, which the {@link Optimizer}
+ * class calls after every group's update has been computed and checked.
+ *
+ * Every built-in optimizer (`sgd`, `adam`, …) is written against this contract only, so a plugin
+ * you write yourself is a first-class citizen: register it with {@link registerOptimizer}, check
+ * it with `checkOptimizer` from `@descent/optim/testing`, and train with it.
+ *
+ * @module
+ */
+import type { Tensor, TypedArray } from '@descent/tensor';
+import type { OptionRule } from '../options.js';
+
+/** Options every optimizer has: the learning rate. The other options are the plugin's own.
+ * @example
+ * ```ts
+ * interface SignSgdOptions extends OptimizerOptions { weightDecay: number }
+ * ```
+ */
+export interface OptimizerOptions {
+  /** Learning rate η used when the caller of `step()` does not pass one. */
+  lr: number;
+}
+
+/** What `update` is told about the current step.
+ * @example
+ * ```ts
+ * const ctx: OptimizerContext<{ lr: number }> = { lr: 0.1, step: 1, options: { lr: 0.1 } };
+ * ```
+ */
+export interface OptimizerContext<O extends OptimizerOptions = OptimizerOptions> {
+  /** The learning rate η of this step (from a scheduler or the trainer; defaults to `options.lr`). */
+  readonly lr: number;
+  /** The 1-based number of the step being taken (t in the formulas: 1 at the first `step()`). */
+  readonly step: number;
+  /** The resolved options of this parameter group (defaults merged with the group's overrides). */
+  readonly options: O;
+}
+
+/** The result of one `update`: the deltas to add to the parameters and the next state.
+ * @example
+ * ```ts
+ * const r: UpdateResult<{}> = { updates: [new Float32Array([-0.1])], state: {} };
+ * ```
+ */
+export interface UpdateResult<S> {
+  /** One typed array per parameter, same length and dtype as it: `θ ← θ + updates[i]`. */
+  readonly updates: TypedArray[];
+  /** The state to pass to the next `update` (and what `Optimizer.state()` saves). */
+  readonly state: S;
+}
+
+/** Per-option validation rules: each returns an error text or null. See `rules` in `options.ts`.
+ * @example
+ * ```ts
+ * const r: OptionRules<{ lr: number }> = { lr: rules.nonNegative };
+ * ```
+ */
+export type OptionRules<O> = { [K in keyof O]?: OptionRule };
+
+/**
+ * An optimizer plugin.
+ *
+ * **Purity.** `update` must not mutate `grads` or the parameters (read them with `.buffer()` only).
+ * It returns `updates`, the deltas the caller adds to the parameters.
+ *
+ * **State ownership.** The state passed to `update` is owned by `update`: it may write into the
+ * state's typed arrays in place (the built-ins do, to avoid allocating a new `m` and `v` at every
+ * step) and return the same object. The caller must treat the state it passed in as consumed and
+ * use only the returned one. A state must be plain data — objects, arrays, numbers, booleans,
+ * strings, null and Float32Array/Float64Array — so `Optimizer.state()` can save it exactly.
+ *
+ * **Options.** `defaults` lists every option with its default; any other name is rejected
+ * (`weight_decay`, `lR`…). `rules` check single values; `resolve` does cross-option checks
+ * (e.g. "nesterov needs momentum > 0") and may fill derived defaults.
+ *
+ * @example
+ * ```ts
+ * // signSGD: θ ← θ − η·sign(g)
+ * const signSgd: OptimizerPlugin<{ lr: number }, {}> = {
+ *   name: 'signsgd',
+ *   defaults: { lr: 0.01 },
+ *   rules: { lr: rules.nonNegative },
+ *   init: () => ({}),
+ *   update(grads, state, params, ctx) {
+ *     const updates = grads.map((g) => g.map((x) => -ctx.lr * Math.sign(x)));
+ *     return { updates, state };
+ *   },
+ * };
+ * ```
+ */
+export interface OptimizerPlugin<O extends OptimizerOptions = OptimizerOptions, S = unknown> {
+  /** Registry name (lower case, e.g. `'adam'`). */
+  readonly name: string;
+  /** One-line description for docs and listings. */
+  readonly description?: string;
+  /** Every option and its default. Defaults equal PyTorch's where PyTorch has the optimizer. */
+  readonly defaults: O;
+  /** Per-option checks run when options are resolved (at creation). */
+  readonly rules?: OptionRules<O>;
+  /** Cross-option checks and derived defaults, after `rules`; throw ValueError/ConfigError naming the option. */
+  resolve?(options: O): O;
+  /** The initial state for these parameters (zeros for moment buffers, step-independent). */
+  init(params: readonly Tensor[], options: O): S;
+  /** One step: the deltas to add to the parameters, and the next state. See the ownership rules above. */
+  update(grads: readonly TypedArray[], state: S, params: readonly Tensor[], ctx: OptimizerContext<O>): UpdateResult<S>;
+}
+
+/** Any optimizer plugin, whatever its options and state types.
+ * @example
+ * ```ts
+ * const all: AnyOptimizerPlugin[] = [adam, sgd];
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOptimizerPlugin = OptimizerPlugin<any, any>;
+
+/** A plugin together with its resolved options: what `optimizers.create(name, options)` returns.
+ * @example
+ * ```ts
+ * const { plugin, options } = optimizers.create('adam', { lr: 0.01 }) as ConfiguredOptimizer;
+ * ```
+ */
+export interface ConfiguredOptimizer<O extends OptimizerOptions = OptimizerOptions> {
+  readonly plugin: OptimizerPlugin<O, unknown>;
+  readonly options: O;
+}
+
+/** A group of parameters sharing option overrides (e.g. a lower `lr`, or `weightDecay: 0` for biases).
+ * @example
+ * ```ts
+ * const groups: ParamGroup[] = [
+ *   { params: backbone.parameters(), options: { lr: 1e-4 } },
+ *   { params: head.parameters() },
+ * ];
+ * ```
+ */
+export interface ParamGroup {
+  readonly params: readonly Tensor[];
+  /** Overrides of the optimizer's options for this group only. */
+  readonly options?: Record<string, unknown>;
+}

@@ -1,0 +1,81 @@
+import ndarray from 'ndarray';
+import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
+import type { DType, Shape, TypedArray } from '../../types.js';
+import { allocate } from '../../types.js';
+
+/** CPU storage: a contiguous row-major `ndarray` view over a typed array.
+ * @example
+ * ```ts
+ * (t.handle as CpuHandle).array.get(0, 1);
+ * ```
+ */
+export interface CpuHandle extends DataHandle {
+  readonly backend: 'cpu';
+  readonly array: ndarray.NdArray<TypedArray>;
+}
+
+/**
+ * The CPU backend: always registered, priority 1. Tensors live in `ndarray` views over
+ * Float32Array/Float64Array; kernels are plain loops (or `ndarray-ops` for strided copies).
+ *
+ * @example
+ * ```ts
+ * cpuBackend.read(t.handle, t.shape, t.dtype); // the live typed array
+ * ```
+ */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  priority: 1,
+  write(values: TypedArray, shape: Shape): CpuHandle {
+    return { backend: 'cpu', array: ndarray(values, shape.slice()) };
+  },
+  read(handle: DataHandle): TypedArray {
+    return (handle as CpuHandle).array.data;
+  },
+  info() {
+    return { name: 'cpu', mode: 'js' };
+  },
+};
+
+/** The typed array of a CPU tensor.
+ * @example
+ * ```ts
+ * const x = valuesOf(inputs.x);
+ * ```
+ */
+export function valuesOf(info: TensorInfo): TypedArray {
+  return (info.handle as CpuHandle).array.data;
+}
+
+/** The ndarray view of a CPU tensor.
+ * @example
+ * ```ts
+ * ops.assign(out, viewOf(inputs.x).transpose(1, 0));
+ * ```
+ */
+export function viewOf(info: TensorInfo): ndarray.NdArray<TypedArray> {
+  return (info.handle as CpuHandle).array;
+}
+
+/** Wrap a freshly computed typed array as a kernel output.
+ * @example
+ * ```ts
+ * return output(out, [2, 3], 'float32');
+ * ```
+ */
+export function output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+  return { shape: shape.slice(), dtype, handle: cpuBackend.write(values, shape, dtype) };
+}
+
+/** Allocate a zero-filled output of a shape and dtype, returning both the array and its info.
+ * @example
+ * ```ts
+ * const [out, info] = newOutput([2, 2], 'float64');
+ * ```
+ */
+export function newOutput(shape: Shape, dtype: DType): [TypedArray, TensorInfo] {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const values = allocate(dtype, n);
+  return [values, output(values, shape, dtype)];
+}

@@ -1,0 +1,13 @@
+// The public API without side effects (no backend or kernel registered): for custom builds.
+export * from './autodiff.js';
+export * from './backend.js';
+export * from './engine.js';
+export * from './errors.js';
+export * from './kernel_names.js';
+export * from './kernel_registry.js';
+export * from './ops/index.js';
+export * from './random.js';
+export * from './shape.js';
+export { Tensor, type GraphNode } from './tensor.js';
+export * from './types.js';
+export { cpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';

@@ -1,0 +1,87 @@
+import { findBackend, getBackend, type Backend, type TensorInfo } from './backend.js';
+import { KernelNotFoundError } from './errors.js';
+import { getKernel } from './kernel_registry.js';
+import { Tensor } from './tensor.js';
+import type { Attrs } from './types.js';
+
+let gradEnabled = true;
+
+/** Whether ops currently record the graph for backpropagation.
+ * @example
+ * ```ts
+ * noGrad(() => isGradEnabled()); // false
+ * ```
+ */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Run `fn` without recording gradients (evaluation, parameter updates).
+ * @example
+ * ```ts
+ * const y = noGrad(() => model.forward(x)); // y.requiresGrad === false
+ * ```
+ */
+export function noGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Move a tensor's data to `target` when it lives on another backend. */
+function onBackend(t: Tensor, target: Backend): TensorInfo {
+  if (t.handle.backend === target.name) return t;
+  const values = findBackend(t.handle.backend).read(t.handle, t.shape, t.dtype).slice();
+  return { shape: t.shape, dtype: t.dtype, handle: target.write(values, t.shape, t.dtype) };
+}
+
+/**
+ * Run a kernel on the active backend (falling back to the CPU kernel when the backend has none),
+ * and record the call for backpropagation when an input requires grad. Every op goes through here;
+ * ops validate their arguments first, kernels trust them.
+ *
+ * @throws KernelNotFoundError when neither the active backend nor the CPU has the kernel.
+ * @example
+ * ```ts
+ * const y = runKernel('Neg', { x });
+ * ```
+ */
+export function runKernel(kernelName: string, inputs: Record<string, Tensor>, attrs: Attrs = {}): Tensor {
+  let backend = getBackend();
+  let config = getKernel(kernelName, backend.name);
+  if (!config && backend.name !== 'cpu') {
+    backend = findBackend('cpu');
+    config = getKernel(kernelName, 'cpu');
+  }
+  if (!config) throw new KernelNotFoundError(`runKernel: no kernel '${kernelName}' is registered for backend '${backend.name}' or 'cpu'`);
+  const infos: Record<string, TensorInfo> = {};
+  let needsGrad = false;
+  for (const name in inputs) {
+    const t = inputs[name]!;
+    infos[name] = onBackend(t, backend);
+    if (t.requiresGrad) needsGrad = true;
+  }
+  const result = config.kernelFunc({ inputs: infos, attrs, backend });
+  const info = Array.isArray(result) ? result[0]! : result;
+  const out = new Tensor(info.handle, info.shape, info.dtype);
+  if (needsGrad && gradEnabled) {
+    out.requiresGrad = true;
+    out.node = { kernelName, inputs, attrs, freed: false };
+  }
+  return out;
+}
+
+/** Wrap values already computed on a backend as a new leaf tensor.
+ * @example
+ * ```ts
+ * const t = fromValues(new Float32Array([1, 2]), [2], 'float32');
+ * ```
+ */
+export function fromValues(values: Float32Array | Float64Array, shape: readonly number[], dtype: 'float32' | 'float64'): Tensor {
+  const backend = getBackend();
+  return new Tensor(backend.write(values, shape, dtype), shape, dtype);
+}

@@ -1,0 +1,134 @@
+/**
+ * Every error descent throws, in one place. Each class names what went wrong; each message
+ * names the operation, the argument, what was expected and what was given.
+ *
+ * @example
+ * ```ts
+ * import { ShapeError, matmul, zeros } from '@descent/tensor';
+ * try { matmul(zeros([2, 3]), zeros([4, 5])); }
+ * catch (e) { if (e instanceof ShapeError) console.log(e.message); }
+ * // matmul: inner dimensions differ: a is [2,3], b is [4,5]
+ * ```
+ * @module
+ */
+
+/**
+ * Base class of all descent errors, so `catch (e) { if (e instanceof DescentError) … }` catches them all.
+ *
+ * @example
+ * ```ts
+ * try { tensor([1, 2], { shape: [3] }); } catch (e) { console.log(e instanceof DescentError); } // true
+ * ```
+ */
+export class DescentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+    // Keeps `instanceof` working when compiled to older targets or loaded twice.
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
+
+/**
+ * A tensor has the wrong shape for an operation (broadcast mismatch, matmul inner dimension, reshape size…).
+ *
+ * @example
+ * ```ts
+ * add(zeros([2, 3]), zeros([4, 3])); // ShapeError: add: shapes [2,3] and [4,3] cannot be broadcast
+ * ```
+ */
+export class ShapeError extends DescentError {}
+
+/**
+ * Tensors of different dtypes were mixed, or a dtype is unknown.
+ *
+ * @example
+ * ```ts
+ * add(zeros([2], { dtype: 'float32' }), zeros([2], { dtype: 'float64' })); // DTypeError
+ * ```
+ */
+export class DTypeError extends DescentError {}
+
+/**
+ * An argument has a value outside its allowed range or of the wrong kind (a negative dimension, a
+ * fractional label, NaN where a finite number is required, an unknown option…).
+ *
+ * @example
+ * ```ts
+ * zeros([2, -1]); // ValueError: zeros: shape[1] must be a non-negative integer, but got -1
+ * ```
+ */
+export class ValueError extends DescentError {}
+
+/**
+ * A registry lookup failed (unknown name) or a name was registered twice.
+ *
+ * @example
+ * ```ts
+ * setBackend('tpu'); // RegistryError: unknown backend 'tpu'. Registered: cpu
+ * ```
+ */
+export class RegistryError extends DescentError {}
+
+/**
+ * No kernel is registered for an operation on the active backend or on the CPU fallback.
+ *
+ * @example
+ * ```ts
+ * runKernel('Frobnicate', {}, {}); // KernelNotFoundError
+ * ```
+ */
+export class KernelNotFoundError extends DescentError {}
+
+/**
+ * Backpropagation failed: no gradient rule, a gradient of the wrong shape, or `backward()` on a
+ * non-scalar without a seed gradient.
+ *
+ * @example
+ * ```ts
+ * zeros([2]).backward(); // GradientError: backward: the output has shape [2]; …
+ * ```
+ */
+export class GradientError extends DescentError {}
+
+/**
+ * A backend could not be loaded or failed its self-test.
+ *
+ * @example
+ * ```ts
+ * await setBackend('gpu'); // BackendError when gpu.js is not installed
+ * ```
+ */
+export class BackendError extends DescentError {}
+
+/**
+ * Saved state (a state dict, an optimizer state, a checkpoint file) does not match what loads it,
+ * or is malformed. Loading that fails leaves the target unchanged.
+ *
+ * @example
+ * ```ts
+ * model.loadStateDict({ 'fc.weight': zeros([1]) }); // StateError listing the mismatches
+ * ```
+ */
+export class StateError extends DescentError {}
+
+/**
+ * A loss or gradient became NaN or infinite during training.
+ *
+ * @example
+ * ```ts
+ * // thrown by the trainer's NaN guard: "step 12: gradient of parameter '0.weight' is not finite"
+ * ```
+ */
+export class NonFiniteError extends DescentError {}
+
+/**
+ * A configuration (optimizer options, trainer config, a CLI config file) has an unknown field or
+ * a field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * // ConfigError: adam: unknown option 'weight_decay'. Known options: lr, betas, eps, weightDecay, amsgrad
+ * ```
+ */
+export class ConfigError extends DescentError {}

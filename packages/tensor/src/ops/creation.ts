@@ -1,0 +1,228 @@
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { fromValues } from '../engine.js';
+import type { Rng } from '../random.js';
+import { describe, formatShape, sizeOf, validateShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { allocate, DTYPES, type DType, type NestedArray, type TypedArray } from '../types.js';
+
+/** Options of the creation functions.
+ * @example
+ * ```ts
+ * zeros([2], { dtype: 'float64' });
+ * ```
+ */
+export interface CreationOptions { dtype?: DType }
+
+function checkDtype(dtype: unknown, op: string): DType {
+  if (dtype === undefined) return 'float32';
+  if (!DTYPES.includes(dtype as DType)) throw new DTypeError(`${op}: dtype must be one of ${DTYPES.join(', ')}, but got ${describe(dtype)}`);
+  return dtype as DType;
+}
+
+/** Infer the shape of nested arrays, rejecting ragged ones. */
+function inferShape(values: NestedArray, op: string, path = 'values'): number[] {
+  if (!Array.isArray(values)) {
+    if (typeof values !== 'number') throw new ValueError(`${op}: ${path} must be a number, but got ${describe(values)}`);
+    return [];
+  }
+  if (values.length === 0) return [0];
+  const inner = inferShape(values[0]!, op, `${path}[0]`);
+  for (let i = 1; i < values.length; i++) {
+    const s = inferShape(values[i]!, op, `${path}[${i}]`);
+    if (s.length !== inner.length || s.some((d, j) => d !== inner[j])) {
+      throw new ShapeError(`${op}: ragged nested array: ${path}[0] has shape ${formatShape(inner)} but ${path}[${i}] has shape ${formatShape(s)}`);
+    }
+  }
+  return [values.length, ...inner];
+}
+
+/**
+ * Create a tensor from nested arrays, a typed array or a plain array of numbers.
+ *
+ * @param values nested arrays (shape inferred) or flat values with `options.shape`.
+ * @throws ShapeError for ragged arrays or a length that does not match the shape; DTypeError for an unknown dtype.
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]);                       // float32 [2,2]
+ * tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] }); // float64 inferred from the array
+ * ```
+ */
+export function tensor(values: NestedArray | TypedArray | readonly number[], options: CreationOptions & { shape?: readonly number[] } = {}): Tensor {
+  const op = 'tensor';
+  const isTyped = values instanceof Float32Array || values instanceof Float64Array;
+  const dtype = checkDtype(options.dtype ?? (values instanceof Float64Array ? 'float64' : undefined), op);
+  let flat: ArrayLike<number>;
+  let shape: number[];
+  if (isTyped) {
+    flat = values as TypedArray;
+    shape = options.shape ? validateShape(options.shape, op) : [flat.length];
+  } else {
+    const inferred = inferShape(values as NestedArray, op);
+    flat = Array.isArray(values) ? (values as NestedArray[]).flat(Infinity as 1) as number[] : [values as number];
+    shape = options.shape ? validateShape(options.shape, op) : inferred;
+    if (options.shape && inferred.length > 1) {
+      throw new ShapeError(`${op}: pass either nested arrays or flat values with a shape, but got nested arrays of shape ${formatShape(inferred)} and shape ${formatShape(shape)}`);
+    }
+  }
+  if (flat.length !== sizeOf(shape)) {
+    throw new ShapeError(`${op}: shape ${formatShape(shape)} needs ${sizeOf(shape)} values, but got ${flat.length}`);
+  }
+  const data = allocate(dtype, flat.length);
+  data.set(flat);
+  return fromValues(data, shape, dtype);
+}
+
+/** A scalar tensor.
+ * @example
+ * ```ts
+ * scalar(3).item(); // 3
+ * ```
+ */
+export function scalar(value: number, options: CreationOptions = {}): Tensor {
+  if (typeof value !== 'number') throw new ValueError(`scalar: value must be a number, but got ${describe(value)}`);
+  return full([], value, options);
+}
+
+/** A tensor of a shape filled with one value.
+ * @example
+ * ```ts
+ * full([2, 2], 7);
+ * ```
+ */
+export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
+  const s = validateShape(shape, 'full');
+  if (typeof value !== 'number') throw new ValueError(`full: value must be a number, but got ${describe(value)}`);
+  const dtype = checkDtype(options.dtype, 'full');
+  const data = allocate(dtype, sizeOf(s));
+  if (value !== 0) data.fill(value);
+  return fromValues(data, s, dtype);
+}
+
+/** A tensor of zeros.
+ * @example
+ * ```ts
+ * zeros([2, 3]);
+ * ```
+ */
+export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  validateShape(shape, 'zeros');
+  return full(shape, 0, options);
+}
+
+/** A tensor of ones.
+ * @example
+ * ```ts
+ * ones([3]);
+ * ```
+ */
+export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  validateShape(shape, 'ones');
+  return full(shape, 1, options);
+}
+
+/** Zeros with the shape and dtype of `x`.
+ * @example
+ * ```ts
+ * zerosLike(w);
+ * ```
+ */
+export function zerosLike(x: Tensor): Tensor {
+  return full(x.shape, 0, { dtype: x.dtype });
+}
+
+/** Ones with the shape and dtype of `x`.
+ * @example
+ * ```ts
+ * onesLike(w);
+ * ```
+ */
+export function onesLike(x: Tensor): Tensor {
+  return full(x.shape, 1, { dtype: x.dtype });
+}
+
+/** Evenly spaced values in [start, stop) (like `numpy.arange`); `arange(n)` gives 0…n−1.
+ * @example
+ * ```ts
+ * arange(0, 1, 0.25).toArray(); // [0, 0.25, 0.5, 0.75]
+ * ```
+ */
+export function arange(start: number, stop?: number, step = 1, options: CreationOptions = {}): Tensor {
+  if (stop === undefined) { stop = start; start = 0; }
+  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: ${name} must be a finite number, but got ${describe(v)}`);
+  }
+  if (step === 0) throw new ValueError('arange: step must be non-zero, but got 0');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const dtype = checkDtype(options.dtype, 'arange');
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return fromValues(data, [n], dtype);
+}
+
+/** An identity matrix (n × m, m defaults to n).
+ * @example
+ * ```ts
+ * eye(3);
+ * ```
+ */
+export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
+  validateShape([n, m], 'eye', '[n, m]');
+  const dtype = checkDtype(options.dtype, 'eye');
+  const data = allocate(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return fromValues(data, [n, m], dtype);
+}
+
+function checkRng(rng: unknown, op: string): Rng {
+  if (!rng || typeof (rng as Rng).uniform !== 'function') {
+    throw new ValueError(`${op}: argument 'rng' must be an Rng (new Rng(seed)), but got ${describe(rng)}`);
+  }
+  return rng as Rng;
+}
+
+/** Uniform values in [low, high) drawn from `rng`.
+ * @example
+ * ```ts
+ * uniform([2, 2], -1, 1, new Rng(0));
+ * ```
+ */
+export function uniform(shape: readonly number[], low: number, high: number, rng: Rng, options: CreationOptions = {}): Tensor {
+  const s = validateShape(shape, 'uniform');
+  const r = checkRng(rng, 'uniform');
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
+    throw new ValueError(`uniform: low and high must be finite with low <= high, but got low=${low}, high=${high}`);
+  }
+  const dtype = checkDtype(options.dtype, 'uniform');
+  const data = allocate(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * r.uniform();
+  return fromValues(data, s, dtype);
+}
+
+/** Uniform values in [0, 1) drawn from `rng`.
+ * @example
+ * ```ts
+ * rand([3], new Rng(1));
+ * ```
+ */
+export function rand(shape: readonly number[], rng: Rng, options: CreationOptions = {}): Tensor {
+  return uniform(shape, 0, 1, rng, options);
+}
+
+/** Normal values (mean 0, std 1 unless given) drawn from `rng`.
+ * @example
+ * ```ts
+ * randn([2, 3], new Rng(1), { std: 0.1 });
+ * ```
+ */
+export function randn(shape: readonly number[], rng: Rng, options: CreationOptions & { mean?: number; std?: number } = {}): Tensor {
+  const s = validateShape(shape, 'randn');
+  const r = checkRng(rng, 'randn');
+  const { mean = 0, std = 1 } = options;
+  if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
+    throw new ValueError(`randn: mean must be finite and std a finite number >= 0, but got mean=${mean}, std=${std}`);
+  }
+  const dtype = checkDtype(options.dtype, 'randn');
+  const data = allocate(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = mean + std * r.normal();
+  return fromValues(data, s, dtype);
+}

@@ -1,0 +1,221 @@
+import ndarray from 'ndarray';
+import { findBackend, type DataHandle, type TensorInfo } from './backend.js';
+import { ShapeError, ValueError } from './errors.js';
+import { formatShape, sizeOf } from './shape.js';
+import type { DType, NestedArray, Shape, TypedArray } from './types.js';
+import { arrayType } from './types.js';
+
+/** How a tensor was computed: the kernel call that produced it, kept for backpropagation.
+ * @example
+ * ```ts
+ * mul(x, y).node?.kernelName; // 'Mul' when x or y requires grad
+ * ```
+ */
+export interface GraphNode {
+  readonly kernelName: string;
+  readonly inputs: Record<string, Tensor>;
+  readonly attrs: Record<string, unknown>;
+  /** Set by `backward()` unless `retainGraph`: a second backward through this node is an error. */
+  freed: boolean;
+}
+
+let nextTensorId = 0;
+
+/**
+ * An n-dimensional array of float32 or float64 values with reverse-mode autodiff.
+ *
+ * Tensors are immutable as far as ops are concerned: every op returns a new tensor. The one
+ * in-place write is {@link Tensor.assign}, which the optimizers' `applyUpdates` and state loading use.
+ * Arithmetic methods (`x.add(y)`, `x.matmul(w)`, …) are the same functions as the free ops.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@descent/tensor';
+ * const x = tensor([[1, 2], [3, 4]]).requireGrad();
+ * const loss = x.mul(x).sum();
+ * loss.backward();
+ * x.grad!.toArray(); // [[2, 4], [6, 8]]
+ * ```
+ */
+export class Tensor implements TensorInfo {
+  /** A process-unique id (creation order). */
+  readonly id: number;
+  /** Size of each axis. */
+  readonly shape: number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** Storage on a backend. Backends and kernels read it; user code should not. */
+  handle: DataHandle;
+  /** Whether gradients flow to this tensor. Set on leaves with {@link Tensor.requireGrad}. */
+  requiresGrad = false;
+  /** Accumulated gradient of a leaf after `backward()`; null before. */
+  grad: Tensor | null = null;
+  /** The kernel call that produced this tensor, when it is part of a graph being differentiated. */
+  node: GraphNode | null = null;
+
+  /** Low-level constructor; use `tensor()`, `zeros()`… instead. */
+  constructor(handle: DataHandle, shape: Shape, dtype: DType) {
+    this.id = nextTensorId++;
+    this.handle = handle;
+    this.shape = shape.slice();
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+  }
+
+  /** Number of axes.
+   * @example
+   * ```ts
+   * zeros([2, 3]).rank; // 2
+   * ```
+   */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Whether this tensor is a leaf (not produced by a recorded op).
+   * @example
+   * ```ts
+   * tensor([1]).isLeaf; // true
+   * ```
+   */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** The storage as a contiguous typed array. On the CPU backend this is the live storage — do
+   * not mutate it unless you own the tensor (optimizers use {@link Tensor.assign}); on other
+   * backends it is a copy read back from the device.
+   * @example
+   * ```ts
+   * tensor([1, 2]).buffer(); // Float32Array [1, 2]
+   * ```
+   */
+  buffer(): TypedArray {
+    return findBackend(this.handle.backend).read(this.handle, this.shape, this.dtype);
+  }
+
+  /** A copy of the values as a contiguous typed array.
+   * @example
+   * ```ts
+   * tensor([1, 2]).data(); // Float32Array [1, 2]
+   * ```
+   */
+  data(): TypedArray {
+    return this.buffer().slice();
+  }
+
+  /** An `ndarray` view of the values (live storage on the CPU backend).
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).values.get(1, 0); // 3
+   * ```
+   */
+  get values(): ndarray.NdArray<TypedArray> {
+    return ndarray(this.buffer(), this.shape);
+  }
+
+  /** The values as nested JavaScript arrays (a number for a scalar).
+   * @example
+   * ```ts
+   * tensor([[1, 2]]).toArray(); // [[1, 2]]
+   * ```
+   */
+  toArray(): NestedArray {
+    const data = this.buffer();
+    if (this.rank === 0) return data[0]!;
+    const build = (axis: number, offset: number, stride: number): NestedArray[] => {
+      const n = this.shape[axis]!;
+      const inner = stride / Math.max(n, 1);
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = axis === this.rank - 1 ? data[offset + i]! : build(axis + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
+  /** The single value of a one-element tensor.
+   * @throws ShapeError when the tensor has more than one element.
+   * @example
+   * ```ts
+   * tensor([[3]]).item(); // 3
+   * ```
+   */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError(`item: the tensor must have exactly one element, but has shape ${formatShape(this.shape)}`);
+    return this.buffer()[0]!;
+  }
+
+  /** Mark a leaf tensor as requiring gradients (or not). Returns the tensor.
+   * @throws ValueError on a non-leaf.
+   * @example
+   * ```ts
+   * const w = zeros([3]).requireGrad();
+   * ```
+   */
+  requireGrad(flag = true): this {
+    if (!this.isLeaf) throw new ValueError('requireGrad: only leaf tensors can be marked; use detach() to start a new leaf');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** A tensor sharing this one's storage, cut from the graph (no gradient flows through it).
+   * @example
+   * ```ts
+   * const frozen = w.detach();
+   * ```
+   */
+  detach(): Tensor {
+    return new Tensor(this.handle, this.shape, this.dtype);
+  }
+
+  /** Overwrite the values in place (same shape and dtype); the graph is not affected. The one
+   * in-place write in descent: `applyUpdates`, state loading and initialisers use it.
+   * @throws ShapeError when the number of values differs.
+   * @example
+   * ```ts
+   * w.assign(new Float32Array([1, 2, 3]));
+   * ```
+   */
+  assign(values: Tensor | ArrayLike<number>): void {
+    const src = values instanceof Tensor ? values.buffer() : values;
+    if (values instanceof Tensor && !(values.size === this.size && values.shape.length === this.shape.length && values.shape.every((d, i) => d === this.shape[i]))) {
+      throw new ShapeError(`assign: values of shape ${formatShape(values.shape)} do not fit a tensor of shape ${formatShape(this.shape)}`);
+    }
+    if (src.length !== this.size) {
+      throw new ShapeError(`assign: expected ${this.size} values for shape ${formatShape(this.shape)}, but got ${src.length}`);
+    }
+    const backend = findBackend(this.handle.backend);
+    if (this.handle.backend === 'cpu') {
+      (backend.read(this.handle, this.shape, this.dtype) as TypedArray).set(src);
+    } else {
+      const copy = new (arrayType(this.dtype))(this.size);
+      copy.set(src);
+      this.handle = backend.write(copy, this.shape, this.dtype);
+    }
+  }
+
+  /** Clear the accumulated gradient.
+   * @example
+   * ```ts
+   * w.zeroGrad();
+   * ```
+   */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** A short description: shape, dtype and (small tensors) values.
+   * @example
+   * ```ts
+   * String(tensor([1, 2])); // 'Tensor(float32, [2]) [1,2]'
+   * ```
+   */
+  toString(): string {
+    const head = `Tensor(${this.dtype}, ${formatShape(this.shape)})`;
+    return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
+  }
+}

@@ -1,0 +1,4 @@
+// Importing a kind's file registers its handler with the runner.
+import './kinds/grad.js';
+import './kinds/scheduler.js';
+import './kinds/plateau.js';
