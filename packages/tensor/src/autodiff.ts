@@ -156,7 +156,12 @@ function checkScalar(value: unknown, op: string): Tensor {
  * const { value, grads }: ValueAndGrads = valueAndGrads(f)(x, y);
  * ```
  */
-export interface ValueAndGrads { value: Tensor; grads: Tensor[] }
+export interface ValueAndGrads {
+  /** f(x…), detached from the graph. */
+  value: Tensor;
+  /** ∂f/∂xᵢ for each argument, in order. */
+  grads: Tensor[];
+}
 
 /**
  * `f ↦ (x₁…xₙ) ↦ {value: f(x…), grads: [∂f/∂xᵢ]}` for a scalar-valued `f` (tfjs `valueAndGrads`, JAX `value_and_grad`).
@@ -198,13 +203,26 @@ export function grads(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tens
   return (...xs) => vg(...xs).grads;
 }
 
+/** The result of {@link valueAndGrad}.
+ * @example
+ * ```ts
+ * const { value, grad }: ValueAndGrad = valueAndGrad((x) => x.sum())(x);
+ * ```
+ */
+export interface ValueAndGrad {
+  /** f(x), detached from the graph. */
+  value: Tensor;
+  /** ∂f/∂x. */
+  grad: Tensor;
+}
+
 /** `f ↦ x ↦ {value, grad}` for one tensor.
  * @example
  * ```ts
  * const { value, grad } = valueAndGrad((x) => x.square().sum())(x);
  * ```
  */
-export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor) => { value: Tensor; grad: Tensor } {
+export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor) => ValueAndGrad {
   const vg = valueAndGrads((x) => f(x));
   return (x) => {
     const r = vg(x);

@@ -19,8 +19,11 @@ export interface DataHandle {
  * ```
  */
 export interface TensorInfo {
+  /** Size of each axis. */
   readonly shape: Shape;
+  /** Element type. */
   readonly dtype: DType;
+  /** Storage on the backend that runs the kernel. */
   readonly handle: DataHandle;
 }
 

@@ -1,83 +1,317 @@
 // Kernel names: the keys of the kernel and gradient registries. Use these constants, never literals.
 // Inputs are named as in each comment; attributes are the interfaces below.
 
-/** `a + b` (inputs a, b; broadcasting). @example `runKernel(Add, { a, b })` */
+/**
+ * `a + b` (inputs a, b; broadcasting).
+ * @example
+ * ```ts
+ * runKernel(Add, { a, b })
+ * ```
+ */
 export const Add = 'Add';
-/** `a − b`. @example `runKernel(Sub, { a, b })` */
+/**
+ * `a − b`.
+ * @example
+ * ```ts
+ * runKernel(Sub, { a, b })
+ * ```
+ */
 export const Sub = 'Sub';
-/** `a · b` elementwise. @example `runKernel(Mul, { a, b })` */
+/**
+ * `a · b` elementwise.
+ * @example
+ * ```ts
+ * runKernel(Mul, { a, b })
+ * ```
+ */
 export const Mul = 'Mul';
-/** `a / b`. @example `runKernel(Div, { a, b })` */
+/**
+ * `a / b`.
+ * @example
+ * ```ts
+ * runKernel(Div, { a, b })
+ * ```
+ */
 export const Div = 'Div';
-/** `a ^ b` elementwise, tensor exponent. @example `runKernel(Pow, { a, b })` */
+/**
+ * `a ^ b` elementwise, tensor exponent.
+ * @example
+ * ```ts
+ * runKernel(Pow, { a, b })
+ * ```
+ */
 export const Pow = 'Pow';
-/** `x ^ p` with a constant exponent (attr `exponent`). @example `runKernel(PowScalar, { x }, { exponent: 2 })` */
+/**
+ * `x ^ p` with a constant exponent (attr `exponent`).
+ * @example
+ * ```ts
+ * runKernel(PowScalar, { x }, { exponent: 2 })
+ * ```
+ */
 export const PowScalar = 'PowScalar';
-/** `−x` (input x). @example `runKernel(Neg, { x })` */
+/**
+ * `−x` (input x).
+ * @example
+ * ```ts
+ * runKernel(Neg, { x })
+ * ```
+ */
 export const Neg = 'Neg';
-/** `eˣ`. @example `runKernel(Exp, { x })` */
+/**
+ * `eˣ`.
+ * @example
+ * ```ts
+ * runKernel(Exp, { x })
+ * ```
+ */
 export const Exp = 'Exp';
-/** natural log. @example `runKernel(Log, { x })` */
+/**
+ * natural log.
+ * @example
+ * ```ts
+ * runKernel(Log, { x })
+ * ```
+ */
 export const Log = 'Log';
-/** `log(1 + x)`. @example `runKernel(Log1p, { x })` */
+/**
+ * `log(1 + x)`.
+ * @example
+ * ```ts
+ * runKernel(Log1p, { x })
+ * ```
+ */
 export const Log1p = 'Log1p';
-/** square root. @example `runKernel(Sqrt, { x })` */
+/**
+ * square root.
+ * @example
+ * ```ts
+ * runKernel(Sqrt, { x })
+ * ```
+ */
 export const Sqrt = 'Sqrt';
-/** absolute value. @example `runKernel(Abs, { x })` */
+/**
+ * absolute value.
+ * @example
+ * ```ts
+ * runKernel(Abs, { x })
+ * ```
+ */
 export const Abs = 'Abs';
-/** sign (−1, 0, 1); no gradient. @example `runKernel(Sign, { x })` */
+/**
+ * sign (−1, 0, 1); no gradient.
+ * @example
+ * ```ts
+ * runKernel(Sign, { x })
+ * ```
+ */
 export const Sign = 'Sign';
-/** `max(x, 0)`. @example `runKernel(Relu, { x })` */
+/**
+ * `max(x, 0)`.
+ * @example
+ * ```ts
+ * runKernel(Relu, { x })
+ * ```
+ */
 export const Relu = 'Relu';
-/** `1 / (1 + e^−x)`. @example `runKernel(Sigmoid, { x })` */
+/**
+ * `1 / (1 + e^−x)`.
+ * @example
+ * ```ts
+ * runKernel(Sigmoid, { x })
+ * ```
+ */
 export const Sigmoid = 'Sigmoid';
-/** hyperbolic tangent. @example `runKernel(Tanh, { x })` */
+/**
+ * hyperbolic tangent.
+ * @example
+ * ```ts
+ * runKernel(Tanh, { x })
+ * ```
+ */
 export const Tanh = 'Tanh';
-/** `log(1 + eˣ)`, computed stably. @example `runKernel(Softplus, { x })` */
+/**
+ * `log(1 + eˣ)`, computed stably.
+ * @example
+ * ```ts
+ * runKernel(Softplus, { x })
+ * ```
+ */
 export const Softplus = 'Softplus';
-/** `1` where `a > b` else `0` (no gradient). @example `runKernel(Greater, { a, b })` */
+/**
+ * `1` where `a > b` else `0` (no gradient).
+ * @example
+ * ```ts
+ * runKernel(Greater, { a, b })
+ * ```
+ */
 export const Greater = 'Greater';
-/** `1` where `a ≥ b`. @example `runKernel(GreaterEqual, { a, b })` */
+/**
+ * `1` where `a ≥ b`.
+ * @example
+ * ```ts
+ * runKernel(GreaterEqual, { a, b })
+ * ```
+ */
 export const GreaterEqual = 'GreaterEqual';
-/** `1` where `a < b`. @example `runKernel(Less, { a, b })` */
+/**
+ * `1` where `a < b`.
+ * @example
+ * ```ts
+ * runKernel(Less, { a, b })
+ * ```
+ */
 export const Less = 'Less';
-/** `1` where `a ≤ b`. @example `runKernel(LessEqual, { a, b })` */
+/**
+ * `1` where `a ≤ b`.
+ * @example
+ * ```ts
+ * runKernel(LessEqual, { a, b })
+ * ```
+ */
 export const LessEqual = 'LessEqual';
-/** `1` where `a = b`. @example `runKernel(Equal, { a, b })` */
+/**
+ * `1` where `a = b`.
+ * @example
+ * ```ts
+ * runKernel(Equal, { a, b })
+ * ```
+ */
 export const Equal = 'Equal';
-/** `1` where `a ≠ b`. @example `runKernel(NotEqual, { a, b })` */
+/**
+ * `1` where `a ≠ b`.
+ * @example
+ * ```ts
+ * runKernel(NotEqual, { a, b })
+ * ```
+ */
 export const NotEqual = 'NotEqual';
-/** `condition ≠ 0 ? a : b` (inputs condition, a, b; broadcasting). @example `runKernel(Where, { condition, a, b })` */
+/**
+ * `condition ≠ 0 ? a : b` (inputs condition, a, b; broadcasting).
+ * @example
+ * ```ts
+ * runKernel(Where, { condition, a, b })
+ * ```
+ */
 export const Where = 'Where';
-/** Sum over `axes` ({@link ReduceAttrs}). @example `runKernel(Sum, { x }, { axes: [1], keepDims: false })` */
+/**
+ * Sum over `axes` ({@link ReduceAttrs}).
+ * @example
+ * ```ts
+ * runKernel(Sum, { x }, { axes: [1], keepDims: false })
+ * ```
+ */
 export const Sum = 'Sum';
-/** Maximum over `axes` ({@link ReduceAttrs}). @example `runKernel(Max, { x }, { axes: [0], keepDims: true })` */
+/**
+ * Maximum over `axes` ({@link ReduceAttrs}).
+ * @example
+ * ```ts
+ * runKernel(Max, { x }, { axes: [0], keepDims: true })
+ * ```
+ */
 export const Max = 'Max';
-/** Matrix product ({@link MatMulAttrs}); 2-D or batched 3-D. @example `runKernel(MatMul, { a, b }, { transposeA: false, transposeB: true })` */
+/**
+ * Matrix product ({@link MatMulAttrs}); 2-D or batched 3-D.
+ * @example
+ * ```ts
+ * runKernel(MatMul, { a, b }, { transposeA: false, transposeB: true })
+ * ```
+ */
 export const MatMul = 'MatMul';
-/** Same data, new shape (attr `shape`). @example `runKernel(Reshape, { x }, { shape: [6] })` */
+/**
+ * Same data, new shape (attr `shape`).
+ * @example
+ * ```ts
+ * runKernel(Reshape, { x }, { shape: [6] })
+ * ```
+ */
 export const Reshape = 'Reshape';
-/** Permute axes (attr `perm`). @example `runKernel(Transpose, { x }, { perm: [1, 0] })` */
+/**
+ * Permute axes (attr `perm`).
+ * @example
+ * ```ts
+ * runKernel(Transpose, { x }, { perm: [1, 0] })
+ * ```
+ */
 export const Transpose = 'Transpose';
-/** Broadcast to a larger shape (attr `shape`). @example `runKernel(BroadcastTo, { x }, { shape: [4, 3] })` */
+/**
+ * Broadcast to a larger shape (attr `shape`).
+ * @example
+ * ```ts
+ * runKernel(BroadcastTo, { x }, { shape: [4, 3] })
+ * ```
+ */
 export const BroadcastTo = 'BroadcastTo';
-/** A box of the input ({@link SliceAttrs}). @example `runKernel(Slice, { x }, { begin: [0, 1], size: [2, 2] })` */
+/**
+ * A box of the input ({@link SliceAttrs}).
+ * @example
+ * ```ts
+ * runKernel(Slice, { x }, { begin: [0, 1], size: [2, 2] })
+ * ```
+ */
 export const Slice = 'Slice';
-/** Embed the input in zeros ({@link PadAttrs}); the gradient of Slice. @example `runKernel(Pad, { x }, { before: [1], shape: [5] })` */
+/**
+ * Embed the input in zeros ({@link PadAttrs}); the gradient of Slice.
+ * @example
+ * ```ts
+ * runKernel(Pad, { x }, { before: [1], shape: [5] })
+ * ```
+ */
 export const Pad = 'Pad';
-/** Join inputs `x0, x1, …` along `axis`. @example `runKernel(Concat, { x0: a, x1: b }, { axis: 0 })` */
+/**
+ * Join inputs `x0, x1, …` along `axis`.
+ * @example
+ * ```ts
+ * runKernel(Concat, { x0: a, x1: b }, { axis: 0 })
+ * ```
+ */
 export const Concat = 'Concat';
-/** Rows `indices` of x along axis 0 (attr `indices`). @example `runKernel(GatherRows, { x }, { indices: [2, 0] })` */
+/**
+ * Rows `indices` of x along axis 0 (attr `indices`).
+ * @example
+ * ```ts
+ * runKernel(GatherRows, { x }, { indices: [2, 0] })
+ * ```
+ */
 export const GatherRows = 'GatherRows';
-/** Add row i of x into row `indices[i]` of a zero tensor with `numRows` rows; the gradient of GatherRows. @example `runKernel(ScatterAddRows, { x }, { indices: [2, 0], numRows: 3 })` */
+/**
+ * Add row i of x into row `indices[i]` of a zero tensor with `numRows` rows; the gradient of GatherRows.
+ * @example
+ * ```ts
+ * runKernel(ScatterAddRows, { x }, { indices: [2, 0], numRows: 3 })
+ * ```
+ */
 export const ScatterAddRows = 'ScatterAddRows';
-/** Softmax along `axis`. @example `runKernel(Softmax, { x }, { axis: 1 })` */
+/**
+ * Softmax along `axis`.
+ * @example
+ * ```ts
+ * runKernel(Softmax, { x }, { axis: 1 })
+ * ```
+ */
 export const Softmax = 'Softmax';
-/** Log-softmax along `axis`, computed stably. @example `runKernel(LogSoftmax, { x }, { axis: 1 })` */
+/**
+ * Log-softmax along `axis`, computed stably.
+ * @example
+ * ```ts
+ * runKernel(LogSoftmax, { x }, { axis: 1 })
+ * ```
+ */
 export const LogSoftmax = 'LogSoftmax';
-/** Convert to `dtype`. @example `runKernel(Cast, { x }, { dtype: 'float64' })` */
+/**
+ * Convert to `dtype`.
+ * @example
+ * ```ts
+ * runKernel(Cast, { x }, { dtype: 'float64' })
+ * ```
+ */
 export const Cast = 'Cast';
-/** One-hot rows for integer labels (attrs `labels`, `depth`, `dtype`); no input, no gradient. @example `runKernel(OneHot, {}, { labels: [1, 0], depth: 3, dtype: 'float32' })` */
+/**
+ * One-hot rows for integer labels (attrs `labels`, `depth`, `dtype`); no input, no gradient.
+ * @example
+ * ```ts
+ * runKernel(OneHot, {}, { labels: [1, 0], depth: 3, dtype: 'float32' })
+ * ```
+ */
 export const OneHot = 'OneHot';
 
 /** Attributes of reductions.
@@ -86,25 +320,45 @@ export const OneHot = 'OneHot';
  * const attrs: ReduceAttrs = { axes: [1], keepDims: true };
  * ```
  */
-export interface ReduceAttrs { axes: number[]; keepDims: boolean }
+export interface ReduceAttrs {
+  /** Sorted, non-negative axes to reduce. */
+  axes: number[];
+  /** Keep reduced axes with size 1. */
+  keepDims: boolean;
+}
 /** Attributes of MatMul: whether each operand is used transposed (its last two axes swapped).
  * @example
  * ```ts
  * const attrs: MatMulAttrs = { transposeA: false, transposeB: true };
  * ```
  */
-export interface MatMulAttrs { transposeA: boolean; transposeB: boolean }
+export interface MatMulAttrs {
+  /** Use `a` with its last two axes swapped. */
+  transposeA: boolean;
+  /** Use `b` with its last two axes swapped. */
+  transposeB: boolean;
+}
 /** Attributes of Slice.
  * @example
  * ```ts
  * const attrs: SliceAttrs = { begin: [0, 1], size: [2, 2] };
  * ```
  */
-export interface SliceAttrs { begin: number[]; size: number[] }
+export interface SliceAttrs {
+  /** Start index along each axis. */
+  begin: number[];
+  /** Extent along each axis. */
+  size: number[];
+}
 /** Attributes of Pad: where the input starts inside an output of `shape`.
  * @example
  * ```ts
  * const attrs: PadAttrs = { before: [0, 1], shape: [2, 4] };
  * ```
  */
-export interface PadAttrs { before: number[]; shape: number[] }
+export interface PadAttrs {
+  /** Where the input starts along each axis. */
+  before: number[];
+  /** Shape of the zero-filled output. */
+  shape: number[];
+}

@@ -10,8 +10,11 @@ import type { Attrs } from './types.js';
  * ```
  */
 export interface KernelArgs {
+  /** The inputs by name, already on `backend`. */
   inputs: Record<string, TensorInfo>;
+  /** Attributes given by the op. */
   attrs: Attrs;
+  /** The backend the kernel runs on. */
   backend: Backend;
 }
 
@@ -30,8 +33,11 @@ export type KernelFunc = (args: KernelArgs) => TensorInfo | TensorInfo[];
  * ```
  */
 export interface KernelConfig {
+  /** The kernel's name (a constant of `kernel_names.ts`). */
   kernelName: string;
+  /** The backend it runs on. */
   backendName: string;
+  /** The implementation. */
   kernelFunc: KernelFunc;
 }
 
@@ -42,8 +48,11 @@ export interface KernelConfig {
  * ```
  */
 export interface GradContext {
+  /** The forward call's inputs by name. */
   inputs: Record<string, Tensor>;
+  /** The forward call's output. */
   output: Tensor;
+  /** The forward call's attributes. */
   attrs: Attrs;
 }
 
@@ -59,7 +68,9 @@ export interface GradContext {
  * ```
  */
 export interface GradConfig {
+  /** The kernel this rule differentiates. */
   kernelName: string;
+  /** Per input name, a thunk computing that input's gradient from `dy`. */
   gradFunc: (dy: Tensor, ctx: GradContext) => Record<string, () => Tensor>;
 }
 

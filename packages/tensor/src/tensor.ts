@@ -12,8 +12,11 @@ import { arrayType } from './types.js';
  * ```
  */
 export interface GraphNode {
+  /** The kernel that produced the tensor. */
   readonly kernelName: string;
+  /** Its inputs by name. */
   readonly inputs: Record<string, Tensor>;
+  /** Its attributes. */
   readonly attrs: Record<string, unknown>;
   /** Set by `backward()` unless `retainGraph`: a second backward through this node is an error. */
   freed: boolean;

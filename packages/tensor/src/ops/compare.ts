@@ -11,29 +11,53 @@ const compare = (kernel: string, op: string) => (a: TensorLike, b: TensorLike): 
   return noGrad(() => runKernel(kernel, { a: ta, b: tb }));
 };
 
-/** 1 where `a > b`, else 0. @example ```ts
+/**
+ * 1 where `a > b`, else 0.
+ * @example
+ * ```ts
  * greater(tensor([1, 3]), 2).toArray(); // [0, 1]
- * ``` */
+ * ```
+ */
 export const greater = compare(Greater, 'greater');
-/** 1 where `a ≥ b`. @example ```ts
+/**
+ * 1 where `a ≥ b`.
+ * @example
+ * ```ts
  * greaterEqual(tensor([2]), 2).item(); // 1
- * ``` */
+ * ```
+ */
 export const greaterEqual = compare(GreaterEqual, 'greaterEqual');
-/** 1 where `a < b`. @example ```ts
+/**
+ * 1 where `a < b`.
+ * @example
+ * ```ts
  * less(tensor([1]), 2).item(); // 1
- * ``` */
+ * ```
+ */
 export const less = compare(Less, 'less');
-/** 1 where `a ≤ b`. @example ```ts
+/**
+ * 1 where `a ≤ b`.
+ * @example
+ * ```ts
  * lessEqual(tensor([3]), 2).item(); // 0
- * ``` */
+ * ```
+ */
 export const lessEqual = compare(LessEqual, 'lessEqual');
-/** 1 where `a = b`. @example ```ts
+/**
+ * 1 where `a = b`.
+ * @example
+ * ```ts
  * equal(tensor([2]), 2).item(); // 1
- * ``` */
+ * ```
+ */
 export const equal = compare(Equal, 'equal');
-/** 1 where `a ≠ b`. @example ```ts
+/**
+ * 1 where `a ≠ b`.
+ * @example
+ * ```ts
  * notEqual(tensor([2]), 2).item(); // 0
- * ``` */
+ * ```
+ */
 export const notEqual = compare(NotEqual, 'notEqual');
 
 /**

@@ -11,7 +11,10 @@ import { allocate, DTYPES, type DType, type NestedArray, type TypedArray } from 
  * zeros([2], { dtype: 'float64' });
  * ```
  */
-export interface CreationOptions { dtype?: DType }
+export interface CreationOptions {
+  /** Element type; default float32. */
+  dtype?: DType;
+}
 
 function checkDtype(dtype: unknown, op: string): DType {
   if (dtype === undefined) return 'float32';

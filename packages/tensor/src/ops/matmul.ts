@@ -11,7 +11,12 @@ import { toTensor } from './convert.js';
  * matmul(x, w, { transposeB: true }); // x · wᵀ
  * ```
  */
-export interface MatMulOptions { transposeA?: boolean; transposeB?: boolean }
+export interface MatMulOptions {
+  /** Use `a` transposed. */
+  transposeA?: boolean;
+  /** Use `b` transposed. */
+  transposeB?: boolean;
+}
 
 /**
  * Matrix product of 2-D matrices, or batched over a leading axis when either operand is 3-D

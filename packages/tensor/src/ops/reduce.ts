@@ -12,7 +12,10 @@ import { toTensor } from './convert.js';
  * sum(x, 1, { keepDims: true });
  * ```
  */
-export interface ReduceOptions { keepDims?: boolean }
+export interface ReduceOptions {
+  /** Keep reduced axes with size 1 (default false). */
+  keepDims?: boolean;
+}
 
 function reduce(kernel: string, op: string, x: Tensor, axis: number | readonly number[] | undefined, options: ReduceOptions): Tensor {
   const t = toTensor(x, 'x', op);

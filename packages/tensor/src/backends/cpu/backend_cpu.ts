@@ -10,7 +10,9 @@ import { allocate } from '../../types.js';
  * ```
  */
 export interface CpuHandle extends DataHandle {
+  /** Always 'cpu'. */
   readonly backend: 'cpu';
+  /** The contiguous row-major view. */
   readonly array: ndarray.NdArray<TypedArray>;
 }
 
