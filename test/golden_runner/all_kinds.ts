@@ -1,4 +1,7 @@
 // Importing a kind's file registers its handler with the runner.
 import './kinds/grad.js';
+import './kinds/optimizer.js';
+import './kinds/grad_layers.js';
 import './kinds/scheduler.js';
 import './kinds/plateau.js';
+import './kinds/train.js';

@@ -27,6 +27,7 @@ const cases: Record<string, Case[]> = {
   Abs: [{ inputs: () => [T.tensor([-1.5, -0.3, 0.4, 2], { dtype: 'float64' })], f: (x) => weigh(T.abs(x!)) }],
   Relu: [{ inputs: () => [T.tensor([-1.5, -0.3, 0.4, 2], { dtype: 'float64' })], f: (x) => weigh(T.relu(x!)) }],
   Sigmoid: [{ inputs: () => [r([4], -4, 4)], f: (x) => weigh(T.sigmoid(x!)) }],
+  Erf: [{ inputs: () => [r([5], -2, 2)], f: (x) => weigh(T.erf(x!)) }],
   Tanh: [{ inputs: () => [r([4], -2, 2)], f: (x) => weigh(T.tanh(x!)) }],
   Softplus: [{ inputs: () => [r([4], -5, 5)], f: (x) => weigh(T.softplus(x!)) }],
   Where: [{ inputs: () => [r([2, 3]), r([2, 3])], f: (a, b) => weigh(T.where(T.tensor([1, 0, 1], { dtype: 'float64' }), a!, b!)) },

@@ -160,3 +160,12 @@ describe('creation and read-back', () => {
     expect(T.rand([3], new Rng(3)).shape).to.deep.equal([3]);
   });
 });
+
+describe('special functions', () => {
+  it('erf matches float64 references, and erfc keeps relative accuracy in the tail', async () => {
+    const { erf, erfc, normalCdf } = await import('../../packages/tensor/src/special.js');
+    expectClose([erf(0.5), erf(-1.5), erfc(3), erfc(-2), erfc(10), normalCdf(0)],
+      [0.5204998778130465, -0.9661051464753108, 2.209049699858544e-5, 1.9953222650189528, 2.088487583762545e-45, 0.5], 1e-14);
+    expectClose(T.erf(tensor([0.5, -1.5, 0], { dtype: 'float64' })), [0.5204998778130465, -0.9661051464753108, 0], 1e-14);
+  });
+});

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { DescentError, DTypeError, ShapeError, StateError, ValueError, type Tensor, type TypedArray } from '@descent/tensor';
+import { ConfigError, DescentError, DTypeError, ShapeError, StateError, ValueError, type Tensor, type TypedArray } from '@descent/tensor';
 import { getOptimizerPlugin, resolveOptimizerOptions } from './optimizers/define.js';
-import { checkStateStructure, decodeState, encodeState, type JsonValue } from './optimizers/state.js';
+import { checkStateStructure, decodeState, encodeState, type EncodedState } from './optimizers/state.js';
 import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin, ParamGroup } from './optimizers/types.js';
 
 /** The saved form of an {@link Optimizer}: plain JSON, typed arrays encoded exactly.
@@ -26,11 +26,11 @@ export interface OptimizerStateDict {
   readonly step: number;
   readonly groups: ReadonlyArray<{
     /** The group's resolved options, for the record (loading does not change options). */
-    readonly options: JsonValue;
+    readonly options: EncodedState;
     /** Shape and dtype of each parameter of the group, checked on load. */
     readonly params: ReadonlyArray<{ readonly shape: number[]; readonly dtype: string }>;
     /** The plugin's state for this group, encoded by `encodeState`. */
-    readonly state: JsonValue;
+    readonly state: EncodedState;
   }>;
 }
 
@@ -129,6 +129,9 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   constructor(optimizer: string | OptimizerPlugin<O, unknown>, params: readonly Tensor[] | readonly ParamGroup[], options: Partial<O> | Record<string, unknown> = {}) {
     this.plugin = getOptimizerPlugin(optimizer as string | AnyOptimizerPlugin) as OptimizerPlugin<O, unknown>;
     const name = this.plugin.name;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new ConfigError(`${name}: options must be an object, but got ${JSON.stringify(options)}`);
+    }
     if (!Array.isArray(params) || params.length === 0) {
       throw new ValueError(`${name}: expected a non-empty list of parameters or parameter groups, but got ${Array.isArray(params) ? '[]' : String(params)}`);
     }
@@ -216,6 +219,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * ```
    */
   step(lr?: number | readonly number[]): void {
+    this.stepLrs(lr);
     const grads = this.params.map((p, i) => {
       if (!p.grad) throw new ValueError(`${this.name}.step: parameter ${i} (shape ${fmt(p.shape)}) has no gradient; call backward() first, or leave parameters that get no gradient out of the optimizer`);
       return p.grad;
@@ -362,9 +366,9 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
 }
 
 /** The options as JSON for the record: plugin objects (lookahead's inner) become their names. */
-function jsonOptions(options: object): JsonValue {
+function jsonOptions(options: object): EncodedState {
   return JSON.parse(JSON.stringify(options, (_k, v: unknown) =>
-    typeof v === 'object' && v !== null && typeof (v as { update?: unknown }).update === 'function' ? (v as { name: string }).name : v)) as JsonValue;
+    typeof v === 'object' && v !== null && typeof (v as { update?: unknown }).update === 'function' ? (v as { name: string }).name : v)) as EncodedState;
 }
 
 /**

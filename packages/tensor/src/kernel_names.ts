@@ -122,6 +122,14 @@ export const Relu = 'Relu';
  */
 export const Sigmoid = 'Sigmoid';
 /**
+ * The error function `erf(x) = 2/√π ∫₀ˣ e^(−t²) dt`.
+ * @example
+ * ```ts
+ * runKernel(Erf, { x })
+ * ```
+ */
+export const Erf = 'Erf';
+/**
  * hyperbolic tangent.
  * @example
  * ```ts

@@ -26,7 +26,7 @@
 import type { TypedArray } from '@descent/tensor';
 import { rules } from '../options.js';
 import { optimizerRules } from './define.js';
-import { addL2ToGrad, chain, chainPlugin, zerosLike, type ChainState, type Transform } from './transforms.js';
+import { addL2ToGrad, chain, chainPlugin, zeroBuffer, type ChainState, type Transform } from './transforms.js';
 import type { OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** Options of {@link adabound}.
@@ -65,7 +65,7 @@ export function scaleByAdaBound(o: { beta1: number; beta2: number; eps: number; 
   const amsbound = o.amsbound ?? false;
   return {
     key: 'adabound',
-    init: (params) => ({ m: params.map(zerosLike), v: params.map(zerosLike), ...(amsbound ? { vmax: params.map(zerosLike) } : {}) }),
+    init: (params) => ({ m: params.map(zeroBuffer), v: params.map(zeroBuffer), ...(amsbound ? { vmax: params.map(zeroBuffer) } : {}) }),
     apply(src, dst, state, _params, ctx) {
       const t = ctx.step;
       const stepSize = (ctx.lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);

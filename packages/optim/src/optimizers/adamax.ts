@@ -17,7 +17,7 @@
  */
 import type { TypedArray } from '@descent/tensor';
 import { adamRules } from './adam.js';
-import { addL2ToGrad, chain, chainPlugin, scaleByLr, zerosLike, type ChainState, type Transform } from './transforms.js';
+import { addL2ToGrad, chain, chainPlugin, scaleByLr, zeroBuffer, type ChainState, type Transform } from './transforms.js';
 import type { OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** Options of {@link adamax}.
@@ -50,18 +50,22 @@ export function scaleByAdamax(o: { beta1: number; beta2: number; eps: number }):
   const { beta1, beta2, eps } = o;
   return {
     key: 'adamax',
-    init: (params) => ({ m: params.map(zerosLike), u: params.map(zerosLike) }),
-    apply(src, dst, state, _params, ctx) {
+    fusable: true,
+    init: (params) => ({ m: params.map(zeroBuffer), u: params.map(zeroBuffer) }),
+    apply(src, dst, state, params, ctx, epilogue) {
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
       const bc1 = 1 - beta1 ** ctx.step;
       const a1 = 1 - beta1;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, m = state.m[j]!, u = state.u[j]!;
+        const pd = decay !== 0 ? params[j]!.buffer() : null;
         for (let i = 0; i < d.length; i++) {
           const g = s[i]!;
           m[i] = beta1 * m[i]! + a1 * g;
           const a = beta2 * u[i]!, b = Math.abs(g) + eps;
           u[i] = a > b ? a : b;
-          d[i] = m[i]! / u[i]! / bc1;
+          const out = m[i]! / u[i]! / bc1;
+          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
         }
       }
       return state;

@@ -18,7 +18,7 @@
  */
 import type { TypedArray } from '@descent/tensor';
 import { adamRules } from './adam.js';
-import { chain, chainPlugin, decoupledWeightDecay, scaleByLr, zerosLike, type ChainState, type Transform } from './transforms.js';
+import { chain, chainPlugin, decoupledWeightDecay, scaleByLr, zeroBuffer, type ChainState, type Transform } from './transforms.js';
 import type { OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** Options of {@link lion}.
@@ -50,15 +50,19 @@ export function scaleByLion(o: { beta1: number; beta2: number }): Transform<Lion
   const { beta1, beta2 } = o;
   return {
     key: 'lion',
-    init: (params) => ({ m: params.map(zerosLike) }),
-    apply(src, dst, state) {
+    fusable: true,
+    init: (params) => ({ m: params.map(zeroBuffer) }),
+    apply(src, dst, state, params, ctx, epilogue) {
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
       const a1 = 1 - beta1, a2 = 1 - beta2;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, m = state.m[j]!;
+        const pd = decay !== 0 ? params[j]!.buffer() : null;
         for (let i = 0; i < d.length; i++) {
           const g = s[i]!;
           const c = beta1 * m[i]! + a1 * g;
-          d[i] = c > 0 ? 1 : c < 0 ? -1 : 0;
+          const out = c > 0 ? 1 : c < 0 ? -1 : 0;
+          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
           m[i] = beta2 * m[i]! + a2 * g;
         }
       }

@@ -22,7 +22,7 @@
 import type { TypedArray } from '@descent/tensor';
 import { rules } from '../options.js';
 import { adamRules } from './adam.js';
-import { addL2ToGrad, chain, chainPlugin, decoupledWeightDecay, scaleByLr, zerosLike, type ChainState, type Transform } from './transforms.js';
+import { addL2ToGrad, chain, chainPlugin, decoupledWeightDecay, zeroBuffer, type ChainState, type Transform } from './transforms.js';
 import type { OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** Options of {@link nadam}.
@@ -47,25 +47,27 @@ export interface NadamOptions extends OptimizerOptions {
  */
 export interface NadamState { m: TypedArray[]; v: TypedArray[]; muProduct: number }
 
-/** NAdam's direction (before −η), with the corrected μ-product.
+/** NAdam's step with the corrected μ-product. Its output is the delta (it includes −η): the two
+ * coefficients are formed with η first, as PyTorch does, which keeps the rounding close to
+ * PyTorch's on this sensitive method.
  * @example
  * ```ts
- * chain(scaleByNadam({ beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 }), scaleByLr());
+ * chain(scaleByNadam({ beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 }));
  * ```
  */
 export function scaleByNadam(o: { beta1: number; beta2: number; eps: number; momentumDecay: number }): Transform<NadamState> {
   const { beta1, beta2, eps, momentumDecay } = o;
   return {
     key: 'nadam',
-    init: (params) => ({ m: params.map(zerosLike), v: params.map(zerosLike), muProduct: 1 }),
+    init: (params) => ({ m: params.map(zeroBuffer), v: params.map(zeroBuffer), muProduct: 1 }),
     apply(src, dst, state, _params, ctx) {
       const t = ctx.step;
       const bc2 = 1 - beta2 ** t;
       const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
       const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
       const muProduct = state.muProduct * mu;
-      const cg = (1 - mu) / (1 - muProduct);
-      const cm = muNext / (1 - muProduct * muNext);
+      const cg = (-ctx.lr * (1 - mu)) / (1 - muProduct);
+      const cm = (-ctx.lr * muNext) / (1 - muProduct * muNext);
       const a1 = 1 - beta1, a2 = 1 - beta2;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, m = state.m[j]!, v = state.v[j]!;
@@ -98,7 +100,6 @@ export const nadam: OptimizerPlugin<NadamOptions, ChainState> = {
     chain(
       addL2ToGrad(o.decoupledWeightDecay ? 0 : o.weightDecay),
       scaleByNadam({ beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, momentumDecay: o.momentumDecay }),
-      scaleByLr(),
       decoupledWeightDecay(o.decoupledWeightDecay ? o.weightDecay : 0),
     )),
 };

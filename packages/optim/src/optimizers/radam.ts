@@ -19,7 +19,7 @@
  */
 import type { TypedArray } from '@descent/tensor';
 import { adamRules } from './adam.js';
-import { addL2ToGrad, chain, chainPlugin, decoupledWeightDecay, scaleByLr, zerosLike, type ChainState, type Transform } from './transforms.js';
+import { addL2ToGrad, chain, chainPlugin, decoupledWeightDecay, scaleByLr, zeroBuffer, type ChainState, type Transform } from './transforms.js';
 import type { OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** Options of {@link radam}.
@@ -53,8 +53,10 @@ export function scaleByRadam(o: { beta1: number; beta2: number; eps: number }): 
   const { beta1, beta2, eps } = o;
   return {
     key: 'radam',
-    init: (params) => ({ m: params.map(zerosLike), v: params.map(zerosLike) }),
-    apply(src, dst, state, _params, ctx) {
+    fusable: true,
+    init: (params) => ({ m: params.map(zeroBuffer), v: params.map(zeroBuffer) }),
+    apply(src, dst, state, params, ctx, epilogue) {
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
       const t = ctx.step;
       const bc1 = 1 - beta1 ** t;
       const bc2 = 1 - beta2 ** t;
@@ -66,12 +68,14 @@ export function scaleByRadam(o: { beta1: number; beta2: number; eps: number }): 
       const a1 = 1 - beta1, a2 = 1 - beta2;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, m = state.m[j]!, v = state.v[j]!;
+        const pd = decay !== 0 ? params[j]!.buffer() : null;
         for (let i = 0; i < d.length; i++) {
           const g = s[i]!;
           m[i] = beta1 * m[i]! + a1 * g;
           v[i] = beta2 * v[i]! + a2 * g * g;
           const mHat = m[i]! / bc1;
-          d[i] = rectified ? mHat * (bc2sqrt / (Math.sqrt(v[i]!) + eps)) * rect : mHat;
+          const out = rectified ? mHat * (bc2sqrt / (Math.sqrt(v[i]!) + eps)) * rect : mHat;
+          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
         }
       }
       return state;

@@ -12,10 +12,10 @@ import { StateError, type TypedArray } from '@descent/tensor';
 /** Plain JSON data: what `encodeState` produces and `JSON.stringify` accepts unchanged.
  * @example
  * ```ts
- * const j: JsonValue = { step: 3, m: { $typed: 'float64', length: 1, base64: 'AAAAAAAA8D8=' } };
+ * const j: EncodedState = { step: 3, m: { $typed: 'float64', length: 1, base64: 'AAAAAAAA8D8=' } };
  * ```
  */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type EncodedState = null | boolean | number | string | EncodedState[] | { [key: string]: EncodedState };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -104,7 +104,7 @@ function decodeTypedArray(v: Record<string, unknown>, path: string): TypedArray 
  * const json = JSON.stringify(encodeState({ m: [new Float32Array([0.5])], muProduct: 0.9 }));
  * ```
  */
-export function encodeState(value: unknown, path = 'state'): JsonValue {
+export function encodeState(value: unknown, path = 'state'): EncodedState {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return { $number: 'NaN' };
@@ -116,7 +116,7 @@ export function encodeState(value: unknown, path = 'state'): JsonValue {
   if (value instanceof Float32Array || value instanceof Float64Array) return encodeTypedArray(value);
   if (Array.isArray(value)) return value.map((v, i) => encodeState(v, `${path}[${i}]`));
   if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
-    const out: { [key: string]: JsonValue } = {};
+    const out: { [key: string]: EncodedState } = {};
     for (const [k, v] of Object.entries(value)) {
       if (k.startsWith('$')) throw new StateError(`${path}: state keys may not start with '$', but got '${k}'`);
       out[k] = encodeState(v, `${path}.${k}`);

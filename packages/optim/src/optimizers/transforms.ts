@@ -45,9 +45,29 @@ export interface Transform<S = unknown> {
   readonly key: string;
   /** When true the chain skips the transform (e.g. weight decay 0). */
   readonly identity?: boolean;
+  /** Set by {@link scaleByLr}: the factor it multiplies by (so a chain can fuse it into the previous loop). */
+  readonly lrFactor?: (ctx: TransformContext) => number;
+  /** Set by {@link decoupledWeightDecay}: the coefficient c of the `+ c·θ` it adds (fusable likewise). */
+  readonly decayFactor?: (ctx: TransformContext) => number;
+  /** When true, `apply` honours an {@link Epilogue}, so the chain fuses a following `scaleByLr()`
+   * (and `decoupledWeightDecay()` right after it) into this transform's loop: one pass instead of three. */
+  readonly fusable?: boolean;
   init(params: readonly Tensor[]): S;
-  /** Write the output for every parameter into `dst` (may alias `src`); return the next state. */
-  apply(src: readonly TypedArray[], dst: TypedArray[], state: S, params: readonly Tensor[], ctx: TransformContext): S;
+  /** Write the output for every parameter into `dst` (may alias `src`); return the next state.
+   * A fusable transform writes `scale·out + decay·θ` when given an epilogue. */
+  apply(src: readonly TypedArray[], dst: TypedArray[], state: S, params: readonly Tensor[], ctx: TransformContext, epilogue?: Epilogue): S;
+}
+
+/** The fused tail of a chain: the output becomes `scale·out + decay·θ` (the same operations, in the
+ * same order, as running `scaleByLr()` and `decoupledWeightDecay()` as separate passes).
+ * @example
+ * ```ts
+ * const e: Epilogue = { scale: -1e-3, decay: -1e-5 };
+ * ```
+ */
+export interface Epilogue {
+  readonly scale: number;
+  readonly decay: number;
 }
 
 /** The state of a chain: one entry per stateful transform, keyed by `Transform.key`.
@@ -72,10 +92,10 @@ export interface Chain {
 /** A zero-filled typed array of a parameter's dtype and size.
  * @example
  * ```ts
- * zerosLike(tensor([1, 2], { dtype: 'float64' })); // Float64Array [0, 0]
+ * zeroBuffer(tensor([1, 2], { dtype: 'float64' })); // Float64Array [0, 0]
  * ```
  */
-export function zerosLike(p: Tensor): TypedArray {
+export function zeroBuffer(p: Tensor): TypedArray {
   return p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
 }
 
@@ -103,10 +123,18 @@ export function chain(...transforms: Transform<any>[]): Chain { // eslint-disabl
       return state;
     },
     update(grads, state, params, ctx) {
-      const dst = params.map(zerosLike);
+      const dst = params.map(zeroBuffer);
       let src: readonly TypedArray[] = grads;
-      for (const t of active) {
-        const next = t.apply(src, dst, state[t.key], params, ctx);
+      for (let k = 0; k < active.length; k++) {
+        const t = active[k]!;
+        let epilogue: Epilogue | undefined;
+        const lr = active[k + 1]?.lrFactor;
+        if (t.fusable && lr) {
+          const decay = active[k + 2]?.decayFactor;
+          epilogue = { scale: lr(ctx), decay: decay ? decay(ctx) : 0 };
+          k += decay ? 2 : 1;
+        }
+        const next = t.apply(src, dst, state[t.key], params, ctx, epilogue);
         if (next !== undefined) state[t.key] = next;
         src = dst;
       }
@@ -183,11 +211,13 @@ export function addDecayedWeights(weightDecay: number): Transform<undefined> {
 export function decoupledWeightDecay(weightDecay: number, options: { lrScaled?: boolean } = {}): Transform<undefined> {
   if (weightDecay === 0) return IDENTITY;
   const lrScaled = options.lrScaled ?? true;
+  const decayFactor = (ctx: TransformContext) => -(lrScaled ? ctx.lr * weightDecay : weightDecay);
   return {
     key: 'decoupledWeightDecay',
+    decayFactor,
     init: () => undefined,
     apply(src, dst, state, params, ctx) {
-      const c = -(lrScaled ? ctx.lr * weightDecay : weightDecay);
+      const c = decayFactor(ctx);
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, p = params[j]!.buffer();
         for (let i = 0; i < d.length; i++) d[i] = s[i]! + c * p[i]!;
@@ -207,11 +237,13 @@ export function decoupledWeightDecay(weightDecay: number, options: { lrScaled?: 
  * ```
  */
 export function scaleByLr(schedule?: (lr: number, step: number) => number): Transform<undefined> {
+  const lrFactor = (ctx: TransformContext) => -(schedule ? schedule(ctx.lr, ctx.step) : ctx.lr);
   return {
     key: 'lr',
+    lrFactor,
     init: () => undefined,
     apply(src, dst, state, _params, ctx) {
-      const c = -(schedule ? schedule(ctx.lr, ctx.step) : ctx.lr);
+      const c = lrFactor(ctx);
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!;
         for (let i = 0; i < d.length; i++) d[i] = c * s[i]!;
@@ -245,16 +277,20 @@ export function trace(options: { momentum: number; dampening?: number; nesterov?
   if (mu === 0) return IDENTITY as unknown as Transform<TraceState>;
   return {
     key: 'momentum',
-    init: (params) => ({ buf: params.map(zerosLike) }),
-    apply(src, dst, state, _params, ctx) {
+    fusable: true,
+    init: (params) => ({ buf: params.map(zeroBuffer) }),
+    apply(src, dst, state, params, ctx, epilogue) {
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
       const first = ctx.step === 1;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, b = state.buf[j]!;
+        const pd = decay !== 0 ? params[j]!.buffer() : null;
         for (let i = 0; i < d.length; i++) {
           const g = s[i]!;
           const bi = first ? g : mu * b[i]! + damp * g;
           b[i] = bi;
-          d[i] = nesterov ? g + mu * b[i]! : b[i]!;
+          const out = nesterov ? g + mu * b[i]! : b[i]!;
+          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
         }
       }
       return state;
@@ -284,14 +320,17 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
   const amsgrad = options.amsgrad ?? false;
   return {
     key: 'adam',
-    init: (params) => ({ m: params.map(zerosLike), v: params.map(zerosLike), ...(amsgrad ? { vmax: params.map(zerosLike) } : {}) }),
-    apply(src, dst, state, _params, ctx) {
+    fusable: true,
+    init: (params) => ({ m: params.map(zeroBuffer), v: params.map(zeroBuffer), ...(amsgrad ? { vmax: params.map(zeroBuffer) } : {}) }),
+    apply(src, dst, state, params, ctx, epilogue) {
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
       const t = ctx.step;
       const bc1 = 1 - beta1 ** t;
       const bc2sqrt = Math.sqrt(1 - beta2 ** t);
       const a1 = 1 - beta1, a2 = 1 - beta2;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, m = state.m[j]!, v = state.v[j]!;
+        const pd = decay !== 0 ? params[j]!.buffer() : null;
         const vmax = amsgrad ? state.vmax![j]! : null;
         for (let i = 0; i < d.length; i++) {
           const g = s[i]!;
@@ -299,7 +338,8 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
           v[i] = beta2 * v[i]! + a2 * g * g;
           let vi = v[i]!;
           if (vmax !== null) { if (vi > vmax[i]!) vmax[i] = vi; else vi = vmax[i]!; }
-          d[i] = m[i]! / bc1 / (Math.sqrt(vi) / bc2sqrt + eps);
+          const out = m[i]! / bc1 / (Math.sqrt(vi) / bc2sqrt + eps);
+          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
         }
       }
       return state;
@@ -331,11 +371,14 @@ export function scaleByRms(options: { alpha: number; eps: number; centered?: boo
   const a1 = 1 - alpha;
   return {
     key: 'rms',
-    init: (params) => ({ v: params.map(zerosLike), ...(centered ? { gAvg: params.map(zerosLike) } : {}) }),
-    apply(src, dst, state, _params, ctx) {
+    fusable: true,
+    init: (params) => ({ v: params.map(zeroBuffer), ...(centered ? { gAvg: params.map(zeroBuffer) } : {}) }),
+    apply(src, dst, state, params, ctx, epilogue) {
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
       const warm = initFromGrad && ctx.step === 1;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, v = state.v[j]!;
+        const pd = decay !== 0 ? params[j]!.buffer() : null;
         const ga = centered ? state.gAvg![j]! : null;
         for (let i = 0; i < d.length; i++) {
           const g = s[i]!;
@@ -347,7 +390,8 @@ export function scaleByRms(options: { alpha: number; eps: number; centered?: boo
           } else {
             avg = Math.sqrt(v[i]!) + eps;
           }
-          d[i] = g / avg;
+          const out = g / avg;
+          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
         }
       }
       return state;
@@ -376,14 +420,18 @@ export function scaleByAdagrad(options: { eps: number; initialAccumulatorValue?:
   const init0 = options.initialAccumulatorValue ?? 0;
   return {
     key: 'adagrad',
-    init: (params) => ({ sum: params.map((p) => zerosLike(p).fill(init0)) }),
-    apply(src, dst, state) {
+    fusable: true,
+    init: (params) => ({ sum: params.map((p) => zeroBuffer(p).fill(init0)) }),
+    apply(src, dst, state, params, ctx, epilogue) {
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
       for (let j = 0; j < dst.length; j++) {
         const s = src[j]!, d = dst[j]!, sum = state.sum[j]!;
+        const pd = decay !== 0 ? params[j]!.buffer() : null;
         for (let i = 0; i < d.length; i++) {
           const g = s[i]!;
           sum[i] = sum[i]! + g * g;
-          d[i] = g / (Math.sqrt(sum[i]!) + eps);
+          const out = g / (Math.sqrt(sum[i]!) + eps);
+          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
         }
       }
       return state;

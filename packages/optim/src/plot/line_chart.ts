@@ -9,7 +9,12 @@ import { compile, type TopLevelSpec } from 'vega-lite';
  * const b: LineSeries = { x: [1e-5, 1e-4], y: [2.3, 2.1] };
  * ```
  */
-export type LineSeries = readonly number[] | { readonly x: readonly number[]; readonly y: readonly number[] };
+export type LineSeries = readonly number[] | {
+  /** The x values. */
+  readonly x: readonly number[];
+  /** The y values, as many as x. */
+  readonly y: readonly number[];
+};
 
 /** Options of {@link lineChart}.
  * @example
@@ -20,17 +25,25 @@ export type LineSeries = readonly number[] | { readonly x: readonly number[]; re
 export interface LineChartOptions {
   /** Chart title. */
   title?: string;
-  /** Axis titles (default 'x' and 'y'). */
+  /** Title of the x axis (default 'x'). */
   xTitle?: string;
+  /** Title of the y axis (default 'y'; also the legend name of a single unnamed series). */
   yTitle?: string;
-  /** Log-scaled axes (every value on that axis must then be > 0). */
+  /** Log-scaled x axis (every x must then be > 0). */
   logX?: boolean;
+  /** Log-scaled y axis (every y must then be > 0). */
   logY?: boolean;
-  /** Size of the plotting area in pixels (default 480 × 240). */
+  /** Width of the plotting area in pixels (default 480). */
   width?: number;
+  /** Height of the plotting area in pixels (default 240). */
   height?: number;
   /** Vertical marker lines, e.g. a suggested learning rate. */
-  markers?: ReadonlyArray<{ x: number; label?: string }>;
+  markers?: ReadonlyArray<{
+    /** Where the line is drawn, in x units. */
+    x: number;
+    /** Text next to the line. */
+    label?: string;
+  }>;
 }
 
 interface Row { x: number; y: number; series: string }

@@ -100,7 +100,11 @@ export class CosineScheduler extends StatelessScheduler {
     const T = this.tMax;
     const e = this.etaMin;
     if ((t - 1 - T) % (2 * T) === 0) return prev + ((this.baseLr - e) * (1 - Math.cos(Math.PI / T))) / 2;
-    return ((1 + Math.cos((Math.PI * t) / T)) / (1 + Math.cos((Math.PI * (t - 1)) / T))) * (prev - e) + e;
+    const den = 1 + Math.cos((Math.PI * (t - 1)) / T);
+    // NOTE: only a non-integer tMax can land on cos = −1 outside the branch above; PyTorch then raises
+    // ZeroDivisionError, we continue with the closed form instead.
+    if (den === 0) return this.closedForm(t);
+    return ((1 + Math.cos((Math.PI * t) / T)) / den) * (prev - e) + e;
   }
 }
 

@@ -7,7 +7,11 @@ import { ValueError } from '@descent/tensor';
 import { lineChart, type LineChartOptions } from '../plot/index.js';
 import { checkStep, describe, isScheduler, type Scheduler } from './types.js';
 
-export * from './types.js';
+// NOTE: the option-rule and check helpers of types.ts stay internal to the scheduler files.
+export {
+  createScheduler, isScheduler, schedulers, StatelessScheduler,
+  type Scheduler, type SchedulerSpec, type SchedulerState, type SchedulerStateValue, type WithInitialLr,
+} from './types.js';
 export * from './constant.js';
 export * from './step.js';
 export * from './multistep.js';

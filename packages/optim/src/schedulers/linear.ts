@@ -62,7 +62,8 @@ export class LinearScheduler extends StatelessScheduler {
   lr(step: number): number {
     checkStep(this.name, step);
     const { startFactor: s, endFactor: e, totalIters: n } = this.o;
-    return this.baseLr * (s + ((e - s) * Math.min(n, step)) / n);
+    // NOTE: clamped at 0: with endFactor 0 the factor can round to about −1e-17 at totalIters.
+    return Math.max(0, this.baseLr * (s + ((e - s) * Math.min(n, step)) / n));
   }
 }
 

@@ -51,10 +51,15 @@ export const plateauDefaults: PlateauOptions = {
  * ```
  */
 export interface PlateauState extends SchedulerState {
+  /** The current learning rate. */
   lr: number;
+  /** The best metric so far; null before the first one. */
   best: number | null;
+  /** Epochs since the last improvement (0 during a cooldown). */
   numBadEpochs: number;
+  /** Epochs left in the cooldown after a reduction. */
   cooldownCounter: number;
+  /** How many metrics were observed (PyTorch's `last_epoch`). */
   lastEpoch: number;
 }
 

@@ -80,6 +80,19 @@ export function sequentialLR(baseLr: number, options: Partial<SequentialOptions>
   return new SequentialScheduler(baseLr, options);
 }
 
+/** Which schedule of a sequence runs at a step, from {@link SequentialScheduler.locate}.
+ * @example
+ * ```ts
+ * const p: SequentialPosition = { index: 1, localStep: 3 };
+ * ```
+ */
+export interface SequentialPosition {
+  /** Index of the running schedule. */
+  index: number;
+  /** The step in that schedule's own count (0 at its milestone). */
+  localStep: number;
+}
+
 /** The scheduler returned by {@link sequentialLR}.
  * @example
  * ```ts
@@ -141,7 +154,7 @@ export class SequentialScheduler implements Scheduler {
   }
 
   /** Which schedule runs at `step`, and at which of its own steps. */
-  locate(step: number): { index: number; localStep: number } {
+  locate(step: number): SequentialPosition {
     checkStep(this.name, step);
     let index = 0;
     while (index < this.milestones.length && this.milestones[index]! <= step) index++;

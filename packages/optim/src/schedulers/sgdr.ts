@@ -44,6 +44,21 @@ export function cosineWarmRestarts(baseLr: number, options: Partial<SgdrOptions>
   return new SgdrScheduler(baseLr, options);
 }
 
+/** Where a step falls in SGDR's cycles, from {@link SgdrScheduler.cycle}.
+ * @example
+ * ```ts
+ * const c: SgdrCycle = { index: 1, tCur: 2, tI: 10 };
+ * ```
+ */
+export interface SgdrCycle {
+  /** The cycle's index (0 for the first). */
+  index: number;
+  /** Steps since the cycle started (PyTorch's `T_cur`). */
+  tCur: number;
+  /** The cycle's length (PyTorch's `T_i`). */
+  tI: number;
+}
+
 /** The scheduler returned by {@link cosineWarmRestarts}.
  * @example
  * ```ts
@@ -60,7 +75,7 @@ export class SgdrScheduler extends StatelessScheduler {
   }
 
   /** Which cycle `step` falls in: its index, the steps since its start (`tCur`) and its length (`tI`). */
-  cycle(step: number): { index: number; tCur: number; tI: number } {
+  cycle(step: number): SgdrCycle {
     checkStep(this.name, step);
     const { t0, tMult } = this.o;
     if (tMult === 1) return { index: Math.floor(step / t0), tCur: step % t0, tI: t0 };

@@ -11,13 +11,13 @@ import { ConfigError, StateError, ValueError } from '@descent/tensor';
 import { registry, type KindRegistry } from '../registry.js';
 import type { OptionRule } from '../options.js';
 
-/** A JSON value, the type of every scheduler state.
+/** A JSON value, the type of the entries of a scheduler state.
  * @example
  * ```ts
- * const v: JsonValue = { best: 0.5, numBadEpochs: 2 };
+ * const v: SchedulerStateValue = { best: 0.5, numBadEpochs: 2 };
  * ```
  */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type SchedulerStateValue = null | boolean | number | string | SchedulerStateValue[] | { [key: string]: SchedulerStateValue };
 
 /** A scheduler's saved state: a plain JSON object (`JSON.stringify` round-trips it).
  * @example
@@ -25,7 +25,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  * const s: SchedulerState = createScheduler('plateau', {}, 0.1).state();
  * ```
  */
-export type SchedulerState = { [key: string]: JsonValue };
+export type SchedulerState = { [key: string]: SchedulerStateValue };
 
 /**
  * A learning-rate schedule. Stateless schedulers are pure functions of the step; `plateau` keeps
@@ -72,7 +72,9 @@ export interface Scheduler {
  * ```
  */
 export interface SchedulerSpec {
+  /** The registry name (`'step'`, `'cosine'`, …). */
   name: string;
+  /** Its options (camelCase, as in FORMAT.md); absent ones take PyTorch's defaults. */
   options?: Record<string, unknown>;
 }
 
@@ -83,7 +85,10 @@ export interface SchedulerSpec {
  * schedulers.create('cosine', { tMax: 10, initialLr: 0.1 } satisfies WithInitialLr<{ tMax: number }>);
  * ```
  */
-export type WithInitialLr<O> = Partial<O> & { initialLr?: number };
+export type WithInitialLr<O> = Partial<O> & {
+  /** The optimizer's learning rate before the scheduler is attached (PyTorch's `initial_lr`). */
+  initialLr?: number;
+};
 
 /** The registry view of kind `'scheduler'`: `register`, `create`, `names`, `get`, `has`.
  * @example

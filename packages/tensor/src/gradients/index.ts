@@ -29,3 +29,4 @@ export { scatterAddRowsGrad } from './ScatterAddRows.js';
 export { softmaxGrad } from './Softmax.js';
 export { logSoftmaxGrad } from './LogSoftmax.js';
 export { castGrad } from './Cast.js';
+export { erfGrad } from './Erf.js';

@@ -1,5 +1,5 @@
 import { runKernel } from '../engine.js';
-import { Abs, Exp, Log, Log1p, Relu, Sigmoid, Sign, Softplus, Sqrt, Tanh } from '../kernel_names.js';
+import { Abs, Erf, Exp, Log, Log1p, Relu, Sigmoid, Sign, Softplus, Sqrt, Tanh } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from '../engine.js';
 import { toTensor } from './convert.js';
@@ -88,3 +88,12 @@ export const softplus = unary(Softplus, 'softplus');
 export function sign(x: Tensor): Tensor {
   return noGrad(() => runKernel(Sign, { x: toTensor(x, 'x', 'sign') }));
 }
+
+/**
+ * The error function, accurate to a few ulp in float64 (gradient `2/√π·e^(−x²)`).
+ * @example
+ * ```ts
+ * erf(tensor([0.5], { dtype: 'float64' })).item(); // 0.5204998778130465
+ * ```
+ */
+export const erf = unary(Erf, 'erf');

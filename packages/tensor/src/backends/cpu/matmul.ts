@@ -1,13 +1,26 @@
 import type { TypedArray } from '../../types.js';
 
-// Blocking sizes: a packed block of B (KC × NC) fits in L2, a packed 4-row panel of A in L1.
+// Blocking sizes: a packed block of B (KC × NC) fits in L2, a packed 2-row sliver of A in L1.
+// KC also fixes the summation order (each C element gets one partial sum per K block), so changing
+// it changes float32 results in the last bits: keep it at 256.
 const KC = 256;
-const NC = 512;
+// Micro-tile: MR rows × NR columns of C in 10 scalar accumulators. V8 has 15 allocatable XMM registers
+// and no vectorisation; 2×5 (10 accumulators + 2 A values + 1 B value + 1 product) fits without spills
+// and measured fastest (docs/performance.md: 4×4 spills, 5.0–5.3 GFLOP/s vs 5.4–5.7).
+const MR = 2;
+const NR = 5;
+const NC = 510; // a multiple of NR
+
+// Pack buffers, shared by all calls and grown on demand (allocating them per call cost more than the
+// arithmetic for the MLP's small products). Float64 so the inner loop needs no float32→64 conversions.
+const packA = new Float64Array(KC * MR);
+const packB = new Float64Array(KC * NC);
+const tile = new Float64Array(MR * NR);
 
 /**
  * C[M×N] += op(A)[M×K] · op(B)[K×N] for one matrix pair, where op transposes when the flag is set.
- * Both operands are packed into 4-wide panels (the transposition is absorbed by the packing), then a
- * 4×4 register-tiled micro-kernel keeps 16 accumulators in registers over each K block.
+ * Both operands are packed into MR/NR-wide panels (the transposition is absorbed by the packing),
+ * then a 2×5 register-tiled micro-kernel keeps 10 accumulators in registers over each K block.
  *
  * @example
  * ```ts
@@ -18,57 +31,72 @@ export function gemm(
   A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
   M: number, N: number, K: number, transA: boolean, transB: boolean,
 ): void {
-  const packB = new Float64Array(KC * (Math.min(NC, N) + 3));
-  const packA = new Float64Array(KC * 4);
+  if (M === 0 || N === 0 || K === 0) return;
+  const pB = packB, pA = packA;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
-    const panelsB = (nc + 3) >> 2;
+    const panelsB = Math.ceil(nc / NR);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      // pack B: panel q holds columns jc+4q … jc+4q+3, row-interleaved: packB[(q*kc + k)*4 + c]
-      for (let q = 0; q < panelsB; q++) {
-        const base = q * kc * 4;
-        for (let c = 0; c < 4; c++) {
-          const j = jc + q * 4 + c;
-          if (j >= N) { for (let k = 0; k < kc; k++) packB[base + k * 4 + c] = 0; continue; }
-          if (transB) { const row = bOff + j * K + pc; for (let k = 0; k < kc; k++) packB[base + k * 4 + c] = B[row + k]!; }
-          else { let p = bOff + pc * N + j; for (let k = 0; k < kc; k++, p += N) packB[base + k * 4 + c] = B[p]!; }
+      packPanels(B, bOff, pB, jc, pc, N, K, kc, panelsB, NR, !transB);
+      for (let ic = 0; ic < M; ic += MR) {
+        const mr = Math.min(MR, M - ic);
+        packPanels(A, aOff, pA, ic, pc, M, K, kc, 1, MR, transA);
+        for (let q = 0; q < panelsB; q++) {
+          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0;
+          let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0;
+          let pb = q * kc * NR;
+          let pa = 0;
+          for (let k = 0; k < kc; k++, pa += MR, pb += NR) {
+            const a0 = pA[pa]!, a1 = pA[pa + 1]!;
+            const b0 = pB[pb]!; c00 += a0 * b0; c10 += a1 * b0;
+            const b1 = pB[pb + 1]!; c01 += a0 * b1; c11 += a1 * b1;
+            const b2 = pB[pb + 2]!; c02 += a0 * b2; c12 += a1 * b2;
+            const b3 = pB[pb + 3]!; c03 += a0 * b3; c13 += a1 * b3;
+            const b4 = pB[pb + 4]!; c04 += a0 * b4; c14 += a1 * b4;
+          }
+          const j = jc + q * NR;
+          const nr = Math.min(NR, N - j);
+          let o = cOff + ic * N + j;
+          if (mr === MR && nr === NR) {
+            C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; C[o + 4] += c04; o += N;
+            C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; C[o + 4] += c14;
+          } else {
+            tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03; tile[4] = c04;
+            tile[5] = c10; tile[6] = c11; tile[7] = c12; tile[8] = c13; tile[9] = c14;
+            for (let r = 0; r < mr; r++, o += N) for (let c = 0; c < nr; c++) C[o + c] += tile[r * NR + c]!;
+          }
         }
       }
-      for (let ic = 0; ic < M; ic += 4) {
-        const mr = Math.min(4, M - ic);
-        for (let r = 0; r < 4; r++) {
-          const i = ic + r;
-          if (r >= mr) { for (let k = 0; k < kc; k++) packA[k * 4 + r] = 0; continue; }
-          if (transA) { let p = aOff + pc * M + i; for (let k = 0; k < kc; k++, p += M) packA[k * 4 + r] = A[p]!; }
-          else { const row = aOff + i * K + pc; for (let k = 0; k < kc; k++) packA[k * 4 + r] = A[row + k]!; }
-        }
-        for (let q = 0; q < panelsB; q++) {
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-          let pb = q * kc * 4;
-          let pa = 0;
-          for (let k = 0; k < kc; k++, pa += 4, pb += 4) {
-            const a0 = packA[pa]!, a1 = packA[pa + 1]!, a2 = packA[pa + 2]!, a3 = packA[pa + 3]!;
-            const b0 = packB[pb]!, b1 = packB[pb + 1]!, b2 = packB[pb + 2]!, b3 = packB[pb + 3]!;
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-          }
-          const j = jc + q * 4;
-          const nr = Math.min(4, N - j);
-          let o = cOff + ic * N + j;
-          if (mr === 4 && nr === 4) {
-            C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += N;
-            C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += N;
-            C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += N;
-            C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
-          } else {
-            const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-            for (let r = 0; r < mr; r++, o += N) for (let c = 0; c < nr; c++) C[o + c] += tile[r * 4 + c]!;
-          }
-        }
+    }
+  }
+}
+
+/**
+ * Pack `panels` panels of W vectors (W = NR for B, MR for A) of one K block into `dst`, interleaved
+ * so the micro-kernel reads them sequentially: dst[(p·kc + k)·W + c] = element pc + k of vector
+ * i0 + p·W + c. `kMajor`: the vectors are columns of a row-major [K × L] matrix (B, or a transposed
+ * A); otherwise rows of a row-major [L × K] matrix. Vectors past L are zero-filled.
+ */
+function packPanels(
+  X: TypedArray, off: number, dst: Float64Array, i0: number, pc: number, L: number, K: number,
+  kc: number, panels: number, W: number, kMajor: boolean,
+): void {
+  for (let p = 0; p < panels; p++) {
+    const first = i0 + p * W;
+    const w = Math.min(W, L - first); // real vectors in this panel
+    const base = p * kc * W;
+    if (kMajor) {
+      // row k of the block holds the panel's W vectors side by side: copy them contiguously
+      for (let k = 0, s = off + pc * L + first, d = base; k < kc; k++, s += L, d += W) {
+        for (let c = 0; c < w; c++) dst[d + c] = X[s + c]!;
+        for (let c = w; c < W; c++) dst[d + c] = 0;
+      }
+    } else {
+      for (let c = 0; c < W; c++) {
+        let d = base + c;
+        if (c >= w) { for (let k = 0; k < kc; k++, d += W) dst[d] = 0; continue; }
+        for (let k = 0, s = off + (first + c) * K + pc; k < kc; k++, s++, d += W) dst[d] = X[s]!;
       }
     }
   }

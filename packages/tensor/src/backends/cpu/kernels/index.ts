@@ -37,3 +37,4 @@ export { sumConfig } from './Sum.js';
 export { tanhConfig } from './Tanh.js';
 export { transposeConfig } from './Transpose.js';
 export { whereConfig } from './Where.js';
+export { erfConfig } from './Erf.js';

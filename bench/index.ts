@@ -1,0 +1,287 @@
+// descent vs TensorFlow.js (cpu and wasm backends), measured side by side in one process run.
+// `npm run bench` (a few minutes) or `npm run bench -- --quick` (about a minute).
+// Sections: matmul GFLOP/s, elementwise ns/element, Adam step cost, MLP training step, memory.
+// Writes bench/results.json and prints a table with descent's speed-up over each peer.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { add, matmul, mul, Rng, tensor } from '@descent/tensor';
+import {
+  descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
+} from './lib/mlp.js';
+import { gc, median, timeIt } from './lib/timing.js';
+import { tfVersions, useTfBackend, type Tf, type TfBackend } from './lib/tfjs.js';
+
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const run = (section: string): boolean => !only || only.includes(section);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+type Peer = 'descent' | 'tfjs_cpu' | 'tfjs_wasm';
+const PEERS: Peer[] = ['descent', 'tfjs_cpu', 'tfjs_wasm'];
+const TF_OF: Record<Exclude<Peer, 'descent'>, TfBackend> = { tfjs_cpu: 'cpu', tfjs_wasm: 'wasm' };
+type Row = Partial<Record<Peer, number>>;
+
+const machine = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+const results: Record<string, unknown> = {
+  machine,
+  date: new Date().toISOString(),
+  quick: QUICK,
+  versions: { node: process.version, ...tfVersions() },
+};
+
+function log(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+function randomArray(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = 2 * rng.uniform() - 1;
+  return a;
+}
+
+// ── table ─────────────────────────────────────────────────────────────────────────────────────
+const tableRows: string[][] = [];
+/** `higher`: larger is better (GFLOP/s); the speed-up column is always "descent is × faster". */
+function addRow(metric: string, row: Row, higher: boolean, digits = 2): void {
+  const fmt = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
+  const speedup = (peer: Peer) => {
+    const d = row.descent, p = row[peer];
+    if (d === undefined || p === undefined) return '–';
+    return `${(higher ? d / p : p / d).toFixed(2)}×`;
+  };
+  tableRows.push([metric, fmt(row.descent), fmt(row.tfjs_cpu), fmt(row.tfjs_wasm), speedup('tfjs_cpu'), speedup('tfjs_wasm')]);
+}
+function printTable(): void {
+  const head = ['metric', 'descent', 'tfjs-cpu', 'tfjs-wasm', 'vs cpu', 'vs wasm'];
+  const rows = [head, ...tableRows];
+  const widths = head.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => '| ' + r.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(' | ') + ' |';
+  log(line(head));
+  log('|' + widths.map((w, c) => (c === 0 ? ':' : '') + '-'.repeat(w + 1) + (c === 0 ? '' : ':')).join('|') + '|');
+  for (const r of tableRows) log(line(r));
+  log('("vs cpu"/"vs wasm": how many times faster descent is; > 1 means descent wins)');
+}
+
+// ── matmul ───────────────────────────────────────────────────────────────────────────────────
+async function benchMatmul(): Promise<void> {
+  const Ns = QUICK ? [64, 128, 256, 512] : [64, 128, 256, 512, 1024];
+  const rng = new Rng(3);
+  const data = new Map(Ns.map((n) => [n, [randomArray(n * n, rng), randomArray(n * n, rng)] as const]));
+  const budget = (n: number) => ({ warmup: n >= 512 ? 1 : 3, minReps: n >= 1024 ? 3 : 5, minTotalMs: QUICK ? 150 : 400 });
+  const gflops = (n: number, ms: number) => (2 * n ** 3) / (ms * 1e6);
+  const out: Record<string, Row> = {};
+  for (const n of Ns) {
+    const [a, b] = data.get(n)!;
+    const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
+    out[n] = { descent: gflops(n, timeIt(() => { matmul(A, B); }, budget(n))) };
+  }
+  for (const peer of ['tfjs_cpu', 'tfjs_wasm'] as const) {
+    const tf = await useTfBackend(TF_OF[peer]);
+    for (const n of Ns) {
+      if (peer === 'tfjs_cpu' && QUICK && n > 256) continue;
+      const [a, b] = data.get(n)!;
+      const A = tf.tensor2d(a, [n, n]), B = tf.tensor2d(b, [n, n]);
+      const ms = timeIt(() => { const c = tf.matMul(A, B); c.dataSync(); c.dispose(); }, budget(n));
+      out[n]![peer] = gflops(n, ms);
+      A.dispose(); B.dispose();
+    }
+  }
+  // every transposition variant of the descent kernel (forward and backward use all four)
+  const variants: Record<string, Record<string, number>> = {};
+  for (const n of Ns.filter((x) => x >= 256)) {
+    const [a, b] = data.get(n)!;
+    const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
+    variants[n] = {};
+    for (const [name, opts] of [['NN', {}], ['NT', { transposeB: true }], ['TN', { transposeA: true }], ['TT', { transposeA: true, transposeB: true }]] as const) {
+      variants[n]![name] = gflops(n, timeIt(() => { matmul(A, B, opts); }, budget(n)));
+    }
+  }
+  // the MLP's own shapes (batch 64), forward and backward
+  const shapes: Array<[string, number, number, number, boolean, boolean]> = [
+    ['x·W1 64×784·784×256', 64, 256, 784, false, false],
+    ['xᵀ·dY 784×64·64×256', 784, 256, 64, true, false],
+    ['dY·W2ᵀ 64×128·128×256', 64, 256, 128, false, true],
+  ];
+  const mlpShapes: Record<string, number> = {};
+  for (const [name, m, nn, k, tA, tB] of shapes) {
+    const A = tensor(randomArray(m * k, rng), { shape: tA ? [k, m] : [m, k] });
+    const B = tensor(randomArray(k * nn, rng), { shape: tB ? [nn, k] : [k, nn] });
+    const ms = timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, { warmup: 5, minReps: 10, minTotalMs: 200 });
+    mlpShapes[name] = (2 * m * nn * k) / (ms * 1e6);
+  }
+  results.matmul_gflops = out;
+  results.matmul_variants_gflops = variants;
+  results.matmul_mlp_shapes_gflops = mlpShapes;
+  for (const n of Ns) addRow(`matmul ${n} GFLOP/s`, out[n]!, true);
+  for (const n of Object.keys(variants)) {
+    log(`  descent matmul ${n}: ` + Object.entries(variants[n]!).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') + ' GFLOP/s');
+  }
+  for (const [k, v] of Object.entries(mlpShapes)) log(`  descent matmul ${k}: ${v.toFixed(2)} GFLOP/s`);
+}
+
+// ── elementwise ───────────────────────────────────────────────────────────────────────────────
+async function benchElementwise(): Promise<void> {
+  const n = 1_000_000;
+  const rng = new Rng(4);
+  const a = randomArray(n, rng), b = randomArray(n, rng);
+  const opts = { warmup: 5, minReps: 15, maxReps: 200, minTotalMs: QUICK ? 150 : 500 };
+  const out: Record<string, Row> = { add: {}, mul: {} };
+  const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
+  out.add!.descent = (timeIt(() => { add(A, B); }, opts) * 1e6) / n;
+  out.mul!.descent = (timeIt(() => { mul(A, B); }, opts) * 1e6) / n;
+  for (const peer of ['tfjs_cpu', 'tfjs_wasm'] as const) {
+    const tf = await useTfBackend(TF_OF[peer]);
+    const TA = tf.tensor1d(a), TB = tf.tensor1d(b);
+    out.add![peer] = (timeIt(() => { tf.add(TA, TB).dispose(); }, opts) * 1e6) / n;
+    out.mul![peer] = (timeIt(() => { tf.mul(TA, TB).dispose(); }, opts) * 1e6) / n;
+    TA.dispose(); TB.dispose();
+  }
+  results.elementwise_ns = out;
+  addRow('add 1e6 ns/element', out.add!, false, 3);
+  addRow('mul 1e6 ns/element', out.mul!, false, 3);
+}
+
+// ── optimizer step ────────────────────────────────────────────────────────────────────────────
+async function benchOptimizer(): Promise<void> {
+  const init = initialParams();
+  const rng = new Rng(5);
+  const grads = init.values.map((v) => randomArray(v.length, rng).map((x) => x * 1e-2));
+  const opts = { warmup: 5, minReps: 20, maxReps: 500, minTotalMs: QUICK ? 150 : 400 };
+  const row: Row = {};
+  const extra: Record<string, number> = {};
+  {
+    const params = init.values.map((v, i) => tensor(v.slice(), { shape: init.shapes[i] }));
+    const adam = new FusedAdam(params);
+    row.descent = timeIt(() => adam.stepWith(grads), opts);
+    extra['bench fused Adam'] = row.descent;
+  }
+  {
+    const params = init.values.map((v, i) => tensor(v.slice(), { shape: init.shapes[i] }).requireGrad());
+    const opt = await optimAdam(params);
+    if (opt) {
+      const gradTensors = grads.map((g, i) => tensor(g, { shape: init.shapes[i] }));
+      extra['@descent/optim adam'] = timeIt(() => {
+        params.forEach((p, i) => { p.grad = gradTensors[i]!; });
+        opt.step();
+      }, opts);
+    }
+  }
+  for (const peer of ['tfjs_cpu', 'tfjs_wasm'] as const) {
+    const tf = await useTfBackend(TF_OF[peer]);
+    const vars = init.values.map((v, i) => tf.variable(tf.tensor(v.slice(), init.shapes[i]!)));
+    const gs = grads.map((g, i) => tf.tensor(g, init.shapes[i]!));
+    const named = Object.fromEntries(vars.map((v, i) => [v.name, gs[i]!]));
+    const adam = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+    row[peer] = timeIt(() => { adam.applyGradients(named); }, { ...opts, maxReps: peer === 'tfjs_cpu' ? 60 : 500 });
+    adam.dispose();
+    for (const t of [...vars, ...gs]) t.dispose();
+  }
+  results.adam_step_ms = { ...row, ...extra, params: parameterCount() };
+  addRow(`Adam step ${parameterCount()} params ms`, row, false, 3);
+  for (const [k, v] of Object.entries(extra)) log(`  ${k}: ${v.toFixed(3)} ms/step`);
+}
+
+// ── MLP training step ─────────────────────────────────────────────────────────────────────────
+async function benchMlp(): Promise<void> {
+  const steps = QUICK ? 60 : 200;
+  const init = initialParams();
+  const batches = makeBatches();
+  const stepMs: Row = {};
+  const losses: Row = {};
+  const curves: Record<string, number[]> = {};
+  const time = (peer: Peer, trainer: Trainer) => {
+    const times: number[] = [];
+    const curve: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      curve.push(trainer.step(i));
+      times.push(performance.now() - t0);
+    }
+    stepMs[peer] = median(times.slice(10)); // steps 11…
+    losses[peer] = curve[curve.length - 1]!;
+    curves[peer] = curve;
+    trainer.dispose();
+    gc();
+  };
+  const descent = await descentTrainer(init, batches, 'optim');
+  const optimizerName = descent.optimizerName;
+  time('descent', descent);
+  for (const peer of ['tfjs_wasm', 'tfjs_cpu'] as const) {
+    const tf: Tf = await useTfBackend(TF_OF[peer]);
+    time(peer, tfTrainer(tf, init, batches));
+  }
+  // descent again with the bench's fused Adam (and a second descent figure against load drift)
+  const fused = await descentTrainer(init, batches, 'fused');
+  const times: number[] = [];
+  let fusedLoss = NaN;
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    fusedLoss = fused.step(i);
+    times.push(performance.now() - t0);
+  }
+  const fusedMs = median(times.slice(10));
+  const diff = (p: Peer) => Math.abs(losses.descent! - losses[p]!);
+  results.mlp_step_ms = stepMs;
+  results.mlp = {
+    steps, median_over: `steps 11–${steps}`, optimizer: optimizerName,
+    step_ms_with_bench_fused_adam: fusedMs, loss_after_steps: losses, loss_after_steps_fused_adam: fusedLoss,
+    abs_loss_diff: { tfjs_cpu: diff('tfjs_cpu'), tfjs_wasm: diff('tfjs_wasm') },
+    loss_curve_every_10: Object.fromEntries(Object.entries(curves).map(([k, c]) => [k, c.filter((_, i) => i % 10 === 9)])),
+  };
+  addRow('MLP train step ms', stepMs, false);
+  log(`  descent optimizer: ${optimizerName}; with the bench's fused Adam: ${fusedMs.toFixed(2)} ms/step`);
+  log(`  loss after ${steps} steps: descent ${losses.descent!.toFixed(6)}, tfjs-cpu ${losses.tfjs_cpu!.toFixed(6)}, tfjs-wasm ${losses.tfjs_wasm!.toFixed(6)} `
+    + `(|Δ| ${diff('tfjs_cpu').toExponential(2)}, ${diff('tfjs_wasm').toExponential(2)}; fused-Adam descent ${fusedLoss.toFixed(6)})`);
+}
+
+// ── memory (each framework in its own process) ────────────────────────────────────────────────
+function benchMemory(): void {
+  const stepsOf: Record<Peer, number> = QUICK
+    ? { descent: 200, tfjs_cpu: 50, tfjs_wasm: 200 }
+    : { descent: 1000, tfjs_cpu: 200, tfjs_wasm: 1000 };
+  const peak: Row = {};
+  const detail: Record<string, unknown> = {};
+  for (const peer of PEERS) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', '--expose-gc', path.join(here, 'memory.ts'), peer, String(stepsOf[peer]), 'optim'], {
+      encoding: 'utf8', maxBuffer: 1 << 24,
+    });
+    const last = r.stdout.trim().split('\n').pop() ?? '';
+    try {
+      const m = JSON.parse(last) as { peak_rss_mb: number };
+      peak[peer] = m.peak_rss_mb;
+      detail[peer] = m;
+    } catch {
+      log(`  memory run for ${peer} failed: ${r.stderr.slice(-500)}`);
+    }
+  }
+  results.mlp_peak_rss_mb = peak;
+  results.mlp_memory = detail;
+  addRow('MLP peak RSS MB', peak, false, 0);
+  for (const [peer, m] of Object.entries(detail) as Array<[string, Record<string, number>]>) {
+    log(`  ${peer}: ${m.steps} steps, peak RSS ${m.peak_rss_mb!.toFixed(0)} MB; growth after step ${m.warm}: RSS ${m.rss_growth_mb!.toFixed(1)} MB, `
+      + `ArrayBuffers ${m.array_buffers_growth_mb!.toFixed(2)} MB, heap ${m.heap_growth_mb!.toFixed(2)} MB` + (Number.isNaN(m.tensors_growth) || m.tensors_growth === null ? '' : `, tensors ${m.tensors_growth}`));
+  }
+}
+
+const t0 = performance.now();
+log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
+const sections: Array<[string, () => Promise<void> | void]> = [
+  ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory],
+];
+for (const [name, fn] of sections) {
+  if (!run(name)) continue;
+  const s0 = performance.now();
+  log(`\n[${name}]`);
+  await fn();
+  log(`  (${((performance.now() - s0) / 1000).toFixed(1)} s)`);
+}
+log('');
+printTable();
+results.total_s = (performance.now() - t0) / 1000;
+const file = path.join(here, 'results.json');
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+log(`\nwrote ${path.relative(process.cwd(), file)} (${(results.total_s as number).toFixed(0)} s)`);

@@ -1,0 +1,200 @@
+// The MLP benchmark: 784-256-128-10, ReLU, softmax cross-entropy, batch 64, Adam (lr 1e-3), with the
+// same initial weights and data for every framework.
+import {
+  add, crossEntropy, matmul, relu, Rng, tensor, type Tensor,
+} from '@descent/tensor';
+import type { Tf } from './tfjs.js';
+
+export const SIZES = [784, 256, 128, 10] as const;
+export const BATCH = 64;
+export const LR = 1e-3;
+export const BETAS = [0.9, 0.999] as const;
+export const EPS = 1e-8;
+/** Distinct mini-batches the steps cycle through. */
+export const NUM_BATCHES = 8;
+
+/** Initial parameters as float32 arrays, in order W1, b1, W2, b2, W3, b3. */
+export interface InitialParams { values: Float32Array[]; shapes: number[][] }
+
+/** PyTorch `nn.Linear` initialisation: U(−1/√fan_in, 1/√fan_in) for weights and biases, seeded. */
+export function initialParams(seed = 1): InitialParams {
+  const rng = new Rng(seed);
+  const values: Float32Array[] = [];
+  const shapes: number[][] = [];
+  for (let l = 0; l + 1 < SIZES.length; l++) {
+    const fanIn = SIZES[l]!, fanOut = SIZES[l + 1]!;
+    const bound = 1 / Math.sqrt(fanIn);
+    for (const shape of [[fanIn, fanOut], [fanOut]]) {
+      const n = shape.reduce((a, d) => a * d, 1);
+      const v = new Float32Array(n);
+      for (let i = 0; i < n; i++) v[i] = (2 * rng.uniform() - 1) * bound;
+      values.push(v);
+      shapes.push(shape);
+    }
+  }
+  return { values, shapes };
+}
+
+/** The number of parameters of the MLP (235,146). */
+export function parameterCount(): number {
+  let n = 0;
+  for (let l = 0; l + 1 < SIZES.length; l++) n += SIZES[l]! * SIZES[l + 1]! + SIZES[l + 1]!;
+  return n;
+}
+
+/** A mini-batch: inputs in [0, 1) like MNIST pixels, labels from a fixed random linear teacher. */
+export interface Batch { x: Float32Array; labels: Int32Array }
+
+/** NUM_BATCHES seeded mini-batches of BATCH rows. */
+export function makeBatches(seed = 2): Batch[] {
+  const rng = new Rng(seed);
+  const [d, , , c] = SIZES;
+  const teacher = new Float64Array(d * c);
+  for (let i = 0; i < teacher.length; i++) teacher[i] = 2 * rng.uniform() - 1;
+  const batches: Batch[] = [];
+  for (let b = 0; b < NUM_BATCHES; b++) {
+    const x = new Float32Array(BATCH * d);
+    const labels = new Int32Array(BATCH);
+    for (let r = 0; r < BATCH; r++) {
+      for (let j = 0; j < d; j++) x[r * d + j] = rng.uniform();
+      let best = 0, bestScore = -Infinity;
+      for (let k = 0; k < c; k++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += x[r * d + j]! * teacher[j * c + k]!;
+        if (s > bestScore) { bestScore = s; best = k; }
+      }
+      labels[r] = best;
+    }
+    batches.push({ x, labels });
+  }
+  return batches;
+}
+
+/** A framework's training loop: `step(i)` trains on batch i mod NUM_BATCHES and returns the loss. */
+export interface Trainer {
+  step(i: number): number;
+  /** Release what the trainer holds (tfjs tensors). */
+  dispose(): void;
+}
+
+// ── descent ────────────────────────────────────────────────────────────────────────────────────
+
+/** Adam as in `torch.optim.Adam` (default foreach=False path), fused into one loop per parameter
+ * over the typed arrays: no temporaries. State m, v in float32 like the parameters. */
+export class FusedAdam {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  private t = 0;
+  constructor(private readonly params: readonly Tensor[], private readonly lr = LR,
+    private readonly b1 = BETAS[0], private readonly b2 = BETAS[1], private readonly eps = EPS) {
+    this.m = params.map((p) => new Float32Array(p.size));
+    this.v = params.map((p) => new Float32Array(p.size));
+  }
+
+  /** One step with explicit gradient arrays (one per parameter). */
+  stepWith(grads: readonly ArrayLike<number>[]): void {
+    this.t++;
+    const { b1, b2, eps } = this;
+    const bc1 = 1 - b1 ** this.t;
+    const bc2Sqrt = Math.sqrt(1 - b2 ** this.t);
+    const stepSize = this.lr / bc1;
+    for (let j = 0; j < this.params.length; j++) {
+      const p = this.params[j]!.buffer();
+      adamLoop(p, grads[j]!, this.m[j]!, this.v[j]!, b1, b2, eps, stepSize, bc2Sqrt);
+    }
+  }
+
+  /** One step with the parameters' `.grad`. */
+  step(): void {
+    this.stepWith(this.params.map((p) => p.grad!.buffer()));
+  }
+}
+
+function adamLoop(p: ArrayLike<number> & { [i: number]: number }, g: ArrayLike<number>, m: Float32Array, v: Float32Array,
+  b1: number, b2: number, eps: number, stepSize: number, bc2Sqrt: number): void {
+  const c1 = 1 - b1, c2 = 1 - b2;
+  for (let i = 0, n = p.length; i < n; i++) {
+    const gi = g[i]!;
+    const mi = b1 * m[i]! + c1 * gi;
+    const vi = b2 * v[i]! + c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i]! - stepSize * (m[i]! / (Math.sqrt(v[i]!) / bc2Sqrt + eps));
+  }
+}
+
+/** The optimizer the descent MLP uses: `@descent/optim`'s Adam when it loads, else {@link FusedAdam}. */
+export interface DescentOptimizer { name: string; step(): void }
+
+/** Try `@descent/optim` (being written alongside); null when it does not load or lacks Adam. */
+export async function optimAdam(params: Tensor[]): Promise<DescentOptimizer | null> {
+  try {
+    const optim = await import('@descent/optim' as string) as {
+      createOptimizer?: (name: string, params: Tensor[], options: Record<string, unknown>) => { step(): void; zeroGrad(): void };
+    };
+    if (typeof optim.createOptimizer !== 'function') return null;
+    const opt = optim.createOptimizer('adam', params, { lr: LR, betas: [...BETAS], eps: EPS });
+    return { name: '@descent/optim adam', step: () => opt.step() };
+  } catch {
+    return null;
+  }
+}
+
+/** The descent MLP, built from plain tensor ops; `optimizer` picks the Adam implementation. */
+export async function descentTrainer(init: InitialParams, batches: Batch[], optimizer: 'fused' | 'optim' = 'fused'): Promise<Trainer & { optimizerName: string; params: Tensor[] }> {
+  const params = init.values.map((v, i) => tensor(v.slice(), { shape: init.shapes[i] }).requireGrad());
+  const xs = batches.map((b) => tensor(b.x, { shape: [BATCH, SIZES[0]] }));
+  const labels = batches.map((b) => Array.from(b.labels));
+  let opt: DescentOptimizer | null = optimizer === 'optim' ? await optimAdam(params) : null;
+  if (!opt) {
+    const fused = new FusedAdam(params);
+    opt = { name: 'bench fused Adam', step: () => fused.step() };
+  }
+  const [W1, b1, W2, b2, W3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+  const o = opt;
+  return {
+    optimizerName: o.name,
+    params,
+    step(i) {
+      const k = i % NUM_BATCHES;
+      const h1 = relu(add(matmul(xs[k]!, W1), b1));
+      const h2 = relu(add(matmul(h1, W2), b2));
+      const logits = add(matmul(h2, W3), b3);
+      const loss = crossEntropy(logits, labels[k]!);
+      loss.backward();
+      o.step();
+      for (const p of params) p.grad = null;
+      return loss.item();
+    },
+    dispose() {},
+  };
+}
+
+// ── TensorFlow.js ──────────────────────────────────────────────────────────────────────────────
+
+/** The same MLP in tfjs on its active backend, trained with `tf.train.adam(lr, β1, β2, ε=1e-8)`. */
+export function tfTrainer(tf: Tf, init: InitialParams, batches: Batch[]): Trainer {
+  const vars = init.values.map((v, i) => tf.variable(tf.tensor(v.slice(), init.shapes[i]!, 'float32')));
+  const xs = batches.map((b) => tf.tensor2d(b.x, [BATCH, SIZES[0]]));
+  const ys = batches.map((b) => tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(b.labels, 'int32'), SIZES[3]), 'float32')));
+  const opt = tf.train.adam(LR, BETAS[0], BETAS[1], EPS);
+  const [W1, b1, W2, b2, W3, b3] = vars as [import('@tensorflow/tfjs').Variable, ...import('@tensorflow/tfjs').Variable[]];
+  return {
+    step(i) {
+      const k = i % NUM_BATCHES;
+      const loss = opt.minimize(() => {
+        const h1 = tf.relu(tf.add(tf.matMul(xs[k]!, W1), b1!));
+        const h2 = tf.relu(tf.add(tf.matMul(h1, W2!), b2!));
+        const logits = tf.add(tf.matMul(h2, W3!), b3!);
+        return tf.losses.softmaxCrossEntropy(ys[k]!, logits) as import('@tensorflow/tfjs').Scalar;
+      }, true, vars)!;
+      const value = loss.dataSync()[0]!;
+      loss.dispose();
+      return value;
+    },
+    dispose() {
+      opt.dispose();
+      for (const t of [...vars, ...xs, ...ys]) t.dispose();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Timing helpers shared by the benchmark sections: warm-up, then the median of several repetitions.
+
+/** Median of a list of numbers (NaN for an empty list). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Options of {@link timeIt}. */
+export interface TimeOptions {
+  /** Untimed calls first (JIT, caches). Default 2. */
+  warmup?: number;
+  /** At least this many timed repetitions. Default 5. */
+  minReps?: number;
+  /** At most this many. Default 50. */
+  maxReps?: number;
+  /** Keep repeating (up to maxReps) until this much time was spent timing. Default 300 ms. */
+  minTotalMs?: number;
+}
+
+/** Median wall time of `fn` in milliseconds, after warm-up. */
+export function timeIt(fn: () => void, options: TimeOptions = {}): number {
+  const { warmup = 2, minReps = 5, maxReps = 50, minTotalMs = 300 } = options;
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  let total = 0;
+  while (times.length < minReps || (total < minTotalMs && times.length < maxReps)) {
+    const t0 = performance.now();
+    fn();
+    const dt = performance.now() - t0;
+    times.push(dt);
+    total += dt;
+  }
+  return median(times);
+}
+
+/** Run `fn` with console.warn/log silenced (tfjs prints a banner about tfjs-node). */
+export async function quietly<T>(fn: () => Promise<T> | T): Promise<T> {
+  const { warn, log, info } = console;
+  console.warn = console.log = console.info = () => {};
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, { warn, log, info });
+  }
+}
+
+/** Force a full garbage collection when node runs with --expose-gc. */
+export function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) { g(); g(); }
+}

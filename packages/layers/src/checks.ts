@@ -1,0 +1,60 @@
+// Argument checks shared by the layers (internal: not exported from index.ts).
+import { DTYPES, DTypeError, Tensor, ValueError, describe, formatShape, type DType, type Rng } from '@descent/tensor';
+
+/** An `Rng` (duck-typed, as the tensor package does), else a ValueError naming the layer and how to fix it. */
+export function checkRng(rng: unknown, where: string, arg = 'options.rng'): Rng {
+  if (!rng || typeof (rng as Rng).uniform !== 'function' || typeof (rng as Rng).normal !== 'function') {
+    throw new ValueError(`${where}: ${arg} must be an Rng, e.g. { rng: new Rng(0) }, but got ${describe(rng)}`);
+  }
+  return rng as Rng;
+}
+
+/** A known dtype (default float32). */
+export function checkDtype(dtype: unknown, where: string): DType {
+  if (dtype === undefined) return 'float32';
+  if (!DTYPES.includes(dtype as DType)) throw new DTypeError(`${where}: options.dtype must be one of ${DTYPES.join(', ')}, but got ${describe(dtype)}`);
+  return dtype as DType;
+}
+
+/** A positive integer (a feature count). */
+export function checkPositiveInt(value: unknown, where: string, arg: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ValueError(`${where}: ${arg} must be a positive integer, but got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A non-negative finite number (eps). */
+export function checkNonNegative(value: unknown, where: string, arg: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValueError(`${where}: ${arg} must be a finite number >= 0, but got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A boolean option. */
+export function checkBoolean(value: unknown, where: string, arg: string): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(`${where}: ${arg} must be a boolean, but got ${describe(value)}`);
+  return value;
+}
+
+/** Only known keys in an options object (a typo like `eps_` is reported, not ignored). */
+export function checkOptions(options: unknown, known: readonly string[], where: string): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${where}: options must be an object, but got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new ValueError(`${where}: unknown option '${key}'. Known options: ${known.join(', ')}`);
+  }
+  return options as Record<string, unknown>;
+}
+
+/** The forward input: a Tensor of the layer's dtype. */
+export function checkInput(x: unknown, where: string, dtype?: DType): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${where}: input must be a Tensor, but got ${describe(x)}`);
+  if (dtype !== undefined && x.dtype !== dtype) {
+    throw new DTypeError(`${where}: input is ${x.dtype} with shape ${formatShape(x.shape)}, but the layer is ${dtype}; build the layer with { dtype: '${x.dtype}' } or cast the input`);
+  }
+  return x;
+}

@@ -1,0 +1,54 @@
+/**
+ * The built-in optimizers. Importing this module registers each of them in the plugin registry
+ * (`optimizers.names()`), using the same {@link registerOptimizer} a plugin author calls.
+ *
+ * @module
+ */
+import { adabound } from './adabound.js';
+import { adagrad } from './adagrad.js';
+import { adam, amsgrad } from './adam.js';
+import { adamax } from './adamax.js';
+import { adamw } from './adamw.js';
+import { optimizers, registerOptimizer } from './define.js';
+import { lamb } from './lamb.js';
+import { lion } from './lion.js';
+import { lookahead } from './lookahead.js';
+import { nadam } from './nadam.js';
+import { radam } from './radam.js';
+import { rmsprop } from './rmsprop.js';
+import { nag, sgd, sgdm } from './sgd.js';
+import { sgdw } from './sgdw.js';
+import type { AnyOptimizerPlugin } from './types.js';
+
+export * from './types.js';
+export * from './define.js';
+export * from './transforms.js';
+export * from './state.js';
+export * from './sgd.js';
+export * from './sgdw.js';
+export * from './adagrad.js';
+export * from './rmsprop.js';
+export * from './adam.js';
+export * from './adamw.js';
+export * from './adabound.js';
+export * from './lookahead.js';
+export * from './nadam.js';
+export * from './radam.js';
+export * from './adamax.js';
+export * from './lion.js';
+export * from './lamb.js';
+
+/** Every built-in optimizer plugin, in registration order.
+ * @example
+ * ```ts
+ * builtinOptimizers.map((p) => p.name); // ['sgd', 'sgdm', 'nag', …]
+ * ```
+ */
+export const builtinOptimizers: readonly AnyOptimizerPlugin[] = [
+  sgd, sgdm, nag, sgdw, adagrad, rmsprop, adam, amsgrad, adamw, adabound, lookahead, nadam, radam, adamax, lion, lamb,
+];
+
+for (const p of builtinOptimizers) {
+  // NOTE: tolerate a second evaluation of this module (e.g. two copies of the package) without throwing.
+  registerOptimizer(p, { replace: optimizers.has(p.name) });
+}

@@ -1,0 +1,781 @@
+/**
+ * The training loop. This file is the one place that fixes the order in which the plugins are
+ * called (docs/training-loop.md states it):
+ *
+ * ```
+ * fit:   check data · plan the run · order.init · gradient transforms' init · [resume] · onTrainBegin
+ * epoch: order.batches (from the order's generator) · onEpochBegin
+ * step:  onBatchBegin
+ *        1 forward            prediction = model(x_batch)
+ *        2 loss + penalties   total = loss(prediction, y_batch) + Σ regularizer.penalty(params)
+ *        3 backward           grads = ∂total/∂θ (autodiff)
+ *        4 gradient transforms grads = transformₖ(…transform₁(grads))   (clipping, noise — config order)
+ *          onBackwardEnd      (NaN guard: throws before anything changed)
+ *          [stop if ‖grads‖ < gradTolerance]
+ *        5 learning rate      lr = scheduler.lr(step, epoch); momentum/β₁ = scheduler.momentum?.(step)
+ *        6 optimizer update   θ ← θ + optimizer.update(grads, state, θ, lr)
+ *        7 constraints        constraintₖ.apply(θ)   (maxNorm)
+ *          onUpdateEnd        (an error rolls θ and the optimizer state back)
+ *        8 callbacks          onBatchEnd (history first) · checkpoint requests written
+ * epoch end: validation (loss, accuracy) · scheduler.observe(valLoss ?? loss) · onEpochEnd ·
+ *            checkpoint requests written · stop checks (epochs, early stopping, gradTolerance)
+ * end:   onTrainEnd (early stopping restores the best weights) · dispose (always)
+ * ```
+ *
+ * @module
+ */
+import {
+  ConfigError, NonFiniteError, Rng, ShapeError, StateError, Tensor, ValueError, add, crossEntropy, gradients, mse, noGrad,
+  type RngState,
+} from '@descent/tensor';
+import { callbacks as callbackRegistry, isCallback, type Callback, type TrainContext } from '../callbacks/types.js';
+import { historyCallback } from '../callbacks/history.js';
+import { nanGuard } from '../callbacks/nan_guard.js';
+import { progressBar, progressBarByDefault } from '../callbacks/progress_bar.js';
+import { batchSizes as planBatchSizes, isDataOrder, orders, type DataOrder } from '../data/types.js';
+import '../data/index.js';
+import { globalNorm, gradientTransforms, isGradientTransform, type GradientContext, type GradientTransform } from '../gradients/types.js';
+import '../gradients/index.js';
+import '../callbacks/index.js';
+import '../regularizers/index.js';
+import { Optimizer, type OptimizerStateDict } from '../optimizer.js';
+import { constraints as constraintRegistry, isConstraint, isRegularizer, regularizers as regularizerRegistry, type Constraint, type Regularizer } from '../regularizers/types.js';
+import { createScheduler, isScheduler, schedulers, type Scheduler, type SchedulerSpec, type SchedulerState } from '../schedulers/types.js';
+import { targetCount, takeRows, takeTargets } from './batch.js';
+import {
+  emptyAccumulator, fingerprintMismatches, readCheckpoint, writeCheckpoint,
+  type CheckpointBody, type CheckpointFingerprint, type CheckpointProgress, type EpochAccumulator,
+} from './checkpoint.js';
+import { callModel, checkModel, decodeSnapshot, encodeSnapshot, namedParametersOf, restoreModel, sampleCount, snapshotModel } from './model.js';
+import { describeValue, isPluginSpec, resolvePlugin } from './plugins.js';
+import type {
+  Dataset, EpochRecord, History, LossFunction, LossSpec, NamedParameter, PluginInput, PluginSpec, PluginState, StepRecord,
+  StopReason, Targets, TrainableModel,
+} from './types.js';
+
+/**
+ * The trainer's configuration. Plugins (optimizer, scheduler, order, regularizers, gradient
+ * transforms, constraints, callbacks) may be given as instances, registered names, or
+ * `{ name, options }` specs.
+ * @example
+ * ```ts
+ * const config: TrainerConfig = {
+ *   model, loss: 'crossEntropy',
+ *   optimizer: { name: 'adam', options: { lr: 1e-3 } },
+ *   scheduler: { name: 'cosine', options: {} },          // tMax defaults to the run's steps
+ *   regularizers: [{ name: 'l2', options: { lambda: 1e-4 } }],
+ *   gradients: [{ name: 'clipGradNorm', options: { maxNorm: 1 } }],
+ *   order: 'shuffle', batchSize: 32, epochs: 10, seed: 0,
+ * };
+ * ```
+ */
+export interface TrainerConfig {
+  /** The model (a `@descent/layers` Module or any {@link TrainableModel}). */
+  model: TrainableModel;
+  /** The loss: a function `(prediction, target) → scalar`, a loss module, `'crossEntropy'` or `'mse'`. */
+  loss: LossSpec;
+  /** An {@link Optimizer}, or `{ name, options }` / a name: created over the model's parameters that require grad. */
+  optimizer: Optimizer | PluginSpec | string;
+  /** A learning-rate schedule (instance, name or spec). Specs get `totalSteps` (onecycle) and `tMax` (cosine)
+   * filled in with the run's number of steps when they lack them. Default: none (the optimizer's lr). */
+  scheduler?: Scheduler | SchedulerSpec | string | null;
+  /** Loss penalties (`l1`, `l2`, `elasticNet`). */
+  regularizers?: ReadonlyArray<PluginInput<Regularizer>>;
+  /** Gradient transforms applied in this order (`clipGradNorm`, `clipGradValue`, `gradientNoise`). */
+  gradients?: ReadonlyArray<PluginInput<GradientTransform>>;
+  /** Constraints applied after every update (`maxNorm`). */
+  constraints?: ReadonlyArray<PluginInput<Constraint>>;
+  /** The data order (`sequential`, `shuffle`, `curriculum`; default `shuffle`). */
+  order?: PluginInput<DataOrder>;
+  /** Callbacks (`earlyStopping`, `checkpoint`, …) after the built-in history and NaN guard. */
+  callbacks?: ReadonlyArray<PluginInput<Callback>>;
+  /** Samples per mini-batch: 1 (on-line), the whole set (off-line), or anything between. */
+  batchSize: number;
+  /** Number of passes over the training data (≥ 1). */
+  epochs: number;
+  /** The seed of every random choice of the run (order, gradient noise, curriculum ties). */
+  seed: number;
+  /** Drop the last incomplete batch of each epoch (default false). */
+  dropLast?: boolean;
+  /** Stop when the global gradient norm falls below this (default 0: never). */
+  gradTolerance?: number;
+  /** Install the NaN guard (default true). */
+  nanGuard?: boolean;
+  /** Show a progress bar (default: only when stderr is a terminal and not under a test runner). */
+  progressBar?: boolean;
+  /** Batch size of the validation pass (default 1024; the loss is averaged weighted by batch size). */
+  evalBatchSize?: number;
+}
+
+/** Options of {@link Trainer.fit}.
+ * @example
+ * ```ts
+ * trainer.fit(train, { validation: { x: xVal, y: yVal }, resumeFrom: 'run/last.json' });
+ * ```
+ */
+export interface FitOptions {
+  /** Data evaluated at the end of every epoch (loss, accuracy); the plateau scheduler observes its loss. */
+  validation?: Dataset;
+  /** A checkpoint to continue from (written by the `checkpoint` callback of an identical configuration). */
+  resumeFrom?: string;
+}
+
+const CONFIG_KEYS: ReadonlyArray<keyof TrainerConfig> = [
+  'model', 'loss', 'optimizer', 'scheduler', 'regularizers', 'gradients', 'constraints', 'order', 'callbacks',
+  'batchSize', 'epochs', 'seed', 'dropLast', 'gradTolerance', 'nanGuard', 'progressBar', 'evalBatchSize',
+];
+
+/** The state of one `fit` call. */
+interface Run {
+  x: Tensor;
+  y: Targets;
+  n: number;
+  validation: Dataset | null;
+  sizes: number[];
+  totalSteps: number;
+  epoch: number;
+  step: number;
+  epochStartRng: RngState;
+  acc: EpochAccumulator;
+  stop: { reason: StopReason; message: string } | null;
+  pendingCheckpoints: string[];
+  history: History;
+  ctx: TrainContext;
+}
+
+/**
+ * Trains a model: mini-batches from a data order, loss plus penalties, autodiff, gradient
+ * transforms, a scheduled learning rate, the optimizer update and constraints, with callbacks,
+ * validation, stop criteria and resumable checkpoints. All randomness comes from `new Rng(seed)`,
+ * split once per consumer, so a run is reproducible bit for bit.
+ *
+ * @throws ConfigError / ValueError at construction for an invalid configuration (unknown key,
+ * batch size 0, unknown plugin name, bad plugin options…).
+ * @example
+ * ```ts
+ * import { Rng, tensor } from '@descent/tensor';
+ * import { Linear, Sequential, ReLU } from '@descent/layers';
+ * import { Trainer } from '@descent/optim';
+ *
+ * const rng = new Rng(0);
+ * const model = new Sequential(new Linear(2, 16, { rng }), new ReLU(), new Linear(16, 2, { rng }));
+ * const trainer = new Trainer({
+ *   model, loss: 'crossEntropy',
+ *   optimizer: { name: 'sgd', options: { lr: 0.1, momentum: 0.9 } },
+ *   scheduler: { name: 'onecycle', options: { maxLr: 0.5 } },
+ *   gradients: [{ name: 'gradientNoise', options: { eta: 0.01 } }],
+ *   callbacks: [{ name: 'earlyStopping', options: { patience: 5 } }],
+ *   batchSize: 16, epochs: 50, seed: 0,
+ * });
+ * const history = trainer.fit({ x, y }, { validation: { x: xVal, y: yVal } });
+ * console.log(history.epochs.at(-1)?.valAccuracy, history.stopReason);
+ * ```
+ */
+export class Trainer {
+  readonly model: TrainableModel;
+  readonly optimizer: Optimizer;
+  readonly order: DataOrder;
+  readonly regularizers: readonly Regularizer[];
+  readonly gradients: readonly GradientTransform[];
+  readonly constraints: readonly Constraint[];
+  /** Every callback, in call order: history, NaN guard, yours, progress bar. */
+  readonly callbacks: readonly Callback[];
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly seed: number;
+  private readonly config: TrainerConfig;
+  private readonly lossFn: LossFunction;
+  private readonly orderRng: Rng;
+  private readonly gradientRngs: Rng[];
+  private readonly params: NamedParameter[];
+  private schedulerInstance: Scheduler | null = null;
+  private run: Run | null = null;
+
+  constructor(config: TrainerConfig) {
+    const where = 'Trainer';
+    if (config === null || typeof config !== 'object') throw new ConfigError(`${where}: expected a config object, but got ${describeValue(config)}`);
+    for (const key of Object.keys(config)) {
+      if (!CONFIG_KEYS.includes(key as keyof TrainerConfig)) throw new ConfigError(`${where}: unknown config key '${key}'. Known keys: ${CONFIG_KEYS.join(', ')}`);
+    }
+    this.config = config;
+    this.model = checkModel(config.model, where);
+    this.lossFn = resolveLoss(config.loss);
+    this.batchSize = checkInt(config.batchSize, 'batchSize', 1, 'the number of samples per mini-batch (1 = on-line, the data size = off-line)');
+    this.epochs = checkInt(config.epochs, 'epochs', 1, 'the number of passes over the data');
+    if (typeof config.seed !== 'number' || !Number.isFinite(config.seed)) {
+      throw new ConfigError(`${where}: seed must be a finite number (every random choice of the run derives from it), but got ${describeValue(config.seed)}`);
+    }
+    this.seed = config.seed;
+    if (config.gradTolerance !== undefined && !(typeof config.gradTolerance === 'number' && config.gradTolerance >= 0)) {
+      throw new ValueError(`${where}: gradTolerance must be a number ≥ 0, but got ${describeValue(config.gradTolerance)}`);
+    }
+    if (config.evalBatchSize !== undefined) checkInt(config.evalBatchSize, 'evalBatchSize', 1, 'the batch size of the validation pass');
+    for (const k of ['dropLast', 'nanGuard', 'progressBar'] as const) {
+      if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new ConfigError(`${where}: ${k} must be true or false, but got ${describeValue(config[k])}`);
+    }
+
+    this.optimizer = resolveOptimizer(config.optimizer, this.model);
+    const names = new Map<Tensor, string>(namedParametersOf(this.model).map((p) => [p.tensor, p.name]));
+    this.params = this.optimizer.params.map((t, i) => ({ name: names.get(t) ?? `param${i}`, tensor: t }));
+
+    if (config.scheduler !== undefined && config.scheduler !== null && !isScheduler(config.scheduler)) {
+      const name = typeof config.scheduler === 'string' ? config.scheduler : (config.scheduler as SchedulerSpec).name;
+      if (typeof name !== 'string') throw new ConfigError(`${where}: scheduler must be a Scheduler, a name or { name, options }, but got ${describeValue(config.scheduler)}`);
+      schedulers.get(name); // NOTE: an unknown name fails now, listing the registered ones; options are checked when fit() knows the run length.
+    }
+    this.order = resolvePlugin(orders, config.order ?? 'shuffle', isDataOrder, `${where}: order`);
+    this.regularizers = listOf(config.regularizers, 'regularizers').map((r, i) => resolvePlugin(regularizerRegistry, r, isRegularizer, `${where}: regularizers[${i}]`));
+    this.gradients = listOf(config.gradients, 'gradients').map((g, i) => resolvePlugin(gradientTransforms, g, isGradientTransform, `${where}: gradients[${i}]`));
+    this.constraints = listOf(config.constraints, 'constraints').map((c, i) => resolvePlugin(constraintRegistry, c, isConstraint, `${where}: constraints[${i}]`));
+    const user = listOf(config.callbacks, 'callbacks').map((c, i) => resolvePlugin(callbackRegistry, c, isCallback, `${where}: callbacks[${i}]`));
+    const has = (name: string) => user.some((c) => c.name === name);
+    const list: Callback[] = [];
+    list.push(user.find((c) => c.name === 'history') ?? historyCallback());
+    if (config.nanGuard !== false && !has('nanGuard')) list.push(nanGuard());
+    list.push(...user.filter((c) => c.name !== 'history' && c.name !== 'progressBar'));
+    const wantBar = config.progressBar ?? progressBarByDefault();
+    const bar = user.find((c) => c.name === 'progressBar');
+    if (bar) list.push(bar);
+    else if (wantBar) list.push(progressBar());
+    this.callbacks = list;
+
+    // NOTE: one split per consumer, in a fixed order, so adding a consumer later does not shift the others.
+    const root = new Rng(this.seed);
+    this.orderRng = root.split();
+    this.gradientRngs = this.gradients.map(() => root.split());
+  }
+
+  /** The learning-rate schedule in use (created from its spec when `fit` starts), or null.
+   * @example
+   * ```ts
+   * trainer.fit(train);
+   * trainer.scheduler?.name; // 'onecycle'
+   * ```
+   */
+  get scheduler(): Scheduler | null {
+    return this.schedulerInstance;
+  }
+
+  /** The trained parameters with their names, in the optimizer's order.
+   * @example
+   * ```ts
+   * trainer.parameters.map((p) => p.name); // ['fc1.weight', 'fc1.bias', …]
+   * ```
+   */
+  get parameters(): readonly NamedParameter[] {
+    return this.params;
+  }
+
+  /**
+   * Train on `train` for the configured epochs (or until a stop criterion) and return the history.
+   * Each call is a new run: steps and epochs count from 0, the optimizer keeps its state.
+   *
+   * @throws ValueError / ShapeError for empty data, x/y length mismatch or a batch size larger than
+   * the data; StateError when `resumeFrom` is unreadable, corrupted or does not fit (nothing is
+   * changed then); NonFiniteError from the NaN guard (parameters and optimizer state as before that step).
+   * @example
+   * ```ts
+   * const history = trainer.fit({ x, y }, { validation: { x: xVal, y: yVal } });
+   * history.steps.map((s) => s.loss);
+   * ```
+   */
+  fit(train: Dataset, options: FitOptions = {}): History {
+    if (this.run) throw new StateError('Trainer.fit: this trainer is already running (fit was called from a callback)');
+    if (options === null || typeof options !== 'object') throw new ConfigError(`Trainer.fit: options must be an object, but got ${describeValue(options)}`);
+    for (const k of Object.keys(options)) if (k !== 'validation' && k !== 'resumeFrom') throw new ConfigError(`Trainer.fit: unknown option '${k}'. Known options: validation, resumeFrom`);
+    const { x, y, n } = checkData(train, 'training data');
+    if (this.batchSize > n) {
+      throw new ValueError(`Trainer.fit: batchSize (${this.batchSize}) is larger than the training data (${n} samples); use batchSize ≤ ${n} (batchSize = ${n} is full-batch training)`);
+    }
+    const validation = options.validation === undefined ? null : checkData(options.validation, 'validation data');
+    const sizes = planBatchSizes(n, this.batchSize, this.config.dropLast ?? false);
+    const totalSteps = this.epochs * sizes.length;
+    this.schedulerInstance = this.resolveScheduler(totalSteps);
+
+    const history: History = { steps: [], epochs: [], stopReason: 'epochs', stopMessage: '' };
+    const run: Run = {
+      x, y, n, validation: validation && { x: validation.x, y: validation.y }, sizes, totalSteps,
+      epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, pendingCheckpoints: [], history,
+      ctx: undefined as unknown as TrainContext,
+    };
+    run.ctx = this.makeContext(run);
+    const names = this.params.map((p) => p.name);
+    const tensors = this.params.map((p) => p.tensor);
+
+    this.run = run;
+    try {
+      this.order.init?.({ x, y, n, totalSteps, rng: this.orderRng });
+      run.epochStartRng = this.orderRng.getState();
+      this.gradients.forEach((g, i) => g.init?.({ rng: this.gradientRngs[i]!, params: tensors, names }));
+      if (options.resumeFrom !== undefined) this.resume(options.resumeFrom, run);
+
+      this.model.train?.(true);
+      this.each('onTrainBegin', (cb) => cb.onTrainBegin?.(run.ctx));
+      while (run.stop === null && run.epoch < this.epochs) {
+        this.runEpoch(run);
+      }
+      if (run.stop) { history.stopReason = run.stop.reason; history.stopMessage = run.stop.message; }
+      else { history.stopReason = 'epochs'; history.stopMessage = `completed ${this.epochs} epoch(s)`; }
+      this.each('onTrainEnd', (cb) => cb.onTrainEnd?.(history, run.ctx));
+      return history;
+    } finally {
+      this.run = null;
+      for (const cb of this.callbacks) {
+        try { cb.dispose?.(); } catch { /* NOTE: a failing dispose must not hide the error that ended training */ }
+      }
+    }
+  }
+
+  // ── the loop ─────────────────────────────────────────────────────────────────────────────────
+
+  private runEpoch(run: Run): void {
+    const epoch = run.epoch;
+    const firstStep = epoch * run.sizes.length;
+    this.orderRng.setState(run.epochStartRng);
+    const plan = this.order.batches({ n: run.n, batchSizes: run.sizes, epoch, step: firstStep, totalSteps: run.totalSteps, rng: this.orderRng });
+    checkPlan(plan, run.sizes, run.n, this.order.name, epoch);
+    const startBatch = run.step - firstStep;
+    this.each('onEpochBegin', (cb) => cb.onEpochBegin?.(epoch, run.ctx));
+    for (let b = startBatch; b < plan.length && run.stop === null; b++) {
+      this.runStep(run, epoch, b, plan[b]!);
+    }
+    this.endEpoch(run, epoch);
+  }
+
+  private runStep(run: Run, epoch: number, batch: number, indices: Int32Array): void {
+    const step = run.step;
+    const params = this.params;
+    const tensors = params.map((p) => p.tensor);
+    this.each('onBatchBegin', (cb) => cb.onBatchBegin?.(step, run.ctx));
+
+    // 1–3: forward, loss + penalties, backward.
+    const xb = takeRows(run.x, indices);
+    const yb = takeTargets(run.y, indices);
+    const prediction = callModel(this.model, xb);
+    const dataLoss = checkScalarLoss(this.lossFn(prediction, yb));
+    let penalty: Tensor | null = null;
+    for (const r of this.regularizers) {
+      const p = r.penalty(params);
+      if (p === null) continue;
+      if (!(p instanceof Tensor) || p.size !== 1) throw new ValueError(`regularizer '${r.name}': penalty() must return a scalar Tensor or null, but got ${describeValue(p)}`);
+      penalty = penalty === null ? p : add(penalty, p);
+    }
+    const total = penalty === null ? dataLoss : add(dataLoss, penalty);
+    const lossValue = dataLoss.item();
+    const penaltyValue = penalty === null ? 0 : penalty.item();
+    const hits = noGrad(() => countCorrect(prediction, yb));
+    if (!total.requiresGrad) {
+      throw new ConfigError('Trainer: the loss does not depend on any trained parameter (are the parameters marked requireGrad()? is the forward pass inside noGrad?)');
+    }
+    const rawGrads = gradients(total, tensors);
+    const gradNorm = globalNorm(rawGrads);
+
+    // 4: gradient transforms, in config order.
+    const gctx: GradientContext = { step, epoch, params: tensors, names: params.map((p) => p.name) };
+    let grads = rawGrads;
+    for (const t of this.gradients) {
+      const out = t.apply(grads, gctx);
+      checkGrads(out, tensors, t.name);
+      grads = out;
+    }
+    const transformedGradNorm = this.gradients.length ? globalNorm(grads) : gradNorm;
+    this.each('onBackwardEnd', (cb) => cb.onBackwardEnd?.({ step, epoch, batch, loss: lossValue, penalty: penaltyValue, rawGrads, grads, params }, run.ctx));
+
+    const tol = this.config.gradTolerance ?? 0;
+    if (tol > 0 && gradNorm < tol) {
+      run.stop = { reason: 'gradTolerance', message: `the global gradient norm ${gradNorm} fell below gradTolerance ${tol} at step ${step}; the parameters were not updated at that step` };
+      return;
+    }
+
+    // 5: learning rate (and cycled momentum) from the scheduler.
+    const lrs = this.stepLrs(step, epoch);
+    const momentum = this.schedulerInstance?.momentum?.(step) ?? null;
+    const before = tensors.map((t) => t.data());
+    const rollback = this.callbacks.some((cb) => cb.onUpdateEnd) || this.constraints.length > 0 ? this.optimizer.state() : null;
+    const previousOptions = momentum === null ? null : setMomentum(this.optimizer, momentum);
+
+    // 6–7: optimizer update, constraints.
+    try {
+      this.optimizer.stepWithGrads(grads, lrs);
+      for (const c of this.constraints) c.apply(params);
+      this.each('onUpdateEnd', (cb) => cb.onUpdateEnd?.({ step, epoch, params }, run.ctx));
+    } catch (e) {
+      // NOTE: undo the step: parameters, optimizer state and momentum options as they were.
+      tensors.forEach((t, i) => t.assign(before[i]!));
+      if (rollback) this.optimizer.loadState(rollback);
+      if (previousOptions) restoreOptions(this.optimizer, previousOptions);
+      throw e;
+    }
+
+    // Diagnostics: update norm, largest single-parameter move, update/weight ratio.
+    let du2 = 0, w2 = 0, maxUpdate = 0;
+    tensors.forEach((t, i) => {
+      const a = before[i]!, b = t.buffer();
+      for (let k = 0; k < a.length; k++) {
+        const d = b[k]! - a[k]!;
+        du2 += d * d;
+        w2 += a[k]! * a[k]!;
+        const ad = Math.abs(d);
+        if (ad > maxUpdate || Number.isNaN(ad)) maxUpdate = ad;
+      }
+    });
+    const updateNorm = Math.sqrt(du2);
+    const weightNorm = Math.sqrt(w2);
+    const record: StepRecord = {
+      step, epoch, batch, batchSize: indices.length, loss: lossValue, penalty: penaltyValue,
+      ...(hits ? { accuracy: hits.correct / hits.total } : {}),
+      lr: lrs === undefined ? this.optimizer.baseLrs[0]! : lrs[0]!,
+      ...(momentum !== null ? { momentum } : {}),
+      gradNorm, transformedGradNorm, updateNorm, maxUpdate, updateRatio: weightNorm > 0 ? updateNorm / weightNorm : 0,
+      dataFraction: this.order.fractionAt ? this.order.fractionAt(step) : 1,
+    };
+    const acc = run.acc;
+    acc.steps++;
+    acc.samples += indices.length;
+    acc.lossSum += lossValue * indices.length;
+    acc.penaltySum += penaltyValue * indices.length;
+    acc.gradNormSum += gradNorm;
+    acc.lastLr = record.lr;
+    if (hits) { acc.correct += hits.correct; acc.counted += hits.total; }
+    run.step = step + 1;
+
+    // 8: callbacks.
+    this.each('onBatchEnd', (cb) => {
+      if (cb.onBatchEnd?.(record, run.ctx) === 'stop') this.requestStop(run, 'callback', `callback '${cb.name}' stopped training at step ${step}`);
+    });
+    this.flushCheckpoints(run);
+  }
+
+  private endEpoch(run: Run, epoch: number): void {
+    const acc = run.acc;
+    let val: { loss: number; accuracy?: number } | null = null;
+    if (run.validation) val = this.evaluate(run.validation);
+    const record: EpochRecord = {
+      epoch, steps: acc.steps,
+      loss: acc.samples ? acc.lossSum / acc.samples : NaN,
+      penalty: acc.samples ? acc.penaltySum / acc.samples : NaN,
+      ...(acc.counted ? { accuracy: acc.correct / acc.counted } : {}),
+      ...(val ? { valLoss: val.loss } : {}),
+      ...(val?.accuracy !== undefined ? { valAccuracy: val.accuracy } : {}),
+      lr: acc.lastLr,
+      gradNorm: acc.steps ? acc.gradNormSum / acc.steps : NaN,
+    };
+    const metric = record.valLoss ?? record.loss;
+    if (this.schedulerInstance?.observe && Number.isFinite(metric)) this.schedulerInstance.observe(metric, epoch);
+    this.each('onEpochEnd', (cb) => {
+      if (cb.onEpochEnd?.(record, run.ctx) === 'stop') this.requestStop(run, 'callback', `callback '${cb.name}' stopped training after epoch ${epoch}`);
+    });
+    run.epoch = epoch + 1;
+    run.step = run.epoch * run.sizes.length;
+    run.epochStartRng = this.orderRng.getState();
+    run.acc = emptyAccumulator();
+    this.flushCheckpoints(run);
+  }
+
+  /**
+   * Loss (and accuracy, for classification) of the model on a data set, in evaluation mode and
+   * without recording gradients.
+   * @throws ValueError / ShapeError for empty or mismatched data.
+   * @example
+   * ```ts
+   * const { loss, accuracy } = trainer.evaluate({ x: xTest, y: yTest });
+   * ```
+   */
+  evaluate(data: Dataset): { loss: number; accuracy?: number } {
+    const { x, y, n } = checkData(data, 'evaluation data');
+    const chunk = this.config.evalBatchSize ?? 1024;
+    const wasTraining = (this.model as { training?: boolean }).training;
+    this.model.eval?.();
+    try {
+      return noGrad(() => {
+        let lossSum = 0, correct = 0, counted = 0;
+        for (let start = 0; start < n; start += chunk) {
+          const idx = Int32Array.from({ length: Math.min(chunk, n - start) }, (_, i) => start + i);
+          const yb = takeTargets(y, idx);
+          const pred = callModel(this.model, takeRows(x, idx));
+          lossSum += checkScalarLoss(this.lossFn(pred, yb)).item() * idx.length;
+          const hits = countCorrect(pred, yb);
+          if (hits) { correct += hits.correct; counted += hits.total; }
+        }
+        return counted ? { loss: lossSum / n, accuracy: correct / counted } : { loss: lossSum / n };
+      });
+    } finally {
+      if (wasTraining !== false) this.model.train?.(true);
+    }
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────────────────────────
+
+  private stepLrs(step: number, epoch: number): number[] | undefined {
+    const s = this.schedulerInstance;
+    if (!s) return undefined;
+    const lr = s.lr(step, epoch);
+    const base = this.optimizer.baseLrs;
+    if (base.length === 1) return [lr];
+    // NOTE: several parameter groups: each keeps its ratio to the schedule's base lr (PyTorch scales per group).
+    return base.map((b) => (s.baseLr > 0 ? (lr * b) / s.baseLr : lr));
+  }
+
+  private resolveScheduler(totalSteps: number): Scheduler | null {
+    const input = this.config.scheduler;
+    if (input === undefined || input === null) return null;
+    if (isScheduler(input)) return input;
+    const spec: SchedulerSpec = typeof input === 'string' ? { name: input } : input;
+    const options: Record<string, unknown> = { ...(spec.options ?? {}) };
+    const defaults = schedulers.get(spec.name).defaults as Record<string, unknown>;
+    // NOTE: run-length options with no default take the run's number of steps.
+    if ('totalSteps' in defaults && defaults.totalSteps == null && options.totalSteps == null && options.epochs == null && options.stepsPerEpoch == null) {
+      options.totalSteps = totalSteps;
+    }
+    if ('tMax' in defaults && defaults.tMax == null && options.tMax == null) options.tMax = totalSteps;
+    return createScheduler(spec.name, options, this.optimizer.baseLrs[0]);
+  }
+
+  private each(hook: string, call: (cb: Callback) => void): void {
+    for (const cb of this.callbacks) {
+      try {
+        call(cb);
+      } catch (e) {
+        if (e instanceof Error && !(e instanceof NonFiniteError) && !e.message.includes(`callback '${cb.name}'`) && !e.message.startsWith(cb.name)) {
+          e.message = `callback '${cb.name}' (${hook}): ${e.message}`;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private requestStop(run: Run, reason: StopReason, message: string): void {
+    if (run.stop === null) run.stop = { reason, message };
+  }
+
+  private makeContext(run: Run): TrainContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const trainer = this;
+    return {
+      get model() { return trainer.model; },
+      get optimizer() { return trainer.optimizer; },
+      get scheduler() { return trainer.schedulerInstance; },
+      get history() { return run.history; },
+      get params() { return trainer.params; },
+      get epochs() { return trainer.epochs; },
+      get stepsPerEpoch() { return run.sizes.length; },
+      get totalSteps() { return run.totalSteps; },
+      get epoch() { return run.epoch; },
+      get step() { return run.step; },
+      get hasValidation() { return run.validation !== null; },
+      stop: (reason: StopReason, message?: string) => trainer.requestStop(run, reason, message ?? `stopped (${reason}) at step ${run.step}`),
+      requestCheckpoint: (path: string) => {
+        if (typeof path !== 'string' || path.length === 0) throw new ValueError(`requestCheckpoint: path must be a non-empty string, but got ${describeValue(path)}`);
+        run.pendingCheckpoints.push(path);
+      },
+    };
+  }
+
+  // ── checkpoints ──────────────────────────────────────────────────────────────────────────────
+
+  private fingerprint(run: Run): CheckpointFingerprint {
+    return {
+      params: this.params.map((p) => ({ name: p.name, shape: p.tensor.shape.slice(), dtype: p.tensor.dtype })),
+      optimizer: this.optimizer.name,
+      scheduler: this.schedulerInstance?.name ?? null,
+      order: this.order.name,
+      gradients: this.gradients.map((g) => g.name),
+      callbacks: this.callbacks.filter((c) => c.state).map((c) => c.name),
+      batchSize: this.batchSize,
+      samples: run.n,
+      stepsPerEpoch: run.sizes.length,
+    };
+  }
+
+  private flushCheckpoints(run: Run): void {
+    if (run.pendingCheckpoints.length === 0) return;
+    const paths = [...new Set(run.pendingCheckpoints)];
+    run.pendingCheckpoints = [];
+    const progress: CheckpointProgress = {
+      epoch: run.epoch, batch: run.step - run.epoch * run.sizes.length, step: run.step, orderRng: run.epochStartRng, stop: run.stop,
+    };
+    const body: CheckpointBody = {
+      fingerprint: this.fingerprint(run),
+      progress,
+      accumulator: { ...run.acc },
+      model: encodeSnapshot(snapshotModel(this.model)),
+      optimizer: this.optimizer.state(),
+      scheduler: this.schedulerInstance ? this.schedulerInstance.state() : null,
+      gradients: this.gradients.map((g) => (g.state ? g.state() : null)),
+      callbacks: this.callbacks.filter((c) => c.state).map((c) => ({ name: c.name, state: c.state!() })),
+      history: run.history,
+    };
+    for (const p of paths) writeCheckpoint(p, body);
+  }
+
+  /** Load a checkpoint into the trainer's objects: everything is checked first, and a failure
+   * part-way restores what was already loaded, so a bad checkpoint changes nothing. */
+  private resume(path: string, run: Run): void {
+    const { body } = readCheckpoint(path);
+    const mismatches = fingerprintMismatches(body.fingerprint, this.fingerprint(run));
+    if (mismatches.length) throw new StateError(`checkpoint '${path}' does not match this trainer (nothing was loaded):\n  ${mismatches.join('\n  ')}`);
+    const p = body.progress;
+    const perEpoch = run.sizes.length;
+    if (!Number.isInteger(p.epoch) || !Number.isInteger(p.step) || !Number.isInteger(p.batch) || p.epoch < 0 || p.batch < 0 || p.batch > perEpoch || p.step !== p.epoch * perEpoch + p.batch) {
+      throw new StateError(`checkpoint '${path}': inconsistent progress ${JSON.stringify(p)}`);
+    }
+    if (!Array.isArray(body.gradients) || body.gradients.length !== this.gradients.length || !Array.isArray(body.callbacks)) {
+      throw new StateError(`checkpoint '${path}': the gradient-transform or callback states are missing`);
+    }
+    const model = decodeSnapshot(body.model, `checkpoint '${path}' model`);
+    const stateful = this.callbacks.filter((c) => c.state);
+    const saved = {
+      model: snapshotModel(this.model),
+      optimizer: this.optimizer.state(),
+      scheduler: this.schedulerInstance?.state() ?? null,
+      gradients: this.gradients.map((g) => (g.state ? g.state() : null)),
+      callbacks: stateful.map((c) => c.state!()),
+      orderRng: this.orderRng.getState(),
+    };
+    const apply = (s: {
+      model: ReturnType<typeof snapshotModel>; optimizer: OptimizerStateDict; scheduler: SchedulerState | null;
+      gradients: PluginState[]; callbacks: PluginState[]; orderRng: RngState;
+    }) => {
+      restoreModel(this.model, s.model);
+      this.optimizer.loadState(s.optimizer);
+      if (this.schedulerInstance) this.schedulerInstance.loadState(s.scheduler ?? {});
+      this.gradients.forEach((g, i) => { if (g.loadState) g.loadState(s.gradients[i]!); });
+      stateful.forEach((c, i) => c.loadState?.(s.callbacks[i]!));
+      this.orderRng.setState(s.orderRng);
+    };
+    try {
+      apply({ model, optimizer: body.optimizer, scheduler: body.scheduler, gradients: body.gradients, callbacks: body.callbacks.map((c) => c.state), orderRng: p.orderRng });
+    } catch (e) {
+      apply(saved);
+      throw new StateError(`checkpoint '${path}' could not be loaded (nothing was changed): ${(e as Error).message}`);
+    }
+    run.epoch = p.epoch;
+    run.step = p.step;
+    run.epochStartRng = p.orderRng;
+    run.acc = { ...emptyAccumulator(), ...body.accumulator };
+    run.stop = p.stop;
+    run.history.steps.push(...body.history.steps);
+    run.history.epochs.push(...body.history.epochs);
+  }
+}
+
+// ── module helpers ───────────────────────────────────────────────────────────────────────────────
+
+function checkInt(v: unknown, name: string, min: number, meaning: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new ValueError(`Trainer: ${name} must be an integer ≥ ${min} (${meaning}), but got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+function listOf<T>(value: ReadonlyArray<T> | undefined, name: string): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ConfigError(`Trainer: ${name} must be a list, but got ${describeValue(value)}`);
+  return value.slice();
+}
+
+function isOptimizer(value: unknown): value is Optimizer {
+  const v = value as Partial<Optimizer> | null;
+  return value instanceof Optimizer
+    || (v !== null && typeof v === 'object' && typeof v.stepWithGrads === 'function' && typeof v.state === 'function' && typeof v.loadState === 'function' && Array.isArray(v.params));
+}
+
+function resolveOptimizer(input: unknown, model: TrainableModel): Optimizer {
+  if (isOptimizer(input)) return input;
+  const spec = typeof input === 'string' ? { name: input, options: {} } : isPluginSpec(input) ? input : null;
+  if (!spec) throw new ConfigError(`Trainer: optimizer must be an Optimizer, a registered name or { name, options }, but got ${describeValue(input)}`);
+  const params = model.parameters().filter((p) => p.requiresGrad);
+  if (params.length === 0) throw new ConfigError('Trainer: the model has no parameter that requires grad (all frozen?)');
+  return new Optimizer(spec.name, params, spec.options ?? {});
+}
+
+function resolveLoss(spec: unknown): LossFunction {
+  if (spec === 'crossEntropy') return (p, t) => crossEntropy(p, t as ArrayLike<number> | Tensor);
+  if (spec === 'mse') return (p, t) => mse(p, t as Tensor);
+  if (typeof spec === 'function') return spec as LossFunction;
+  const m = spec as { call?: unknown; forward?: unknown } | null;
+  if (m && typeof m === 'object' && typeof m.call === 'function') return (p, t) => (m.call as (a: Tensor, b: Targets) => Tensor).call(m, p, t);
+  if (m && typeof m === 'object' && typeof m.forward === 'function') return (p, t) => (m.forward as (a: Tensor, b: Targets) => Tensor).call(m, p, t);
+  throw new ConfigError(`Trainer: loss must be a function (prediction, target) => Tensor, a loss module, 'crossEntropy' or 'mse', but got ${describeValue(spec)}`);
+}
+
+function checkScalarLoss(loss: unknown): Tensor {
+  if (!(loss instanceof Tensor)) throw new ValueError(`Trainer: the loss function must return a Tensor, but returned ${describeValue(loss)}`);
+  if (loss.size !== 1) throw new ShapeError(`Trainer: the loss must be a scalar, but has shape [${loss.shape.join(',')}] (use reduction 'mean')`);
+  return loss;
+}
+
+function checkData(data: unknown, what: string): { x: Tensor; y: Targets; n: number } {
+  const d = data as Partial<Dataset> | null;
+  if (d === null || typeof d !== 'object' || !('x' in d) || !('y' in d)) throw new ValueError(`Trainer.fit: the ${what} must be { x, y }, but got ${describeValue(data)}`);
+  const n = sampleCount(d.x, `Trainer.fit: ${what}`);
+  if (n === 0) throw new ValueError(`Trainer.fit: the ${what} is empty (x has shape [${(d.x as Tensor).shape.join(',')}])`);
+  const ny = targetCount(d.y, `Trainer.fit: ${what}`);
+  if (ny !== n) throw new ShapeError(`Trainer.fit: the ${what} has ${n} inputs (x has shape [${(d.x as Tensor).shape.join(',')}]) but ${ny} targets; x and y need one entry per sample`);
+  return { x: d.x as Tensor, y: d.y as Targets, n };
+}
+
+function checkPlan(plan: unknown, sizes: readonly number[], n: number, order: string, epoch: number): void {
+  if (!Array.isArray(plan) || plan.length !== sizes.length) {
+    throw new ValueError(`order '${order}': batches() must return ${sizes.length} batches for epoch ${epoch}, but returned ${Array.isArray(plan) ? plan.length : describeValue(plan)}`);
+  }
+  plan.forEach((b: unknown, i) => {
+    if (!(b instanceof Int32Array) || b.length !== sizes[i]) throw new ValueError(`order '${order}': batch ${i} of epoch ${epoch} must be an Int32Array of ${sizes[i]} indices`);
+    for (const v of b) if (v < 0 || v >= n) throw new ValueError(`order '${order}': batch ${i} of epoch ${epoch} has index ${v} outside [0, ${n})`);
+  });
+}
+
+function checkGrads(out: unknown, params: readonly Tensor[], name: string): void {
+  if (!Array.isArray(out) || out.length !== params.length) {
+    throw new ValueError(`gradient transform '${name}': apply() must return one gradient per parameter (${params.length}), but returned ${Array.isArray(out) ? out.length : describeValue(out)}`);
+  }
+  out.forEach((g: unknown, i) => {
+    const p = params[i]!;
+    if (!(g instanceof Tensor) || g.dtype !== p.dtype || g.shape.length !== p.shape.length || g.shape.some((d, k) => d !== p.shape[k])) {
+      throw new ValueError(`gradient transform '${name}': gradient ${i} must be a ${p.dtype} Tensor of shape [${p.shape.join(',')}]`);
+    }
+  });
+}
+
+/** Correct predictions of a classification batch: logits `[batch, classes ≥ 2]` against class
+ * indices (array or 1-D tensor) or one-hot rows; null when the task is not classification. */
+function countCorrect(pred: Tensor, y: Targets): { correct: number; total: number } | null {
+  if (pred.rank !== 2 || pred.shape[1]! < 2) return null;
+  const [rows, cols] = pred.shape as [number, number];
+  const p = pred.buffer();
+  const argmax = (a: ArrayLike<number>, r: number) => {
+    let best = 0;
+    for (let c = 1; c < cols; c++) if (a[r * cols + c]! > a[r * cols + best]!) best = c;
+    return best;
+  };
+  let labels: ArrayLike<number>;
+  if (y instanceof Tensor) {
+    if (y.rank === 1 && y.shape[0] === rows) labels = y.buffer();
+    else if (y.rank === 2 && y.shape[0] === rows && y.shape[1] === cols) { const t = y.buffer(); labels = Array.from({ length: rows }, (_, r) => argmax(t, r)); }
+    else return null;
+  } else labels = y;
+  if (labels.length !== rows || !Array.from(labels).every((v) => Number.isInteger(v))) return null;
+  let correct = 0;
+  for (let r = 0; r < rows; r++) if (argmax(p, r) === labels[r]) correct++;
+  return { correct, total: rows };
+}
+
+/** Set the momentum (SGD) or β₁ (Adam family) of every group, as PyTorch's cyclic schedulers do;
+ * returns the previous values. */
+function setMomentum(optimizer: Optimizer, m: number): Array<[string, unknown]> {
+  return optimizer.groups.map((g) => {
+    // NOTE: the Optimizer has no setter for hyperparameters: the group's resolved options are
+    // updated in place (the plugins read them at every step), as torch's param_groups are.
+    const o = g.options as unknown as Record<string, unknown>;
+    if (Array.isArray(o.betas)) { const prev = o.betas; o.betas = [m, ...(o.betas as number[]).slice(1)]; return ['betas', prev]; }
+    if (typeof o.momentum === 'number') { const prev = o.momentum; o.momentum = m; return ['momentum', prev]; }
+    return ['', undefined];
+  });
+}
+
+function restoreOptions(optimizer: Optimizer, previous: Array<[string, unknown]>): void {
+  optimizer.groups.forEach((g, i) => {
+    const [key, value] = previous[i]!;
+    if (key) (g.options as unknown as Record<string, unknown>)[key] = value;
+  });
+}

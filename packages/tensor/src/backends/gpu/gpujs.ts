@@ -1,0 +1,143 @@
+// The slice of the gpu.js 2.x API this backend uses, typed locally: gpu.js is an optional peer
+// dependency, so nothing here may import it (not even its types) for `tsc` to pass without it.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** A gpu.js execution mode descent can use. `headlessgl` runs GLSL shaders through headless-gl
+ * (a real GPU when the host has one, Mesa llvmpipe otherwise); `webasm` and `cpu` run the same
+ * kernels on the CPU (WebAssembly with SIMD, or transpiled JavaScript).
+ * @example
+ * ```ts
+ * const mode: GpuMode = 'webasm';
+ * ```
+ */
+export type GpuMode = 'headlessgl' | 'webasm' | 'cpu';
+
+/** Every mode, best first: the order of the automatic choice.
+ * @example
+ * ```ts
+ * GPU_MODES[0]; // 'headlessgl'
+ * ```
+ */
+export const GPU_MODES: readonly GpuMode[] = ['headlessgl', 'webasm', 'cpu'];
+
+/** A gpu.js pipeline result: a `Texture` in GL modes (a typed array, or arrays of them, in cpu/webasm modes).
+ * @example
+ * ```ts
+ * const values = (texture as GpuJsTexture).toArray();
+ * ```
+ */
+export interface GpuJsTexture {
+  toArray(): unknown;
+  delete(): void;
+}
+
+/** A compiled gpu.js kernel (the callable `createKernel` returns).
+ * @example
+ * ```ts
+ * const out = kernel(texture) as GpuJsTexture;
+ * ```
+ */
+export interface GpuJsKernel {
+  (...args: unknown[]): unknown;
+  setOutput(output: number[]): GpuJsKernel;
+  destroy(removeCanvasReferences?: boolean): void;
+  readonly kernel?: { readonly constructor: { readonly mode?: string }; readonly fallbackReason?: string | null };
+}
+
+/** A gpu.js `GPU` instance.
+ * @example
+ * ```ts
+ * const k = gpu.createKernel('function(a) { return a[this.thread.x]; }', { output: [4] });
+ * ```
+ */
+export interface GpuJsInstance {
+  readonly mode: string;
+  readonly context?: unknown;
+  createKernel(source: string, settings: Record<string, unknown>): GpuJsKernel;
+  destroy(): unknown;
+}
+
+/** The gpu.js module: the `GPU` class and its feature probes.
+ * @example
+ * ```ts
+ * const { GPU } = loadGpuJs();
+ * ```
+ */
+export interface GpuJsModule {
+  GPU: {
+    new (settings?: Record<string, unknown>): GpuJsInstance;
+    readonly isHeadlessGLSupported: boolean;
+    readonly isWebAssemblySupported: boolean;
+    readonly isSinglePrecisionSupported: boolean;
+  };
+}
+
+/** Where gpu.js was looked up, and what went wrong, when it could not be loaded.
+ * @example
+ * ```ts
+ * try { loadGpuJs(); } catch (e) { if (e instanceof GpuJsLoadError) console.log(e.message); }
+ * ```
+ */
+export class GpuJsLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GpuJsLoadError';
+    Object.setPrototypeOf(this, GpuJsLoadError.prototype);
+  }
+}
+
+/** The directory `DESCENT_GPUJS_PATH` names (a `node_modules` folder, or a folder holding one), if set. */
+function envSearchPath(): string | undefined {
+  const p = typeof process !== 'undefined' ? process.env.DESCENT_GPUJS_PATH : undefined;
+  return p ? path.resolve(p) : undefined;
+}
+
+const cache = new Map<string, GpuJsModule>();
+
+/**
+ * Load gpu.js synchronously (it is CommonJS) through `createRequire`, so that importing descent
+ * never loads it: only selecting the gpu backend does. Lookup order: `searchPath` (a `node_modules`
+ * folder or a folder holding one), else `DESCENT_GPUJS_PATH`, else normal Node resolution from this
+ * package (which also honours `NODE_PATH`).
+ *
+ * @throws GpuJsLoadError naming the lookup and how to install gpu.js when it is missing.
+ * @example
+ * ```ts
+ * const { GPU } = loadGpuJs();
+ * ```
+ */
+export function loadGpuJs(searchPath?: string): GpuJsModule {
+  const dir = searchPath ? path.resolve(searchPath) : envSearchPath();
+  const key = dir ?? '';
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const req = createRequire(dir ? path.join(dir, 'noop.js') : import.meta.url);
+  let mod: GpuJsModule;
+  try {
+    mod = req('gpu.js') as GpuJsModule;
+  } catch (e) {
+    const where = dir ? `from ${dir}` : 'from @descent/tensor (NODE_PATH and DESCENT_GPUJS_PATH also work)';
+    const first = (e as Error).message.split('\n')[0];
+    throw new GpuJsLoadError(`gpu.js could not be loaded ${where}: ${first}. It is an optional peer dependency: install it with 'npm install --no-save gpu.js@2.24.1' (or run scripts/install-gpu.sh)`);
+  }
+  if (typeof mod?.GPU !== 'function') throw new GpuJsLoadError('gpu.js loaded but exports no GPU class; descent needs gpu.js ^2.24.1');
+  cache.set(key, mod);
+  return mod;
+}
+
+/** The gpu.js version installed at the lookup `loadGpuJs` uses, or null.
+ * @example
+ * ```ts
+ * gpuJsVersion(); // '2.24.1'
+ * ```
+ */
+export function gpuJsVersion(searchPath?: string): string | null {
+  const dir = searchPath ? path.resolve(searchPath) : envSearchPath();
+  const req = createRequire(dir ? path.join(dir, 'noop.js') : import.meta.url);
+  try {
+    return (req('gpu.js/package.json') as { version: string }).version;
+  } catch {
+    return null;
+  }
+}

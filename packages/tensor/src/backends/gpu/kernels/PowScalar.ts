@@ -1,0 +1,16 @@
+import { PowScalar } from '../../../kernel_names.js';
+import type { KernelConfig } from '../../../kernel_registry.js';
+import { elementwiseGpu } from '../elementwise.js';
+import { powScalarSource } from '../pow.js';
+
+/** gpu.js kernel for {@link PowScalar}: the exponent is baked into the kernel (`x * x` for 2).
+ * @example
+ * ```ts
+ * registerKernel(powScalarConfig);
+ * ```
+ */
+export const powScalarConfig: KernelConfig = {
+  kernelName: PowScalar,
+  backendName: 'gpu',
+  kernelFunc: elementwiseGpu(PowScalar, ['x'], (attrs) => powScalarSource('x', attrs.exponent as number)),
+};
