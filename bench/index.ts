@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { add, matmul, mul, Rng, tensor } from '@descent/tensor';
+import { add, cpuBackend, matmul, mul, Rng, tensor } from '@descent/tensor';
+import { checkMatmulKernels } from './lib/check.js';
 import {
   descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
 } from './lib/mlp.js';
@@ -90,15 +91,22 @@ async function benchMatmul(): Promise<void> {
       A.dispose(); B.dispose();
     }
   }
-  // every transposition variant of the descent kernel (forward and backward use all four)
-  const variants: Record<string, Record<string, number>> = {};
-  for (const n of Ns.filter((x) => x >= 256)) {
-    const [a, b] = data.get(n)!;
-    const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
-    variants[n] = {};
-    for (const [name, opts] of [['NN', {}], ['NT', { transposeB: true }], ['TN', { transposeA: true }], ['TT', { transposeA: true, transposeB: true }]] as const) {
-      variants[n]![name] = gflops(n, timeIt(() => { matmul(A, B, opts); }, budget(n)));
+  // every transposition variant (forward and backward use all four), for both CPU matmul kernels:
+  // the default (WebAssembly SIMD) and the pure-TS reference
+  const variants: Record<string, Record<string, Record<string, number>>> = {};
+  for (const kernel of ['auto', 'js'] as const) {
+    const previous = cpuBackend.setMatmulKernel(kernel);
+    const label = kernel === 'auto' ? String(cpuBackend.info?.().matmul) : 'js';
+    variants[label] = {};
+    for (const n of Ns.filter((x) => x >= 256)) {
+      const [a, b] = data.get(n)!;
+      const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
+      variants[label]![n] = {};
+      for (const [name, opts] of [['NN', {}], ['NT', { transposeB: true }], ['TN', { transposeA: true }], ['TT', { transposeA: true, transposeB: true }]] as const) {
+        variants[label]![n]![name] = gflops(n, timeIt(() => { matmul(A, B, opts); }, { ...budget(n), warmup: 1, minReps: 3 }));
+      }
     }
+    cpuBackend.setMatmulKernel(previous);
   }
   // the MLP's own shapes (batch 64), forward and backward
   const shapes: Array<[string, number, number, number, boolean, boolean]> = [
@@ -117,8 +125,8 @@ async function benchMatmul(): Promise<void> {
   results.matmul_variants_gflops = variants;
   results.matmul_mlp_shapes_gflops = mlpShapes;
   for (const n of Ns) addRow(`matmul ${n} GFLOP/s`, out[n]!, true);
-  for (const n of Object.keys(variants)) {
-    log(`  descent matmul ${n}: ` + Object.entries(variants[n]!).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') + ' GFLOP/s');
+  for (const [label, byN] of Object.entries(variants)) for (const [n, row] of Object.entries(byN)) {
+    log(`  descent matmul ${n} (${label} kernel): ` + Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') + ' GFLOP/s');
   }
   for (const [k, v] of Object.entries(mlpShapes)) log(`  descent matmul ${k}: ${v.toFixed(2)} GFLOP/s`);
 }
@@ -174,7 +182,7 @@ async function benchOptimizer(): Promise<void> {
     const tf = await useTfBackend(TF_OF[peer]);
     const vars = init.values.map((v, i) => tf.variable(tf.tensor(v.slice(), init.shapes[i]!)));
     const gs = grads.map((g, i) => tf.tensor(g, init.shapes[i]!));
-    const named = Object.fromEntries(vars.map((v, i) => [v.name, gs[i]!]));
+    const named = vars.map((v, i) => ({ name: v.name, tensor: gs[i]! }));
     const adam = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
     row[peer] = timeIt(() => { adam.applyGradients(named); }, { ...opts, maxReps: peer === 'tfjs_cpu' ? 60 : 500 });
     adam.dispose();
@@ -269,6 +277,9 @@ function benchMemory(): void {
 
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
+results.descent_cpu = cpuBackend.info?.();
+results.kernel_check = checkMatmulKernels();
+log(`descent CPU backend: ${JSON.stringify(results.descent_cpu)}; ${results.kernel_check as string}`);
 const sections: Array<[string, () => Promise<void> | void]> = [
   ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory],
 ];

@@ -46,13 +46,13 @@ export function parameterCount(): number {
 export interface Batch { x: Float32Array; labels: Int32Array }
 
 /** NUM_BATCHES seeded mini-batches of BATCH rows. */
-export function makeBatches(seed = 2): Batch[] {
+export function makeBatches(seed = 2, count = Number(process.env.NB ?? NUM_BATCHES)): Batch[] {
   const rng = new Rng(seed);
   const [d, , , c] = SIZES;
   const teacher = new Float64Array(d * c);
   for (let i = 0; i < teacher.length; i++) teacher[i] = 2 * rng.uniform() - 1;
   const batches: Batch[] = [];
-  for (let b = 0; b < NUM_BATCHES; b++) {
+  for (let b = 0; b < count; b++) {
     const x = new Float32Array(BATCH * d);
     const labels = new Int32Array(BATCH);
     for (let r = 0; r < BATCH; r++) {
@@ -80,7 +80,14 @@ export interface Trainer {
 // ── descent ────────────────────────────────────────────────────────────────────────────────────
 
 /** Adam as in `torch.optim.Adam` (default foreach=False path), fused into one loop per parameter
- * over the typed arrays: no temporaries. State m, v in float32 like the parameters. */
+ * over the typed arrays: no temporaries. State m, v in float32 like the parameters.
+ *
+ * PyTorch computes θ −= (η/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + ε). Here the same quantity is computed as
+ * θ −= s·m / (√v + e) with s = η·√(1−β₂ᵗ)/(1−β₁ᵗ) and e = ε·√(1−β₂ᵗ): one division instead of two.
+ * Division and square root share one unit and bound this loop (≈ 11 cycles per element on this
+ * CPU), so that saves ~20%; the two forms differ only by float64 rounding (~1e-16 relative), which
+ * does not show in float32 parameters. m and v are rounded to float32 (Math.fround) before use,
+ * as PyTorch stores them. */
 export class FusedAdam {
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
@@ -92,34 +99,32 @@ export class FusedAdam {
   }
 
   /** One step with explicit gradient arrays (one per parameter). */
-  stepWith(grads: readonly ArrayLike<number>[]): void {
+  stepWith(grads: readonly Float32Array[]): void {
     this.t++;
-    const { b1, b2, eps } = this;
-    const bc1 = 1 - b1 ** this.t;
-    const bc2Sqrt = Math.sqrt(1 - b2 ** this.t);
-    const stepSize = this.lr / bc1;
+    const bc1 = 1 - this.b1 ** this.t;
+    const bc2Sqrt = Math.sqrt(1 - this.b2 ** this.t);
     for (let j = 0; j < this.params.length; j++) {
-      const p = this.params[j]!.buffer();
-      adamLoop(p, grads[j]!, this.m[j]!, this.v[j]!, b1, b2, eps, stepSize, bc2Sqrt);
+      adamLoop(this.params[j]!.buffer() as Float32Array, grads[j]!, this.m[j]!, this.v[j]!,
+        this.b1, this.b2, (this.lr / bc1) * bc2Sqrt, this.eps * bc2Sqrt);
     }
   }
 
   /** One step with the parameters' `.grad`. */
   step(): void {
-    this.stepWith(this.params.map((p) => p.grad!.buffer()));
+    this.stepWith(this.params.map((p) => p.grad!.buffer() as Float32Array));
   }
 }
 
-function adamLoop(p: ArrayLike<number> & { [i: number]: number }, g: ArrayLike<number>, m: Float32Array, v: Float32Array,
-  b1: number, b2: number, eps: number, stepSize: number, bc2Sqrt: number): void {
-  const c1 = 1 - b1, c2 = 1 - b2;
+function adamLoop(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
+  b1: number, b2: number, s: number, e: number): void {
+  const c1 = 1 - b1, c2 = 1 - b2, f = Math.fround;
   for (let i = 0, n = p.length; i < n; i++) {
     const gi = g[i]!;
-    const mi = b1 * m[i]! + c1 * gi;
-    const vi = b2 * v[i]! + c2 * gi * gi;
+    const mi = f(b1 * m[i]! + c1 * gi);
+    const vi = f(b2 * v[i]! + c2 * gi * gi);
     m[i] = mi;
     v[i] = vi;
-    p[i] = p[i]! - stepSize * (m[i]! / (Math.sqrt(v[i]!) / bc2Sqrt + eps));
+    p[i] = p[i]! - (s * mi) / (Math.sqrt(vi) + e);
   }
 }
 
@@ -156,7 +161,7 @@ export async function descentTrainer(init: InitialParams, batches: Batch[], opti
     optimizerName: o.name,
     params,
     step(i) {
-      const k = i % NUM_BATCHES;
+      const k = i % xs.length;
       const h1 = relu(add(matmul(xs[k]!, W1), b1));
       const h2 = relu(add(matmul(h1, W2), b2));
       const logits = add(matmul(h2, W3), b3);
@@ -181,7 +186,7 @@ export function tfTrainer(tf: Tf, init: InitialParams, batches: Batch[]): Traine
   const [W1, b1, W2, b2, W3, b3] = vars as [import('@tensorflow/tfjs').Variable, ...import('@tensorflow/tfjs').Variable[]];
   return {
     step(i) {
-      const k = i % NUM_BATCHES;
+      const k = i % xs.length;
       const loss = opt.minimize(() => {
         const h1 = tf.relu(tf.add(tf.matMul(xs[k]!, W1), b1!));
         const h2 = tf.relu(tf.add(tf.matMul(h1, W2!), b2!));

@@ -27,6 +27,7 @@ export async function useTfBackend(name: TfBackend): Promise<Tf> {
     const ok = await tf.setBackend(name);
     if (!ok) throw new Error(`tfjs backend '${name}' failed to initialise`);
     await tf.ready();
+    tf.tensor([0]).dispose(); // the cpu backend prints a tfjs-node advertisement on its first write
   });
   return tf;
 }

@@ -30,11 +30,13 @@ export class CliError extends Error {
  * ```
  */
 export interface OptionSpec {
+  /** A value-taking option (`--epochs 3`) or a flag (`--quiet`, `--no-landscape`). */
   readonly type: 'string' | 'boolean';
   /** One-letter alias (`-o`). */
   readonly short?: string;
   /** Placeholder in the help text (`N`, `DIR`). */
   readonly value?: string;
+  /** One line for `--help`. */
   readonly help: string;
   /** The default, shown in the help text (applied by the command). */
   readonly default?: string;
@@ -49,12 +51,17 @@ export interface OptionSpec {
  * ```
  */
 export interface CommandSpec {
+  /** The command word (`compare`). */
   readonly name: string;
+  /** One line for `descent --help`. */
   readonly summary: string;
+  /** The usage line. */
   readonly usage: string;
   /** Longer description printed under the usage. */
   readonly description?: string;
+  /** The options by long name (without `--`). */
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Example command lines for `--help`. */
   readonly examples?: readonly string[];
   /** Whether positional arguments are accepted (how many at most). */
   readonly positionals?: number;
@@ -67,7 +74,9 @@ export interface CommandSpec {
  * ```
  */
 export interface ParsedArgs {
+  /** Option values by long name: strings, booleans, or lists for repeatable options. */
   readonly values: Record<string, string | boolean | string[] | undefined>;
+  /** The arguments that are not options, in order. */
   readonly positionals: string[];
 }
 

@@ -50,22 +50,59 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+/** Options of {@link optimizerLineChart}: `lineChart`'s, plus axis tweaks.
+ * @example
+ * ```ts
+ * const o: OptimizerChartOptions = { yTitle: 'accuracy', integerX: true, points: true, yDomain: [80, 100] };
+ * ```
+ */
+export interface OptimizerChartOptions extends LineChartOptions {
+  /** Fixed y range (no "nice" rounding; values outside are clipped). */
+  yDomain?: readonly [number, number];
+  /** Integer ticks on x (epochs). */
+  integerX?: boolean;
+  /** Draw a dot at every data point. */
+  points?: boolean;
+  /** Colour of a single series (default: the optimizer colours by name). */
+  color?: string;
+}
+
 /**
- * A line chart like `@descent/optim`'s `lineChart`, but with each series coloured by
- * {@link OPTIMIZER_COLORS} and the legend in the series' order.
+ * A line chart built on `@descent/optim`'s `lineChartSpec`, with each series coloured by
+ * {@link OPTIMIZER_COLORS} (legend in the series' order), markers labelled without overlap, and
+ * optional fixed y range, integer x ticks and points.
  * @example
  * ```ts
  * const svg = await optimizerLineChart({ adam: [2.3, 1.1, 0.6], sgdm: [2.3, 1.5, 0.9] }, { yTitle: 'loss' });
  * ```
  */
-export async function optimizerLineChart(series: Readonly<Record<string, LineSeries>>, options: LineChartOptions = {}): Promise<string> {
+export async function optimizerLineChart(series: Readonly<Record<string, LineSeries>>, options: OptimizerChartOptions = {}): Promise<string> {
+  const { yDomain, integerX, points, color: single, markers, ...rest } = options;
   const names = Object.keys(series);
-  const spec = lineChartSpec(series, options) as unknown as { layer: Array<{ encoding?: Record<string, Record<string, unknown>> }>; config?: unknown };
-  const color = spec.layer[0]?.encoding?.color;
-  if (color) {
-    color.scale = { domain: names, range: colorsFor(names) };
-    color.legend = { orient: 'right', labelFontSize: 11, symbolStrokeWidth: 3 };
+  type Enc = Record<string, Record<string, unknown>>;
+  const spec = lineChartSpec(series, rest) as unknown as { layer: Array<{ mark?: Record<string, unknown>; encoding?: Enc }>; config?: unknown };
+  const line = spec.layer[0]!;
+  const enc = line.encoding!;
+  if (enc.color) {
+    enc.color.scale = { domain: names, range: colorsFor(names) };
+    enc.color.legend = { orient: 'right', labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3 };
+  } else {
+    line.mark = { ...line.mark, color: single ?? colorsFor(names)[0] };
   }
+  if (yDomain) enc.y!.scale = { ...(enc.y!.scale as object), domain: [...yDomain], nice: false };
+  if (yDomain) line.mark = { ...line.mark, clip: true };
+  if (integerX) enc.x!.axis = { tickMinStep: 1, format: 'd' };
+  if (points) line.mark = { ...line.mark, point: { size: 22 } };
+  (markers ?? []).forEach((m, k) => {
+    const colorOf = k === 0 ? '#d62728' : k === 1 ? '#ff7f0e' : '#555';
+    const values = [{ x: m.x, label: m.label ?? '' }];
+    spec.layer.push({ data: { values }, mark: { type: 'rule', color: colorOf, strokeDash: [4, 3], strokeWidth: 1.3 }, encoding: { x: { field: 'x', type: 'quantitative' } } } as never);
+    spec.layer.push({
+      data: { values },
+      mark: { type: 'text', align: 'left', dx: 4, dy: 4 + 14 * k, baseline: 'top', color: colorOf, fontSize: 11 },
+      encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
+    } as never);
+  });
   spec.config = { axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' }, view: { stroke: '#ccc' } };
   return renderSvg(spec as unknown as TopLevelSpec);
 }
@@ -132,7 +169,7 @@ export function trajectorySpec(fn: TestFunction, trajectories: readonly Trajecto
   const yScale = { domain: [y0, y1], nice: false, zero: false };
   const x = { field: 'x', type: 'quantitative' as const, scale: xScale, title: 'x' };
   const y = { field: 'y', type: 'quantitative' as const, scale: yScale, title: 'y' };
-  const color = { field: 'optimizer', type: 'nominal' as const, title: null, scale: { domain: names, range: colorsFor(names) }, legend: { orient: 'right' as const, labelFontSize: 11, symbolStrokeWidth: 3 } };
+  const color = { field: 'optimizer', type: 'nominal' as const, title: null, scale: { domain: names, range: colorsFor(names) }, legend: { orient: 'right' as const, labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3 } };
   const levelLabels = labelRows(lines, fn.levels);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -157,11 +194,12 @@ export function trajectorySpec(fn: TestFunction, trajectories: readonly Trajecto
         mark: { type: 'line', strokeWidth: 1.6, opacity: 0.9, clip: true, interpolate: 'linear' },
         encoding: { x, y, order: { field: 'i', type: 'quantitative' }, color },
       },
-      {
-        data: { values: ends },
-        mark: { type: 'point', filled: true, size: 30, opacity: 1, clip: true },
-        encoding: { x, y, color: { ...color, legend: null } },
-      },
+      // the end points, one small layer each (a colour value, so no second legend)
+      ...ends.map((e, k) => ({
+        data: { values: [e] },
+        mark: { type: 'point', filled: true, size: 30, opacity: 1, clip: true, color: colorsFor(names)[names.indexOf(e.optimizer)] ?? colorsFor(names)[k] },
+        encoding: { x, y },
+      })),
       {
         data: { values: [{ x: fn.start[0], y: fn.start[1], label: 'start' }] },
         mark: { type: 'point', filled: true, size: 60, color: 'black' },
@@ -198,6 +236,21 @@ export function trajectoryChart(fn: TestFunction, trajectories: readonly Traject
   return renderSvg(trajectorySpec(fn, trajectories, options));
 }
 
+/** Options of {@link trajectoryGridSpec}.
+ * @example
+ * ```ts
+ * const o: TrajectoryGridOptions = { columns: 3, panel: 200 };
+ * ```
+ */
+export interface TrajectoryGridOptions {
+  /** Panels per row (default 4). */
+  columns?: number;
+  /** Width of each panel in pixels (default 170). */
+  panel?: number;
+  /** Grid points per axis for the contours (default 101). */
+  gridSize?: number;
+}
+
 /**
  * Small multiples: one panel per optimizer (its trajectory alone over the contours), `columns`
  * panels a row, sharing one contour data set.
@@ -206,9 +259,9 @@ export function trajectoryChart(fn: TestFunction, trajectories: readonly Traject
  * const svg = await renderSvg(trajectoryGridSpec(SADDLE, trajectories, { columns: 4 }));
  * ```
  */
-export function trajectoryGridSpec(fn: TestFunction, trajectories: readonly Trajectory[], options: { columns?: number; panel?: number; gridSize?: number } = {}): TopLevelSpec {
+export function trajectoryGridSpec(fn: TestFunction, trajectories: readonly Trajectory[], options: TrajectoryGridOptions = {}): TopLevelSpec {
   if (trajectories.length === 0) throw new ValueError('trajectoryGridSpec: no trajectories to draw');
-  const { columns = 4, panel = 170, gridSize = 81 } = options;
+  const { columns = 4, panel = 170, gridSize = 101 } = options;
   const [x0, x1] = fn.xRange, [y0, y1] = fn.yRange;
   const lines = contourLines(evaluateGrid(fn.f, fn.xRange, fn.yRange, gridSize, gridSize), fn.levels);
   const contours = lines.flatMap((l, id) => l.points.map((p, i) => ({ id, i, x: p[0], y: p[1] })));
@@ -252,7 +305,14 @@ const fmtValue = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) :
  * const p: GapPoint = { optimizer: 'adam', train: 0.99, test: 0.96 };
  * ```
  */
-export interface GapPoint { readonly optimizer: string; readonly train: number; readonly test: number }
+export interface GapPoint {
+  /** The optimizer's name (its colour). */
+  readonly optimizer: string;
+  /** Final training accuracy (fraction). */
+  readonly train: number;
+  /** Final test accuracy (fraction). */
+  readonly test: number;
+}
 
 /**
  * A dumbbell chart of the generalization gap: per optimizer, its test accuracy (open circle) and
@@ -262,7 +322,12 @@ export interface GapPoint { readonly optimizer: string; readonly train: number; 
  * const svg = await renderSvg(gapChartSpec([{ optimizer: 'adam', train: 0.99, test: 0.96 }]));
  * ```
  */
-export function gapChartSpec(points: readonly GapPoint[], options: { width?: number; title?: string } = {}): TopLevelSpec {
+export function gapChartSpec(points: readonly GapPoint[], options: {
+  /** Plot width in pixels (default 420). */
+  width?: number;
+  /** Chart title. */
+  title?: string;
+} = {}): TopLevelSpec {
   const names = points.map((p) => p.optimizer);
   const sorted = [...points].sort((a, b) => b.test - a.test).map((p) => p.optimizer);
   const rows = points.flatMap((p) => [

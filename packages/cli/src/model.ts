@@ -24,6 +24,19 @@ export interface LayerContext {
   readonly rng: Rng;
 }
 
+/** A layer built by a {@link LayerFactory}: the module and the width of its output.
+ * @example
+ * ```ts
+ * const b: BuiltLayer = { module: new ReLU(), outFeatures: 16 };
+ * ```
+ */
+export interface BuiltLayer {
+  /** The layer. */
+  readonly module: TensorModule;
+  /** Features of its output (the next layer's input). */
+  readonly outFeatures: number;
+}
+
 /** A layer factory: builds the module from its options and reports its output width.
  * @example
  * ```ts
@@ -38,7 +51,8 @@ export interface LayerFactory {
   readonly description: string;
   /** The option names accepted (others are rejected); omit to accept any. */
   readonly options?: readonly string[];
-  create(options: Record<string, unknown>, ctx: LayerContext): { module: TensorModule; outFeatures: number };
+  /** Build the layer from its options; report the module and its output width. */
+  create(options: Record<string, unknown>, ctx: LayerContext): BuiltLayer;
 }
 
 const factories = new Map<string, LayerFactory>();
@@ -98,7 +112,25 @@ registerLayer('identity', { description: 'returns its input', options: [], creat
  * const layers: LayerSpec[] = [{ name: 'linear', options: { out: 16 } }, 'relu', { name: 'linear', options: { out: 3 } }];
  * ```
  */
-export type LayerSpec = string | { name: string; options?: Record<string, unknown> };
+export type LayerSpec = string | {
+  /** The registered layer name. */
+  name: string;
+  /** Its options (e.g. `{ out: 10 }` for `linear`). */
+  options?: Record<string, unknown>;
+};
+
+/** A model built from layer specs.
+ * @example
+ * ```ts
+ * const { model, outFeatures }: BuiltModel = buildModel(['relu'], 4, new Rng(0));
+ * ```
+ */
+export interface BuiltModel {
+  /** The layers in a `Sequential`. */
+  readonly model: Sequential;
+  /** Width of the last layer's output. */
+  readonly outFeatures: number;
+}
 
 /**
  * Build a `Sequential` from layer specs; each layer's input width is the previous one's output.
@@ -109,7 +141,7 @@ export type LayerSpec = string | { name: string; options?: Record<string, unknow
  * const { model, outFeatures } = buildModel(['relu'], 4, new Rng(0));
  * ```
  */
-export function buildModel(specs: readonly LayerSpec[], inFeatures: number, rng: Rng, where = 'model'): { model: Sequential; outFeatures: number } {
+export function buildModel(specs: readonly LayerSpec[], inFeatures: number, rng: Rng, where = 'model'): BuiltModel {
   if (!Array.isArray(specs) || specs.length === 0) throw new CliError(`${where} must be a non-empty list of layers, e.g. [{ "name": "linear", "options": { "out": 10 } }]`);
   const modules: TensorModule[] = [];
   let width = inFeatures;
@@ -146,9 +178,11 @@ export function buildModel(specs: readonly LayerSpec[], inFeatures: number, rng:
  * ```
  */
 export interface MlpOptions {
+  /** Input features (784 for MNIST). */
   readonly inputs: number;
   /** Hidden layer widths (default [128]). */
   readonly hidden?: readonly number[];
+  /** Output classes (the head's width). */
   readonly classes: number;
   /** Dropout after each hidden activation (default 0.2; 0 for none). */
   readonly dropout?: number;
@@ -166,7 +200,12 @@ export interface MlpOptions {
  * const { model, layers } = buildMlp({ inputs: 784, hidden: [128], classes: 10, rng: new Rng(0) });
  * ```
  */
-export function buildMlp(options: MlpOptions): { model: Sequential; layers: LayerSpec[] } {
+export function buildMlp(options: MlpOptions): {
+  /** The MLP. */
+  model: Sequential;
+  /** Its layer specs (as a config would name them). */
+  layers: LayerSpec[];
+} {
   const { inputs, hidden = [128], classes, dropout = 0.2, batchNorm = true, rng } = options;
   const layers: LayerSpec[] = [];
   for (const h of hidden) {
@@ -193,13 +232,26 @@ export function describeLayers(layers: readonly LayerSpec[]): string {
   }).join(' → ');
 }
 
+/** Mean cross-entropy and accuracy on a data set.
+ * @example
+ * ```ts
+ * const e: Evaluation = evaluate(model, data.test);
+ * ```
+ */
+export interface Evaluation {
+  /** Mean cross-entropy over the samples. */
+  readonly loss: number;
+  /** Fraction of samples whose largest logit is the label. */
+  readonly accuracy: number;
+}
+
 /** Loss and accuracy of a model on a data set, in eval mode and without a tape, in chunks.
  * @example
  * ```ts
  * const { loss, accuracy } = evaluate(model, data.test);
  * ```
  */
-export function evaluate(model: TensorModule, data: LabelledData, chunk = 1000): { loss: number; accuracy: number } {
+export function evaluate(model: TensorModule, data: LabelledData, chunk = 1000): Evaluation {
   const wasTraining = model.training;
   model.eval();
   try {

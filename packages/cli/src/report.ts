@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lineChart } from '@descent/optim';
 import { OPTIMIZER_COLORS, gapChartSpec, optimizerLineChart, renderSvg, trajectoryChart, trajectoryGridSpec } from './charts.js';
 import type { TestFunction, Trajectory } from './landscape.js';
 import type { RunResult } from './runner.js';
@@ -18,6 +17,7 @@ import { SUMMARY_COLUMNS, fmtNumber, lectureClaim, summaryCells, summaryRows, ty
  * ```
  */
 export interface LrFindReport {
+  /** The optimizer the test ran with. */
   readonly optimizer: string;
   /** Learning rates tried, in order. */
   readonly lrs: readonly number[];
@@ -38,7 +38,9 @@ export interface LrFindReport {
  * ```
  */
 export interface LandscapeReport {
+  /** The test function (window, start, levels). */
   readonly fn: TestFunction;
+  /** One path per optimizer. */
   readonly trajectories: readonly Trajectory[];
 }
 
@@ -49,6 +51,7 @@ export interface LandscapeReport {
  * ```
  */
 export interface ReportInput {
+  /** Page title and heading. */
   readonly title: string;
   /** One sentence on the data. */
   readonly dataset: string;
@@ -56,8 +59,11 @@ export interface ReportInput {
   readonly model: string;
   /** Settings shown as a definition list (epochs, batch size, schedule, seed…). */
   readonly settings: Readonly<Record<string, string | number>>;
+  /** The comparison's runs, in order. */
   readonly runs: readonly RunResult[];
+  /** The LR range test to plot. */
   readonly lrFind?: LrFindReport;
+  /** Test functions with trajectories to plot. */
   readonly landscapes?: readonly LandscapeReport[];
   /** Wall time of the whole job, seconds. */
   readonly totalSeconds?: number;
@@ -121,24 +127,30 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const figures: string[] = [];
 
   const lossSeries = Object.fromEntries(runs.map((r) => [r.optimizer, smooth(r.stepLoss.filter((v) => Number.isFinite(v))).map((v) => Math.max(v, 1e-6))]));
-  figures.push(figure('Training loss per step', await optimizerLineChart(lossSeries, { xTitle: 'step', yTitle: 'mini-batch loss (smoothed)', logY: true, width: 560, height: 300 }),
+  const allLoss = Object.values(lossSeries).flat();
+  const lossDomain = [Math.min(...allLoss) * 0.9, Math.max(...allLoss) * 1.1] as const;
+  figures.push(figure('Training loss per step', await optimizerLineChart(lossSeries, { xTitle: 'step', yTitle: 'mini-batch loss (smoothed)', logY: true, yDomain: lossDomain, width: 600, height: 320 }),
     'Cross-entropy of each mini-batch before its update, smoothed with a bias-corrected moving average (β = 0.9); log scale. Same initial weights, same batches, same schedule shape for every optimizer.', true));
 
   const accSeries = Object.fromEntries(runs.map((r) => [r.optimizer, { x: r.epochs.map((e) => e.epoch + 1), y: r.epochs.map((e) => e.testAccuracy * 100) }]));
-  figures.push(figure('Test accuracy per epoch', await optimizerLineChart(accSeries, { xTitle: 'epoch', yTitle: 'test accuracy (%)', width: 380, height: 260 }),
+  figures.push(figure('Test accuracy per epoch', await optimizerLineChart(accSeries, { xTitle: 'epoch', yTitle: 'test accuracy (%)', width: 380, height: 260, integerX: true, points: true }),
     'Accuracy on the held-out test set after each epoch (eval mode: running batch-norm statistics, no dropout).'));
 
-  figures.push(figure('Generalization gap', await renderSvg(gapChartSpec(rows.map((r) => ({ optimizer: r.optimizer, train: r.trainAccuracy, test: r.testAccuracy }))), { width: 320 })),
+  figures.push(figure('Generalization gap', await renderSvg(gapChartSpec(rows.map((r) => ({ optimizer: r.optimizer, train: r.trainAccuracy, test: r.testAccuracy })), { width: 320 })),
     'Final accuracy on the training set (filled dot) and on the test set (open dot); the bar between them is the generalization gap. Sorted by test accuracy.'));
 
-  const lrSeries = Object.fromEntries(runs.map((r) => [r.optimizer, r.stepLr.map((v) => Math.max(v, 1e-12))]));
-  figures.push(figure('Learning-rate schedule', await optimizerLineChart(lrSeries, { xTitle: 'step', yTitle: 'learning rate', logY: true, width: 380, height: 260 }),
-    `The learning rate of every step: ${esc(String(input.settings.schedule ?? 'the schedule'))}, the same shape for every optimizer, scaled to its own base rate (log scale).`));
+  const first = runs[0];
+  if (first && first.stepLr.length > 0) {
+    const factor = first.stepLr.map((v) => v / first.lr);
+    const bases = runs.map((r) => `${r.optimizer} ${fmtNumber(r.lr, 3)}`).join(', ');
+    figures.push(figure('Learning-rate schedule', await optimizerLineChart({ schedule: factor }, { xTitle: 'step', yTitle: 'lr / base lr', width: 380, height: 260, color: '#444' }),
+      `${esc(String(input.settings.schedule ?? 'The schedule'))}: every optimizer's learning rate at a step is its base rate times this factor. Base rates: ${esc(bases)}.`));
+  }
 
   if (input.lrFind) {
     const f = input.lrFind;
     const markers = [{ x: f.suggestion, label: `suggested ${fmtNumber(f.suggestion, 2)}` }, ...Object.entries(f.marks ?? {}).map(([label, x]) => ({ x, label: `${label} ${fmtNumber(x, 2)}` }))];
-    const svg = await lineChart({ x: [...f.lrs], y: [...f.losses] }, { xTitle: 'learning rate', yTitle: 'smoothed loss', logX: true, width: 380, height: 260, markers });
+    const svg = await optimizerLineChart({ [f.optimizer]: { x: [...f.lrs], y: [...f.losses] } }, { xTitle: 'learning rate', yTitle: 'smoothed loss', logX: true, width: 380, height: 260, markers });
     figures.push(figure(`LR range test (${f.optimizer})`, svg,
       `${esc(f.method ?? 'The learning rate grows exponentially over mini-batches while the smoothed loss is recorded')}. Suggested learning rate: <b>${fmtNumber(f.suggestion, 3)}</b>.`));
   }

@@ -15,12 +15,17 @@ import { formatTable, type Column } from './terminal.js';
  * ```
  */
 export interface SummaryRow {
+  /** The optimizer's registered name. */
   readonly optimizer: string;
+  /** Its base learning rate. */
   readonly lr: number;
   /** Cross-entropy on the whole training set at the end (eval mode). */
   readonly trainLoss: number;
+  /** Cross-entropy on the whole test set at the end. */
   readonly testLoss: number;
+  /** Accuracy on the whole training set at the end (eval mode). */
   readonly trainAccuracy: number;
+  /** Accuracy on the whole test set at the end. */
   readonly testAccuracy: number;
   /** Generalisation gap in accuracy: train − test (fractions). */
   readonly gap: number;
@@ -30,6 +35,7 @@ export interface SummaryRow {
   readonly seconds: number;
   /** Mean training loss of the first epoch (how fast it starts). */
   readonly firstEpochLoss: number;
+  /** Whether training stopped at a non-finite loss. */
   readonly diverged: boolean;
 }
 
@@ -41,16 +47,22 @@ export interface SummaryRow {
  */
 export function summaryRows(runs: readonly RunResult[]): SummaryRow[] {
   return runs.map((r) => ({
+    /** The optimizer's registered name. */
     optimizer: r.optimizer,
+    /** Its base learning rate. */
     lr: r.lr,
     trainLoss: r.final.trainLoss,
+    /** Cross-entropy on the whole test set at the end. */
     testLoss: r.final.testLoss,
+    /** Accuracy on the whole training set at the end (eval mode). */
     trainAccuracy: r.final.trainAccuracy,
+    /** Accuracy on the whole test set at the end. */
     testAccuracy: r.final.testAccuracy,
     gap: r.final.trainAccuracy - r.final.testAccuracy,
     lossGap: r.final.testLoss - r.final.trainLoss,
     seconds: r.seconds,
     firstEpochLoss: r.epochs[0]?.trainLoss ?? NaN,
+    /** Whether training stopped at a non-finite loss. */
     diverged: r.diverged,
   }));
 }
@@ -121,9 +133,11 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
  * ```
  */
 export interface ClaimFinding {
+  /** The part of the claim, in words. */
   readonly claim: string;
   /** null when the run lacks the optimizers to check it. */
   readonly holds: boolean | null;
+  /** The numbers it was judged on. */
   readonly evidence: string;
 }
 
@@ -148,18 +162,24 @@ export function lectureClaim(rows: readonly SummaryRow[]): ClaimFinding[] {
   }
   return [
     {
+      /** The part of the claim, in words. */
       claim: 'Adam trains faster than SGDM',
       holds: adam.firstEpochLoss < sgdm.firstEpochLoss,
+      /** The numbers it was judged on. */
       evidence: `mean training loss in epoch 1: Adam ${fmtNumber(adam.firstEpochLoss)}, SGDM ${fmtNumber(sgdm.firstEpochLoss)}`,
     },
     {
+      /** The part of the claim, in words. */
       claim: 'Adam has the larger generalization gap',
       holds: adam.gap > sgdm.gap,
+      /** The numbers it was judged on. */
       evidence: `train − test accuracy: Adam ${(adam.gap * 100).toFixed(1)} pp, SGDM ${(sgdm.gap * 100).toFixed(1)} pp; test − train loss: Adam ${fmtNumber(adam.lossGap, 3)}, SGDM ${fmtNumber(sgdm.lossGap, 3)}`,
     },
     {
+      /** The part of the claim, in words. */
       claim: 'SGDM converges to a better (test) solution',
       holds: sgdm.testAccuracy >= adam.testAccuracy,
+      /** The numbers it was judged on. */
       evidence: `test accuracy: SGDM ${pct(sgdm.testAccuracy)}, Adam ${pct(adam.testAccuracy)}`,
     },
   ];

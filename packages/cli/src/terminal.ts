@@ -45,6 +45,17 @@ export function downsample(values: readonly number[], width: number): number[] {
   return out;
 }
 
+/** Repeat each value so a short series fills about `width` columns (a 12-epoch series drawn 48 wide).
+ * @example
+ * ```ts
+ * stretch([1, 2], 6); // [1, 1, 1, 2, 2, 2]
+ * ```
+ */
+export function stretch(values: readonly number[], width: number): number[] {
+  const k = Math.floor(width / Math.max(1, values.length));
+  return k <= 1 ? values.slice() : values.flatMap((v) => new Array<number>(k).fill(v));
+}
+
 /**
  * One or more series as a terminal line chart (`asciichart`), with a legend when there are
  * several. Non-finite values are dropped.
@@ -58,7 +69,7 @@ export function asciiChart(series: Readonly<Record<string, readonly number[]>>, 
   const color = options.color ?? Boolean(process.stdout.isTTY);
   const names = Object.keys(series).filter((n) => series[n]!.some((v) => Number.isFinite(v) && (!logY || v > 0)));
   if (names.length === 0) return `${title ? `${title}\n` : ''}(no data)`;
-  const data = names.map((n) => downsample(series[n]!.filter((v) => Number.isFinite(v) && (!logY || v > 0)).map((v) => (logY ? Math.log10(v) : v)), width));
+  const data = names.map((n) => stretch(downsample(series[n]!.filter((v) => Number.isFinite(v) && (!logY || v > 0)).map((v) => (logY ? Math.log10(v) : v)), width), width));
   const flat = data.flat();
   const lo = Math.min(...flat), hi = Math.max(...flat);
   const fmt = (v: number) => {
@@ -91,7 +102,9 @@ export function asciiChart(series: Readonly<Record<string, readonly number[]>>, 
  * ```
  */
 export interface Column {
+  /** Header text. */
   readonly header: string;
+  /** Alignment of the cells (default left). */
   readonly align?: 'left' | 'right';
 }
 

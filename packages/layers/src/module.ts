@@ -458,8 +458,12 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
    * ```
    */
   loadStateDict(state: StateDict, options: LoadStateDictOptions = {}): void {
-    const strict = options.strict ?? true;
     const where = `${this.constructor.name}.loadStateDict`;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new ValueError(`${where}: options must be an object such as { strict: false }, but got ${describe(options)}`);
+    }
+    const strict = options.strict ?? true;
+    if (typeof strict !== 'boolean') throw new ValueError(`${where}: options.strict must be a boolean, but got ${describe(strict)}`);
     if (state === null || typeof state !== 'object' || Array.isArray(state) || state instanceof Tensor) {
       throw new StateError(`${where}: state must be an object mapping names to tensors, but got ${describe(state)}`);
     }

@@ -94,13 +94,16 @@ export function writeFileAtomic(path: string, contents: string): void {
  * ```
  */
 export function stateFileOf(model: AnyModule): StateFile {
+  if (model === null || typeof model !== 'object' || typeof (model as Partial<AnyModule>).stateDict !== 'function') {
+    throw new StateError(`stateFileOf: model must be a Module (with stateDict()), but got ${describe(model)}`);
+  }
   return { format: STATE_FILE_FORMAT, version: STATE_FILE_VERSION, module: model.constructor.name, tensors: encodeTensors(model.stateDict()) };
 }
 
 /**
  * Save every parameter and buffer of `model` to a JSON file at `path` (written atomically).
  *
- * @throws StateError when the file cannot be written.
+ * @throws StateError when `model` is not a Module or the file cannot be written.
  * @example
  * ```ts
  * saveState(model, 'xor.json');
@@ -151,6 +154,9 @@ export function readStateFile(file: unknown, source = 'state'): Record<string, T
  */
 export function loadState(model: AnyModule, path: string): void {
   const where = `loadState('${path}')`;
+  if (model === null || typeof model !== 'object' || typeof (model as Partial<AnyModule>).loadStateDict !== 'function') {
+    throw new StateError(`${where}: model must be a Module (with loadStateDict()), but got ${describe(model)}`);
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -132,6 +132,9 @@ export function decodeTensor(encoded: unknown, what = 'tensor'): Tensor {
  * ```
  */
 export function encodeTensors(tensors: Record<string, Tensor>): Record<string, EncodedTensor> {
+  if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors) || tensors instanceof Tensor) {
+    throw new StateError(`encodeTensors: expected an object mapping names to tensors (a state dict), but got ${describe(tensors)}`);
+  }
   const out: Record<string, EncodedTensor> = {};
   for (const [name, t] of Object.entries(tensors)) {
     if (!(t instanceof Tensor)) throw new StateError(`encodeTensors: entry '${name}' must be a Tensor, but got ${describe(t)}`);

@@ -12,3 +12,4 @@ export * from './gradients/index.js';
 export * from './regularizers/index.js';
 export * from './callbacks/index.js';
 export * from './trainer/index.js';
+export * from './lr_finder/index.js';

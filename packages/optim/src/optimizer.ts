@@ -10,6 +10,7 @@ import { ConfigError, DescentError, DTypeError, ShapeError, StateError, ValueErr
 import { getOptimizerPlugin, resolveOptimizerOptions } from './optimizers/define.js';
 import { checkStateStructure, decodeState, encodeState, type EncodedState } from './optimizers/state.js';
 import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin, ParamGroup } from './optimizers/types.js';
+import { formatValue } from './options.js';
 
 /** The saved form of an {@link Optimizer}: plain JSON, typed arrays encoded exactly.
  * @example
@@ -62,6 +63,7 @@ const dtypeOfArray = (a: unknown) => (a instanceof Float64Array ? 'float64' : a 
  * ```
  */
 export function applyUpdates(params: readonly Tensor[], updates: readonly TypedArray[]): void {
+  if (!Array.isArray(params) || !params.every(isTensorLike)) throw new ValueError(`applyUpdates: params must be an array of Tensors, but got ${formatValue(params, 60)}`);
   const problem = checkArrays(params, updates, 'update');
   if (problem) throw problem;
   for (let j = 0; j < params.length; j++) {
@@ -116,8 +118,9 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * @param params the parameters, or parameter groups `[{ params, options }]` whose options
    *   override `options` for that group only.
    * @param options the optimizer's options (unknown names and invalid values are rejected).
-   * @throws ConfigError / ValueError for bad options, RegistryError for an unknown name,
-   *   ValueError for an empty or repeated parameter list.
+   * @throws ConfigError / ValueError for bad options or a group with a field other than
+   *   `params` and `options`, RegistryError for an unknown name, ValueError for an empty or
+   *   repeated parameter list.
    * @example
    * ```ts
    * new Optimizer('sgd', [
@@ -130,16 +133,23 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     this.plugin = getOptimizerPlugin(optimizer as string | AnyOptimizerPlugin) as OptimizerPlugin<O, unknown>;
     const name = this.plugin.name;
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new ConfigError(`${name}: options must be an object, but got ${JSON.stringify(options)}`);
+      throw new ConfigError(`${name}: options must be an object, but got ${formatValue(options)}`);
     }
     if (!Array.isArray(params) || params.length === 0) {
-      throw new ValueError(`${name}: expected a non-empty list of parameters or parameter groups, but got ${Array.isArray(params) ? '[]' : String(params)}`);
+      throw new ValueError(`${name}: expected a non-empty list of parameters or parameter groups, but got ${formatValue(params)}`);
     }
     const asGroups: ParamGroup[] = params.every(isTensorLike)
       ? [{ params: params as readonly Tensor[] }]
       : (params as readonly ParamGroup[]).map((g, i) => {
           if (typeof g !== 'object' || g === null || !Array.isArray(g.params)) {
-            throw new ValueError(`${name}: entry ${i} of the parameter list must be a Tensor or a group { params, options }, but got ${isTensorLike(g) ? 'a Tensor mixed with groups' : JSON.stringify(g)}`);
+            throw new ValueError(`${name}: entry ${i} of the parameter list must be a Tensor or a group { params, options }, but got ${isTensorLike(g) ? 'a Tensor mixed with groups' : formatValue(g)}`);
+          }
+          const unknown = Object.keys(g).filter((k) => k !== 'params' && k !== 'options');
+          if (unknown.length) {
+            throw new ConfigError(`${name}: parameter group ${i} has unknown field '${unknown[0]}'; a group is { params, options }, but got fields ${Object.keys(g).join(', ')}`);
+          }
+          if (g.options !== undefined && (g.options === null || typeof g.options !== 'object' || Array.isArray(g.options))) {
+            throw new ConfigError(`${name}: parameter group ${i}: options must be an object, but got ${formatValue(g.options)}`);
           }
           return g;
         });
@@ -148,7 +158,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       const where = asGroups.length > 1 ? ` (parameter group ${gi})` : '';
       if (g.params.length === 0) throw new ValueError(`${name}: parameter group ${gi} has no parameters`);
       g.params.forEach((p, i) => {
-        if (!isTensorLike(p)) throw new ValueError(`${name}: parameter ${i}${where} must be a Tensor, but got ${JSON.stringify(p)}`);
+        if (!isTensorLike(p)) throw new ValueError(`${name}: parameter ${i}${where} must be a Tensor, but got ${formatValue(p)}`);
         if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new DTypeError(`${name}: parameter ${i}${where} must be float32 or float64, but got ${String(p.dtype)}`);
         if (seen.has(p)) throw new ValueError(`${name}: parameter ${i}${where} (shape ${fmt(p.shape)}) appears more than once; each parameter may be in one group only`);
         seen.add(p);
@@ -283,7 +293,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     if (lr === undefined) return this.baseLrs;
     if (typeof lr === 'number') return this.groups.map(() => check(lr, 'lr'));
     if (!Array.isArray(lr) || lr.length !== this.groups.length) {
-      throw new ValueError(`${this.name}.step: lr must be a number or one number per parameter group (${this.groups.length}), but got ${JSON.stringify(lr)}`);
+      throw new ValueError(`${this.name}.step: lr must be a number or one number per parameter group (${this.groups.length}), but got ${formatValue(lr)}`);
     }
     return lr.map((v, i) => check(v, `lr[${i}]`));
   }
@@ -337,15 +347,15 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     const s = saved as Partial<OptimizerStateDict> | null;
     const where = `${this.name}.loadState`;
     if (typeof s !== 'object' || s === null) throw new StateError(`${where}: expected a saved optimizer state object, but got ${String(saved)}`);
-    if (s.format !== 'descent.optimizer/1') throw new StateError(`${where}: expected format 'descent.optimizer/1', but got ${JSON.stringify(s.format)}`);
+    if (s.format !== 'descent.optimizer/1') throw new StateError(`${where}: expected format 'descent.optimizer/1', but got ${formatValue(s.format)}`);
     if (s.optimizer !== this.name) throw new StateError(`${where}: the state was saved by optimizer '${String(s.optimizer)}', not '${this.name}'`);
-    if (!Number.isInteger(s.step) || (s.step as number) < 0) throw new StateError(`${where}: 'step' must be a non-negative integer, but got ${JSON.stringify(s.step)}`);
+    if (!Number.isInteger(s.step) || (s.step as number) < 0) throw new StateError(`${where}: 'step' must be a non-negative integer, but got ${formatValue(s.step)}`);
     if (!Array.isArray(s.groups) || s.groups.length !== this.groups.length) {
       throw new StateError(`${where}: expected ${this.groups.length} parameter group(s), but got ${Array.isArray(s.groups) ? s.groups.length : JSON.stringify(s.groups)}`);
     }
     const states = this.groups.map((g, gi) => {
       const sg = s.groups![gi] as Partial<OptimizerStateDict['groups'][number]> | null;
-      if (typeof sg !== 'object' || sg === null) throw new StateError(`${where}: group ${gi} must be an object, but got ${JSON.stringify(sg)}`);
+      if (typeof sg !== 'object' || sg === null) throw new StateError(`${where}: group ${gi} must be an object, but got ${formatValue(sg)}`);
       if (!Array.isArray(sg.params) || sg.params.length !== g.params.length) {
         throw new StateError(`${where}: group ${gi} has ${g.params.length} parameter(s), but the state has ${Array.isArray(sg.params) ? sg.params.length : 'none'}`);
       }

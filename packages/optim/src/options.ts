@@ -25,13 +25,13 @@ export function resolveOptions<O extends object>(
   checks: { [K in keyof O]?: OptionRule } = {},
 ): O {
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
-    throw new ConfigError(`${owner}: options must be an object, but got ${JSON.stringify(options)}`);
+    throw new ConfigError(`${owner}: options must be an object, but got ${formatValue(options)}`);
   }
   const known = Object.keys(defaults);
   for (const k of Object.keys(options ?? {})) {
     if (!known.includes(k)) {
       const hint = known.find((n) => n.toLowerCase() === k.replace(/_/g, '').toLowerCase());
-      throw new ConfigError(`${owner}: unknown option '${k}'${hint ? ` (did you mean '${hint}'?)` : ''}. Known options: ${known.join(', ')}`);
+      throw new ConfigError(`${owner}: unknown option '${k}'${hint ? ` (did you mean '${hint}'?)` : ''}. Known options: ${known.join(', ') || '(none: it takes no options)'}`);
     }
   }
   const merged = { ...defaults, ...(options ?? {}) } as O;
@@ -39,13 +39,45 @@ export function resolveOptions<O extends object>(
     const value = (merged as Record<string, unknown>)[k];
     const def = (defaults as Record<string, unknown>)[k];
     if (def !== undefined && def !== null && value !== undefined && typeof def !== 'object' && typeof value !== typeof def) {
-      throw new ConfigError(`${owner}: option '${k}' must be a ${typeof def}, but got ${JSON.stringify(value)} (${typeof value})`);
+      throw new ConfigError(`${owner}: option '${k}' must be a ${typeof def}, but got ${formatValue(value)} (${typeof value})`);
     }
     const rule = checks[k as keyof O];
     const problem = rule?.(value, merged as Record<string, unknown>);
-    if (problem) throw new ValueError(`${owner}: option '${k}' ${problem}, but got ${JSON.stringify(value)}`);
+    if (problem) throw new ValueError(`${owner}: option '${k}' ${problem}, but got ${formatValue(value)}`);
   }
   return merged;
+}
+
+/**
+ * A value as error messages show it: JSON, except that numbers keep their JavaScript spelling
+ * (`NaN`, `Infinity`, `-0` — `JSON.stringify` would print `null` or `0`), `undefined` and
+ * functions are named, and long texts are cut at `maxLength` characters.
+ * @example
+ * ```ts
+ * formatValue([0.9, NaN]);   // '[0.9,NaN]'
+ * formatValue({ lr: -Infinity }); // '{"lr":-Infinity}'
+ * formatValue(undefined);    // 'undefined'
+ * ```
+ */
+export function formatValue(value: unknown, maxLength = 120): string {
+  const format = (v: unknown, depth: number): string => {
+    if (v === undefined) return 'undefined';
+    if (v === null) return 'null';
+    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'boolean') return String(v);
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return 'a function';
+    if (typeof v === 'symbol') return String(v);
+    if (depth > 4) return '…';
+    if (Array.isArray(v)) return `[${v.map((e) => format(e, depth + 1)).join(',')}]`;
+    if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<number>).length ?? v.byteLength}`;
+    const name = (v as object).constructor?.name;
+    if (name && name !== 'Object') return `a ${name}`;
+    return `{${Object.entries(v as object).map(([k, e]) => `${JSON.stringify(k)}:${format(e, depth + 1)}`).join(',')}}`;
+  };
+  const text = format(value, 0);
+  return text.length > maxLength ? `${text.slice(0, maxLength - 3)}...` : text;
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);

@@ -1,4 +1,5 @@
 import { ConfigError, RegistryError } from '@descent/tensor';
+import { formatValue } from './options.js';
 
 /** The kinds of plugin the one registry holds.
  * @example
@@ -49,7 +50,7 @@ export class PluginRegistry {
    */
   register<O extends object, T>(def: PluginDefinition<O, T>, options: { replace?: boolean } = {}): void {
     if (!def || typeof def.name !== 'string' || def.name.length === 0) {
-      throw new RegistryError(`register: a plugin needs a non-empty string name, but got ${JSON.stringify(def?.name)}`);
+      throw new RegistryError(`register: a plugin needs a non-empty string name, but got ${formatValue(def?.name)}`);
     }
     const k = `${def.kind}:${def.name}`;
     if (this.entries.has(k) && !options.replace) {
@@ -90,7 +91,7 @@ export class PluginRegistry {
    * ```
    */
   create<T = unknown>(kind: PluginKind, name: string, options: object = {}): T {
-    if (typeof name !== 'string') throw new ConfigError(`create: the ${kind} name must be a string, but got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string') throw new ConfigError(`create: the ${kind} name must be a string, but got ${formatValue(name)}`);
     return this.get(kind, name).create(options) as T;
   }
 

@@ -63,12 +63,20 @@ function unbroadcast(g: Tensor, x: Tensor, kernelName: string, input: string): T
  * ```
  */
 export function gradients(y: Tensor, xs: readonly Tensor[], options: BackwardOptions = {}): Tensor[] {
+  if (!Array.isArray(xs)) throw new ValueError(`gradients: xs must be an array of Tensors, but got ${describe(xs)}`);
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new ValueError(`gradients: xs[${i}] must be a Tensor, but got ${describe(x)}`);
+  });
   const grads = backpropagate(y, options, new Set(xs.map((x) => x.id)));
   return xs.map((x) => grads.get(x.id) ?? noGrad(() => zerosLike(x)));
 }
 
 function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): Map<number, Tensor> {
   if (!(y instanceof Tensor)) throw new ValueError(`backward: the output must be a Tensor, but got ${describe(y)}`);
+  if (options === null || typeof options !== 'object') throw new ValueError(`backward: options must be an object, but got ${describe(options)}`);
+  if (options.seed !== undefined && !(options.seed instanceof Tensor)) {
+    throw new ValueError(`backward: the seed gradient must be a Tensor of the output's shape ${formatShape(y.shape)}, but got ${describe(options.seed)}`);
+  }
   if (!y.requiresGrad) {
     throw new GradientError('backward: the output does not require grad: no input of its computation was marked with requireGrad() (or it was computed inside noGrad)');
   }
@@ -126,6 +134,7 @@ function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): 
  * ```
  */
 export function backward(y: Tensor, options: BackwardOptions = {}): void {
+  if (!(y instanceof Tensor)) throw new ValueError(`backward: the output must be a Tensor, but got ${describe(y)}`);
   const leaves = topologicalOrder(y).filter((t) => t.isLeaf && t.requiresGrad);
   const grads = backpropagate(y, options, new Set(leaves.map((t) => t.id)));
   noGrad(() => {

@@ -28,8 +28,10 @@ import { modeProblem, type GpuBackend, type GpuBackendInfo, type GpuBackendOptio
 import { GPU_MODES, loadGpuJs, type GpuMode } from './backends/gpu/gpujs.js';
 import { gpuBackendNamed, registerGpuBackend } from './backends/gpu/register.js';
 
-export { GpuBackend, type GpuBackendInfo, type GpuBackendOptions, type GpuHandle } from './backends/gpu/backend_gpu.js';
-export { GPU_MODES, GpuJsLoadError, gpuJsVersion, loadGpuJs, type GpuMode } from './backends/gpu/gpujs.js';
+export { chooseMode, GpuBackend, GpuStorage, modeProblem, type GpuArg, type GpuBackendInfo, type GpuBackendOptions, type GpuHandle } from './backends/gpu/backend_gpu.js';
+export {
+  GPU_MODES, GpuJsLoadError, gpuJsVersion, loadGpuJs, type GpuJsClass, type GpuJsInstance, type GpuJsKernel, type GpuJsKernelDetails, type GpuJsModule, type GpuJsTexture, type GpuMode,
+} from './backends/gpu/gpujs.js';
 export { gpuBackendNamed, registerGpuBackend, registerGpuKernels } from './backends/gpu/register.js';
 export { runSelfTest, SELF_TEST_TOLERANCE } from './backends/gpu/selftest.js';
 
@@ -60,8 +62,14 @@ export function enableGpuBackend(options: EnableGpuOptions = {}): GpuBackendInfo
   const { activate = true, ...rest } = options;
   const name = rest.name ?? 'gpu';
   const existing = gpuBackendNamed(name);
-  const reuse = existing && existing.requestedMode === (rest.mode ?? 'auto') && Object.keys(rest).every((k) => k === 'name' || k === 'mode');
-  const backend: GpuBackend = reuse ? existing : registerGpuBackend(rest);
+  // the same configuration reuses the registered backend (and its GPU instance, kernels and tensors)
+  let backend: GpuBackend;
+  if (existing?.sameConfig(rest)) {
+    backend = existing;
+    if ('warn' in rest) backend.setWarn(rest.warn ?? null);
+  } else {
+    backend = registerGpuBackend(rest);
+  }
   if (backend.isAvailable()) {
     if (activate) setBackend(backend.name);
   } else if (activate || getBackend().name === backend.name) {
@@ -77,6 +85,7 @@ export function enableGpuBackend(options: EnableGpuOptions = {}): GpuBackendInfo
  * ```
  */
 export interface GpuModeStatus {
+  /** The mode. */
   mode: GpuMode;
   /** Whether gpu.js loads and the mode can run (the self-test is not run here). */
   usable: boolean;

@@ -177,13 +177,16 @@ export class Tensor implements TensorInfo {
 
   /** Overwrite the values in place (same shape and dtype); the graph is not affected. The one
    * in-place write in descent: `applyUpdates`, state loading and initialisers use it.
-   * @throws ShapeError when the number of values differs.
+   * @throws ShapeError when the number of values differs; ValueError when `values` is not a Tensor or an array.
    * @example
    * ```ts
    * w.assign(new Float32Array([1, 2, 3]));
    * ```
    */
   assign(values: Tensor | ArrayLike<number>): void {
+    if (!(values instanceof Tensor) && (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number')) {
+      throw new ValueError(`assign: values must be a Tensor or an array of ${this.size} numbers, but got ${values === null ? 'null' : typeof values}`);
+    }
     const src = values instanceof Tensor ? values.buffer() : values;
     if (values instanceof Tensor && !(values.size === this.size && values.shape.length === this.shape.length && values.shape.every((d, i) => d === this.shape[i]))) {
       throw new ShapeError(`assign: values of shape ${formatShape(values.shape)} do not fit a tensor of shape ${formatShape(this.shape)}`);

@@ -39,6 +39,9 @@ registerTraceKind('train', (trace: Trace) => {
     epochs: trace.epochs as number,
     seed: 0,
     progressBar: false,
+    // NOTE: in the traces the scheduler drives the learning rate only (FORMAT.md); train-adam-onecycle
+    // matches PyTorch's OneCycleLR with cycle_momentum=False (β₁ stays 0.9), not its β₁ cycling.
+    cycleMomentum: false,
   });
   const history = trainer.fit({ x: tensor(data.x, { dtype: 'float64' }), y: data.y });
   const lossMismatch = firstMismatch('losses', history.steps.map((s) => s.loss), trace.losses as number[]);

@@ -26,6 +26,19 @@ export interface MnistOptions {
   seed?: number;
 }
 
+/** The raw MNIST data: pixels of every image, row after row, and the labels.
+ * @example
+ * ```ts
+ * const a: MnistArrays = mnistArrays();
+ * ```
+ */
+export interface MnistArrays {
+  /** `[10000 × 784]` float32 values in [0, 1]. */
+  readonly pixels: Float32Array;
+  /** The digit of each image, 0–9. */
+  readonly labels: number[];
+}
+
 /** Every digit of the package: `[10000, 784]` float32 pixels in [0, 1] and the labels, digit by digit.
  * @example
  * ```ts
@@ -33,7 +46,7 @@ export interface MnistOptions {
  * labels.length; // 10000
  * ```
  */
-export function mnistArrays(): { pixels: Float32Array; labels: number[] } {
+export function mnistArrays(): MnistArrays {
   const total = mnist.reduce((n, d) => n + d.length, 0);
   const pixels = new Float32Array(total * PIXELS);
   const labels: number[] = [];

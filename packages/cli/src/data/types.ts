@@ -11,7 +11,9 @@ import type { Tensor } from '@descent/tensor';
  * ```
  */
 export interface LabelledData {
+  /** Inputs `[n, features]`. */
   readonly x: Tensor;
+  /** Class labels, one per row of `x`. */
   readonly y: number[];
 }
 
@@ -31,6 +33,8 @@ export interface ClassificationData {
   readonly classes: readonly string[];
   /** Number of input features. */
   readonly features: number;
+  /** The training set. */
   readonly train: LabelledData;
+  /** The held-out test set (disjoint from the training set). */
   readonly test: LabelledData;
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { ConfigError, StateError } from '@descent/tensor';
-import { resolveOptions, rules } from '../options.js';
+import { formatValue, resolveOptions, rules } from '../options.js';
 import { decodeSnapshot, encodeSnapshot, restoreModel, snapshotModel, type ModelSnapshot } from '../trainer/model.js';
 import type { EpochRecord, PluginState } from '../trainer/types.js';
 import { callbacks, type Callback, type TrainContext } from './types.js';
@@ -92,14 +92,16 @@ export class EarlyStopping implements Callback {
     });
   }
 
-  /** Resolve `auto` monitor and mode, and reset for a new run. */
+  /** Resolve `auto` monitor and mode, and reset for a new run (not when resuming a checkpoint). */
   onTrainBegin(ctx: TrainContext): void {
     const m = this.options.monitor;
-    this.monitor = m === 'auto' ? (ctx.hasValidation ? 'valLoss' : 'loss') : m;
-    if ((this.monitor === 'valLoss' || this.monitor === 'valAccuracy') && !ctx.hasValidation) {
-      throw new ConfigError(`earlyStopping: monitor '${this.monitor}' needs validation data: call fit(train, { validation }) or monitor 'loss'`);
+    const monitor = m === 'auto' ? (ctx.hasValidation ? 'valLoss' : 'loss') : m;
+    if ((monitor === 'valLoss' || monitor === 'valAccuracy') && !ctx.hasValidation) {
+      throw new ConfigError(`earlyStopping: monitor '${monitor}' needs validation data: call fit(train, { validation }) or monitor 'loss'`);
     }
-    const mode = this.options.mode === 'auto' ? (this.monitor.toLowerCase().includes('accuracy') ? 'max' : 'min') : this.options.mode;
+    if (ctx.resumed) return; // NOTE: the checkpoint's state (best, wait, best weights) was loaded before this hook.
+    this.monitor = monitor;
+    const mode = this.options.mode === 'auto' ? (monitor.toLowerCase().includes('accuracy') ? 'max' : 'min') : this.options.mode;
     this.sign = mode === 'min' ? 1 : -1;
     this.best = this.sign * Infinity;
     this.bestEpoch = -1;
@@ -171,7 +173,7 @@ function encodeNumber(v: number): PluginState {
 function decodeNumber(v: PluginState): number {
   if (typeof v === 'number') return v;
   if (v === 'Infinity' || v === '-Infinity' || v === 'NaN') return Number(v);
-  throw new StateError(`earlyStopping.loadState: 'best' must be a number, but got ${JSON.stringify(v)}`);
+  throw new StateError(`earlyStopping.loadState: 'best' must be a number, but got ${formatValue(v)}`);
 }
 
 callbacks.register<EarlyStoppingOptions>({

@@ -35,6 +35,9 @@ export interface TrainContext {
   readonly step: number;
   /** Whether validation data was given to `fit`. */
   readonly hasValidation: boolean;
+  /** Whether this run continues from a checkpoint (`fit(…, { resumeFrom })`): the callbacks' saved
+   * states are loaded before `onTrainBegin`, which must then not reset them. */
+  readonly resumed: boolean;
   /** Ask the trainer to stop after the current step or epoch. */
   stop(reason: StopReason, message?: string): void;
   /** Ask the trainer to write a checkpoint to `path` once every callback of this hook has run. */

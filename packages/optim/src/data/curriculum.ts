@@ -22,7 +22,7 @@
  * @module
  */
 import { ConfigError, Tensor, ValueError, crossEntropy, mean, noGrad, square, sub } from '@descent/tensor';
-import { resolveOptions, rules } from '../options.js';
+import { formatValue, resolveOptions, rules } from '../options.js';
 import { callModel } from '../trainer/model.js';
 import type { Targets, TrainableModel } from '../trainer/types.js';
 import { orders, type DataOrder, type OrderContext, type OrderInitContext } from './types.js';
@@ -138,7 +138,7 @@ export class CurriculumOrder implements DataOrder {
   constructor(options: Partial<CurriculumOptions>) {
     const { pacing, difficulty, ...rest } = options ?? {};
     if (typeof pacing !== 'function' && pacing !== undefined && !['linear', 'root', 'step'].includes(pacing as string)) {
-      throw new ValueError(`curriculum: option 'pacing' must be 'linear', 'root', 'step' or a function (step, totalSteps) => fraction, but got ${JSON.stringify(pacing)}`);
+      throw new ValueError(`curriculum: option 'pacing' must be 'linear', 'root', 'step' or a function (step, totalSteps) => fraction, but got ${formatValue(pacing)}`);
     }
     if (difficulty === undefined || difficulty === null) {
       throw new ConfigError("curriculum: option 'difficulty' is required: one score per sample (higher = harder), or a function ({ x, y }) => scores");

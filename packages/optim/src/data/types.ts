@@ -121,6 +121,12 @@ export function batchSizes(n: number, batchSize: number, dropLast = false): numb
  * ```
  */
 export function splitIntoBatches(indices: ArrayLike<number>, sizes: readonly number[]): Int32Array[] {
+  if (indices === null || typeof indices !== 'object' || typeof indices.length !== 'number') {
+    throw new ValueError(`splitIntoBatches: indices must be an array of sample indices, but got ${indices === null ? 'null' : typeof indices}`);
+  }
+  if (!Array.isArray(sizes) || !sizes.every((s) => Number.isInteger(s) && s >= 0)) {
+    throw new ValueError(`splitIntoBatches: sizes must be an array of non-negative integers, but got ${JSON.stringify(sizes) ?? String(sizes)}`);
+  }
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total > indices.length) throw new ValueError(`splitIntoBatches: the batch sizes need ${total} indices, but got ${indices.length}`);
   const out: Int32Array[] = [];

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError, RegistryError } from '@descent/tensor';
-import { resolveOptions, rules } from '../options.js';
+import { formatValue, resolveOptions, rules } from '../options.js';
 import { registry, type KindRegistry, type PluginDefinition } from '../registry.js';
 import type { AnyOptimizerPlugin, ConfiguredOptimizer, OptimizerOptions, OptimizerPlugin } from './types.js';
 
@@ -74,11 +74,12 @@ export function getOptimizerPlugin(nameOrPlugin: string | AnyOptimizerPlugin): A
  * ```
  */
 export function resolveOptimizerOptions<O extends OptimizerOptions>(plugin: OptimizerPlugin<O, unknown>, options: object | undefined = {}): O {
+  checkPluginShape(plugin as AnyOptimizerPlugin, 'resolveOptimizerOptions');
   const merged = resolveOptions<O>(plugin.name, plugin.defaults, options as Partial<O>, plugin.rules ?? {});
   const out = plugin.resolve ? plugin.resolve(merged) : merged;
   const lr = (out as OptimizerOptions).lr;
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-    throw new ConfigError(`${plugin.name}: option 'lr' must be a finite number ≥ 0 after resolution, but got ${JSON.stringify(lr)}`);
+    throw new ConfigError(`${plugin.name}: option 'lr' must be a finite number ≥ 0 after resolution, but got ${formatValue(lr)}`);
   }
   return out;
 }
@@ -86,7 +87,7 @@ export function resolveOptimizerOptions<O extends OptimizerOptions>(plugin: Opti
 function checkPluginShape(plugin: AnyOptimizerPlugin, where: string): void {
   const p = plugin as Partial<AnyOptimizerPlugin> | null;
   if (!p || typeof p !== 'object') throw new ConfigError(`${where}: expected an optimizer plugin object, but got ${String(plugin)}`);
-  if (typeof p.name !== 'string' || p.name.length === 0) throw new ConfigError(`${where}: an optimizer plugin needs a non-empty string 'name', but got ${JSON.stringify(p.name)}`);
+  if (typeof p.name !== 'string' || p.name.length === 0) throw new ConfigError(`${where}: an optimizer plugin needs a non-empty string 'name', but got ${formatValue(p.name)}`);
   if (typeof p.init !== 'function' || typeof p.update !== 'function') {
     throw new ConfigError(`${where}: optimizer plugin '${p.name}' must have init() and update() functions`);
   }

@@ -21,7 +21,7 @@
  * @module
  */
 import { ConfigError, type TypedArray } from '@descent/tensor';
-import { rules } from '../options.js';
+import { formatValue, rules } from '../options.js';
 import { getOptimizerPlugin, resolveOptimizerOptions } from './define.js';
 import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './types.js';
 
@@ -84,7 +84,7 @@ function resolveInner(inner: unknown): ResolvedInner {
       return { name: plugin.name, plugin, options: resolveOptimizerOptions(plugin, opts) };
     }
   }
-  throw new ConfigError(`lookahead: option 'inner' must be { name, options } of a registered optimizer or an optimizer plugin, but got ${JSON.stringify(inner)}`);
+  throw new ConfigError(`lookahead: option 'inner' must be { name, options } of a registered optimizer or an optimizer plugin, but got ${formatValue(inner)}`);
 }
 
 const innerOf = (o: LookaheadOptions): ResolvedInner => o.inner as ResolvedInner;

@@ -3,7 +3,7 @@
  * @module
  */
 import { ValueError, type Tensor } from '@descent/tensor';
-import { resolveOptions, rules } from '../options.js';
+import { formatValue, resolveOptions, rules } from '../options.js';
 import { checkParamFilter, constraints, selectParameters, type Constraint, type ParamFilter } from './types.js';
 
 /** Options of {@link maxNorm}.
@@ -43,16 +43,17 @@ export const maxNormDefaults: MaxNormOptions = { maxValue: 2, axis: 0, params: '
  * new Trainer({ ...config, constraints: [{ name: 'maxNorm', options: { maxValue: 3 } }] });
  * const w = tensor([[3, 0], [4, 1]]);              // column norms 5 and 1
  * maxNorm({ maxValue: 2 }).apply([{ name: 'fc.weight', tensor: w }]);
- * w.toArray();                                     // [[1.2, 0], [1.6, 1]]
+ * w.toArray();                                     // ≈ [[1.2, 0], [1.6, 1]]
  * ```
  */
 export function maxNorm(options: Partial<MaxNormOptions> = {}): Constraint {
-  const { params, ...rest } = options ?? {};
+  const { params, axis: axisOption, ...rest } = options ?? {};
   const filter = checkParamFilter('maxNorm', params);
-  const o = resolveOptions('maxNorm', { maxValue: 2, axis: 0 as number | null }, rest, {
-    maxValue: rules.positive,
-    axis: (v) => (v === null || (Number.isInteger(v) && (v as number) >= 0) ? null : 'must be a non-negative integer or null'),
-  });
+  const axis = axisOption === undefined ? 0 : axisOption;
+  if (axis !== null && !(Number.isInteger(axis) && axis >= 0)) {
+    throw new ValueError(`maxNorm: option 'axis' must be a non-negative integer or null (the whole tensor), but got ${formatValue(axis)}`);
+  }
+  const o = { ...resolveOptions('maxNorm', { maxValue: 2 }, rest, { maxValue: rules.positive }), axis };
   return {
     name: 'maxNorm',
     apply(named) {

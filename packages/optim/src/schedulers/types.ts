@@ -9,7 +9,7 @@
  */
 import { ConfigError, StateError, ValueError } from '@descent/tensor';
 import { registry, type KindRegistry } from '../registry.js';
-import type { OptionRule } from '../options.js';
+import { formatValue, type OptionRule } from '../options.js';
 
 /** A JSON value, the type of the entries of a scheduler state.
  * @example
@@ -113,6 +113,7 @@ export function createScheduler(nameOrInstance: string | Scheduler | SchedulerSp
   if (isScheduler(nameOrInstance)) return nameOrInstance;
   if (nameOrInstance !== null && typeof nameOrInstance === 'object' && typeof (nameOrInstance as SchedulerSpec).name === 'string') {
     const spec = nameOrInstance as SchedulerSpec;
+    checkSchedulerSpec(spec, 'createScheduler');
     return createScheduler(spec.name, { ...(spec.options ?? {}), ...options }, baseLr);
   }
   if (typeof nameOrInstance !== 'string') {
@@ -124,6 +125,27 @@ export function createScheduler(nameOrInstance: string | Scheduler | SchedulerSp
   if (baseLr !== undefined) checkLr(`createScheduler('${nameOrInstance}')`, 'baseLr', baseLr);
   const withLr = baseLr === undefined ? options : { ...options, initialLr: baseLr };
   return schedulers.create(nameOrInstance, withLr);
+}
+
+/**
+ * Check the fields of a `{ name, options }` scheduler spec: a field other than `name` and
+ * `options` (a typo such as `option`) or `options` that is not an object is an error, not ignored.
+ * @throws ConfigError naming the field.
+ * @example
+ * ```ts
+ * checkSchedulerSpec({ name: 'cosine', option: { tMax: 10 } }, 'Trainer: scheduler');
+ * // ConfigError: Trainer: scheduler: unknown field 'option' in { name, options } (fields given: name, option)
+ * ```
+ */
+export function checkSchedulerSpec(spec: SchedulerSpec, where: string): void {
+  const unknown = Object.keys(spec).filter((k) => k !== 'name' && k !== 'options');
+  if (unknown.length) {
+    throw new ConfigError(`${where}: unknown field '${unknown[0]}' in { name, options } (fields given: ${Object.keys(spec).join(', ')})`);
+  }
+  const o = spec.options;
+  if (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))) {
+    throw new ConfigError(`${where}: the options of scheduler '${spec.name}' must be an object, but got ${describe(o)}`);
+  }
 }
 
 /** Whether a value is a {@link Scheduler} (has `name`, `lr`, `state` and `loadState`).
@@ -147,14 +169,7 @@ export function isScheduler(value: unknown): value is Scheduler {
  * ```
  */
 export function describe(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'function') return 'a function';
-  if (v === undefined) return 'undefined';
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  return formatValue(v, 400);
 }
 
 /** Check a learning rate: a finite number ≥ 0.

@@ -150,6 +150,9 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * ```
  */
 export function writeCheckpoint(path: string, body: CheckpointBody): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new StateError(`writeCheckpoint: body must be a checkpoint object, but got ${body === null ? 'null' : typeof body}`);
+  }
   const text = JSON.stringify(body, replacer);
   const file = { format: CHECKPOINT_FORMAT, checksum: sha256(text), body: text };
   writeFileAtomic(path, JSON.stringify(file));

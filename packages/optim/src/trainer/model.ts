@@ -38,6 +38,13 @@ export function checkModel(model: unknown, where: string): TrainableModel {
   return m as TrainableModel;
 }
 
+/** A model for the state helpers: an object with `parameters()` (forward is not needed). */
+function checkHasParameters(model: unknown, where: string): void {
+  if (model === null || typeof model !== 'object' || typeof (model as Partial<TrainableModel>).parameters !== 'function') {
+    throw new ConfigError(`${where}: model must be an object with a parameters() method (e.g. a @descent/layers Module), but got ${model === null ? 'null' : typeof model}`);
+  }
+}
+
 /** The model's parameters with names (`namedParameters()` when present, else `'0'`, `'1'`, …).
  * @example
  * ```ts
@@ -45,6 +52,7 @@ export function checkModel(model: unknown, where: string): TrainableModel {
  * ```
  */
 export function namedParametersOf(model: TrainableModel): NamedParameter[] {
+  checkHasParameters(model, 'namedParametersOf');
   if (typeof model.namedParameters === 'function') {
     return model.namedParameters().map(([name, t]) => ({ name, tensor: t }));
   }
@@ -81,6 +89,7 @@ function stateTensors(model: TrainableModel): Map<string, Tensor> {
  * ```
  */
 export function snapshotModel(model: TrainableModel): ModelSnapshot {
+  checkHasParameters(model, 'snapshotModel');
   const snap: ModelSnapshot = new Map();
   if (typeof model.stateDict === 'function') {
     for (const [name, t] of Object.entries(model.stateDict())) snap.set(name, { shape: t.shape.slice(), values: t.data() });
@@ -102,6 +111,8 @@ export function snapshotModel(model: TrainableModel): ModelSnapshot {
  * ```
  */
 export function restoreModel(model: TrainableModel, snap: ModelSnapshot): void {
+  checkHasParameters(model, 'restoreModel');
+  if (!(snap instanceof Map)) throw new StateError(`restoreModel: snap must be a snapshot from snapshotModel() (a Map), but got ${snap === null ? 'null' : typeof snap}`);
   const live = stateTensors(model);
   const viaStateDict = typeof model.stateDict === 'function' && typeof model.loadStateDict === 'function';
   const sdNames = viaStateDict ? new Set(Object.keys(model.stateDict!())) : new Set<string>();

@@ -3,6 +3,7 @@
  * @module
  */
 import { ConfigError } from '@descent/tensor';
+import { formatValue } from '../options.js';
 import type { KindRegistry } from '../registry.js';
 import type { PluginInput, PluginSpec } from './types.js';
 
@@ -21,6 +22,26 @@ export function isPluginSpec(value: unknown): value is PluginSpec {
 }
 
 /**
+ * Why a value that looks like a `{ name, options }` spec (an object with a string `name`) is not
+ * one: a field other than `name` and `options`, or `options` that is not an object; null otherwise.
+ * @example
+ * ```ts
+ * specProblem({ name: 'l2', option: { lambda: 1 } }); // "unknown field 'option' in { name, options } …"
+ * ```
+ */
+export function specProblem(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || typeof (value as PluginSpec).name !== 'string') return null;
+  const v = value as PluginSpec;
+  const keys = Object.keys(value);
+  const unknown = keys.filter((k) => k !== 'name' && k !== 'options');
+  if (unknown.length) return `unknown field '${unknown[0]}' in { name, options } of '${v.name}' (fields given: ${keys.join(', ')})`;
+  if (v.options !== undefined && (v.options === null || typeof v.options !== 'object' || Array.isArray(v.options))) {
+    return `the options of '${v.name}' must be an object, but got ${formatValue(v.options)}`;
+  }
+  return null;
+}
+
+/**
  * A plugin instance from an instance (checked with `isInstance`), a registered name, or a
  * `{ name, options }` spec created through `view`.
  * @throws ConfigError for anything else; RegistryError for an unknown name; ConfigError/ValueError for bad options.
@@ -33,6 +54,8 @@ export function resolvePlugin<T>(view: KindRegistry<T>, value: PluginInput<T>, i
   if (typeof value === 'string') return view.create(value, {});
   if (isInstance(value)) return value;
   if (isPluginSpec(value)) return view.create(value.name, { ...(value.options ?? {}) });
+  const problem = specProblem(value);
+  if (problem) throw new ConfigError(`${where}: ${problem}; nor is it a ${view.kind} instance`);
   throw new ConfigError(`${where}: expected a ${view.kind} instance, a registered name (${view.names().join(', ')}) or { name, options }, but got ${describeValue(value)}`);
 }
 
@@ -43,13 +66,5 @@ export function resolvePlugin<T>(view: KindRegistry<T>, value: PluginInput<T>, i
  * ```
  */
 export function describeValue(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'number') return String(v);
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 120 ? `${s.slice(0, 117)}...` : s;
-  } catch {
-    return String(v);
-  }
+  return formatValue(v);
 }

@@ -25,7 +25,7 @@
  * @module
  */
 import {
-  ConfigError, NonFiniteError, Rng, ShapeError, StateError, Tensor, ValueError, add, crossEntropy, gradients, mse, noGrad,
+  ConfigError, DescentError, NonFiniteError, Rng, ShapeError, StateError, Tensor, ValueError, add, crossEntropy, gradients, mse, noGrad,
   type RngState,
 } from '@descent/tensor';
 import { callbacks as callbackRegistry, isCallback, type Callback, type TrainContext } from '../callbacks/types.js';
@@ -39,15 +39,16 @@ import '../gradients/index.js';
 import '../callbacks/index.js';
 import '../regularizers/index.js';
 import { Optimizer, type OptimizerStateDict } from '../optimizer.js';
+import { formatValue } from '../options.js';
 import { constraints as constraintRegistry, isConstraint, isRegularizer, regularizers as regularizerRegistry, type Constraint, type Regularizer } from '../regularizers/types.js';
-import { createScheduler, isScheduler, schedulers, type Scheduler, type SchedulerSpec, type SchedulerState } from '../schedulers/types.js';
+import { checkSchedulerSpec, createScheduler, isScheduler, schedulers, type Scheduler, type SchedulerSpec, type SchedulerState } from '../schedulers/types.js';
 import { targetCount, takeRows, takeTargets } from './batch.js';
 import {
   emptyAccumulator, fingerprintMismatches, readCheckpoint, writeCheckpoint,
   type CheckpointBody, type CheckpointFingerprint, type CheckpointProgress, type EpochAccumulator,
 } from './checkpoint.js';
 import { callModel, checkModel, decodeSnapshot, encodeSnapshot, namedParametersOf, restoreModel, sampleCount, snapshotModel } from './model.js';
-import { describeValue, isPluginSpec, resolvePlugin } from './plugins.js';
+import { describeValue, isPluginSpec, resolvePlugin, specProblem } from './plugins.js';
 import type {
   Dataset, EpochRecord, History, LossFunction, LossSpec, NamedParameter, PluginInput, PluginSpec, PluginState, StepRecord,
   StopReason, Targets, TrainableModel,
@@ -105,6 +106,9 @@ export interface TrainerConfig {
   progressBar?: boolean;
   /** Batch size of the validation pass (default 1024; the loss is averaged weighted by batch size). */
   evalBatchSize?: number;
+  /** Apply the scheduler's momentum / β₁ (cyclic, onecycle) to the optimizer at every step, as
+   * PyTorch's schedulers do (default true; false = the scheduler drives the learning rate only). */
+  cycleMomentum?: boolean;
 }
 
 /** Options of {@link Trainer.fit}.
@@ -122,7 +126,7 @@ export interface FitOptions {
 
 const CONFIG_KEYS: ReadonlyArray<keyof TrainerConfig> = [
   'model', 'loss', 'optimizer', 'scheduler', 'regularizers', 'gradients', 'constraints', 'order', 'callbacks',
-  'batchSize', 'epochs', 'seed', 'dropLast', 'gradTolerance', 'nanGuard', 'progressBar', 'evalBatchSize',
+  'batchSize', 'epochs', 'seed', 'dropLast', 'gradTolerance', 'nanGuard', 'progressBar', 'evalBatchSize', 'cycleMomentum',
 ];
 
 /** The state of one `fit` call. */
@@ -138,6 +142,11 @@ interface Run {
   epochStartRng: RngState;
   acc: EpochAccumulator;
   stop: { reason: StopReason; message: string } | null;
+  resumed: boolean;
+  /** Whether the targets were checked against the model's outputs (at the first step of the fit). */
+  targetsChecked: boolean;
+  /** The model's buffers (BatchNorm running statistics), restored when a step fails. */
+  buffers: Tensor[];
   pendingCheckpoints: string[];
   history: History;
   ctx: TrainContext;
@@ -210,7 +219,7 @@ export class Trainer {
       throw new ValueError(`${where}: gradTolerance must be a number ≥ 0, but got ${describeValue(config.gradTolerance)}`);
     }
     if (config.evalBatchSize !== undefined) checkInt(config.evalBatchSize, 'evalBatchSize', 1, 'the batch size of the validation pass');
-    for (const k of ['dropLast', 'nanGuard', 'progressBar'] as const) {
+    for (const k of ['dropLast', 'nanGuard', 'progressBar', 'cycleMomentum'] as const) {
       if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new ConfigError(`${where}: ${k} must be true or false, but got ${describeValue(config[k])}`);
     }
 
@@ -221,6 +230,7 @@ export class Trainer {
     if (config.scheduler !== undefined && config.scheduler !== null && !isScheduler(config.scheduler)) {
       const name = typeof config.scheduler === 'string' ? config.scheduler : (config.scheduler as SchedulerSpec).name;
       if (typeof name !== 'string') throw new ConfigError(`${where}: scheduler must be a Scheduler, a name or { name, options }, but got ${describeValue(config.scheduler)}`);
+      if (typeof config.scheduler === 'object') checkSchedulerSpec(config.scheduler as SchedulerSpec, `${where}: scheduler`);
       schedulers.get(name); // NOTE: an unknown name fails now, listing the registered ones; options are checked when fit() knows the run length.
     }
     this.order = resolvePlugin(orders, config.order ?? 'shuffle', isDataOrder, `${where}: order`);
@@ -291,11 +301,12 @@ export class Trainer {
     const sizes = planBatchSizes(n, this.batchSize, this.config.dropLast ?? false);
     const totalSteps = this.epochs * sizes.length;
     this.schedulerInstance = this.resolveScheduler(totalSteps);
+    if (this.schedulerInstance) this.checkScheduleCoversRun(this.schedulerInstance, totalSteps, sizes.length);
 
     const history: History = { steps: [], epochs: [], stopReason: 'epochs', stopMessage: '' };
     const run: Run = {
       x, y, n, validation: validation && { x: validation.x, y: validation.y }, sizes, totalSteps,
-      epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, pendingCheckpoints: [], history,
+      epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, resumed: false, targetsChecked: false, buffers: bufferTensors(this.model), pendingCheckpoints: [], history,
       ctx: undefined as unknown as TrainContext,
     };
     run.ctx = this.makeContext(run);
@@ -311,7 +322,8 @@ export class Trainer {
 
       this.model.train?.(true);
       this.each('onTrainBegin', (cb) => cb.onTrainBegin?.(run.ctx));
-      while (run.stop === null && run.epoch < this.epochs) {
+      // NOTE: a stop requested mid-epoch (possibly before a checkpoint was taken) still runs that epoch's end.
+      while (run.epoch < this.epochs && (run.stop === null || run.step > run.epoch * run.sizes.length)) {
         this.runEpoch(run);
       }
       if (run.stop) { history.stopReason = run.stop.reason; history.stopMessage = run.stop.message; }
@@ -339,20 +351,57 @@ export class Trainer {
     for (let b = startBatch; b < plan.length && run.stop === null; b++) {
       this.runStep(run, epoch, b, plan[b]!);
     }
+    if (run.stop !== null && run.step === firstStep) return; // NOTE: stopped before the epoch's first update: no epoch to record
     this.endEpoch(run, epoch);
   }
 
   private runStep(run: Run, epoch: number, batch: number, indices: Int32Array): void {
     const step = run.step;
+    this.each('onBatchBegin', (cb) => cb.onBatchBegin?.(step, run.ctx));
+    // NOTE: the forward pass updates buffers (BatchNorm's running statistics): a step that fails
+    // puts them back too, so a failed step leaves the whole model state as it was.
+    const buffersBefore = run.buffers.length ? run.buffers.map((b) => b.data()) : null;
+    let record: StepRecord;
+    try {
+      const r = this.stepUpdate(run, epoch, batch, indices);
+      if (r === null) return;
+      record = r;
+    } catch (e) {
+      if (buffersBefore) run.buffers.forEach((b, i) => b.assign(buffersBefore[i]!));
+      throw e;
+    }
+    run.step = step + 1;
+
+    // 8: callbacks.
+    this.each('onBatchEnd', (cb) => {
+      if (cb.onBatchEnd?.(record, run.ctx) === 'stop') this.requestStop(run, 'callback', `callback '${cb.name}' stopped training at step ${step}`);
+    });
+    this.flushCheckpoints(run);
+  }
+
+  /** Steps 1–7 of one batch; returns the step's record, or null when gradTolerance stops the run
+   * before the update. Throws with parameters and optimizer state as they were. */
+  private stepUpdate(run: Run, epoch: number, batch: number, indices: Int32Array): StepRecord | null {
+    const step = run.step;
     const params = this.params;
     const tensors = params.map((p) => p.tensor);
-    this.each('onBatchBegin', (cb) => cb.onBatchBegin?.(step, run.ctx));
 
     // 1–3: forward, loss + penalties, backward.
     const xb = takeRows(run.x, indices);
     const yb = takeTargets(run.y, indices);
-    const prediction = callModel(this.model, xb);
-    const dataLoss = checkScalarLoss(this.lossFn(prediction, yb));
+    let prediction: Tensor;
+    let dataLoss: Tensor;
+    try {
+      prediction = callModel(this.model, xb);
+      if (!run.targetsChecked) {
+        // NOTE: before the first update of the run, so labels that do not fit the model fail with nothing changed.
+        this.checkTargets(run, prediction);
+        run.targetsChecked = true;
+      }
+      dataLoss = checkScalarLoss(this.lossFn(prediction, yb));
+    } catch (e) {
+      throw withStepContext(e, step, epoch, batch);
+    }
     let penalty: Tensor | null = null;
     for (const r of this.regularizers) {
       const p = r.penalty(params);
@@ -384,15 +433,16 @@ export class Trainer {
     const tol = this.config.gradTolerance ?? 0;
     if (tol > 0 && gradNorm < tol) {
       run.stop = { reason: 'gradTolerance', message: `the global gradient norm ${gradNorm} fell below gradTolerance ${tol} at step ${step}; the parameters were not updated at that step` };
-      return;
+      return null;
     }
 
     // 5: learning rate (and cycled momentum) from the scheduler.
     const lrs = this.stepLrs(step, epoch);
-    const momentum = this.schedulerInstance?.momentum?.(step) ?? null;
+    const momentum = this.config.cycleMomentum === false ? null : this.schedulerInstance?.momentum?.(step) ?? null;
     const before = tensors.map((t) => t.data());
     const rollback = this.callbacks.some((cb) => cb.onUpdateEnd) || this.constraints.length > 0 ? this.optimizer.state() : null;
     const previousOptions = momentum === null ? null : setMomentum(this.optimizer, momentum);
+    const appliedMomentum = previousOptions !== null && previousOptions.some(([key]) => key !== '') ? momentum : null;
 
     // 6–7: optimizer update, constraints.
     try {
@@ -402,8 +452,8 @@ export class Trainer {
     } catch (e) {
       // NOTE: undo the step: parameters, optimizer state and momentum options as they were.
       tensors.forEach((t, i) => t.assign(before[i]!));
-      if (rollback) this.optimizer.loadState(rollback);
       if (previousOptions) restoreOptions(this.optimizer, previousOptions);
+      if (rollback) this.optimizer.loadState(rollback);
       throw e;
     }
 
@@ -425,7 +475,7 @@ export class Trainer {
       step, epoch, batch, batchSize: indices.length, loss: lossValue, penalty: penaltyValue,
       ...(hits ? { accuracy: hits.correct / hits.total } : {}),
       lr: lrs === undefined ? this.optimizer.baseLrs[0]! : lrs[0]!,
-      ...(momentum !== null ? { momentum } : {}),
+      ...(appliedMomentum !== null ? { momentum: appliedMomentum } : {}),
       gradNorm, transformedGradNorm, updateNorm, maxUpdate, updateRatio: weightNorm > 0 ? updateNorm / weightNorm : 0,
       dataFraction: this.order.fractionAt ? this.order.fractionAt(step) : 1,
     };
@@ -437,13 +487,7 @@ export class Trainer {
     acc.gradNormSum += gradNorm;
     acc.lastLr = record.lr;
     if (hits) { acc.correct += hits.correct; acc.counted += hits.total; }
-    run.step = step + 1;
-
-    // 8: callbacks.
-    this.each('onBatchEnd', (cb) => {
-      if (cb.onBatchEnd?.(record, run.ctx) === 'stop') this.requestStop(run, 'callback', `callback '${cb.name}' stopped training at step ${step}`);
-    });
-    this.flushCheckpoints(run);
+    return record;
   }
 
   private endEpoch(run: Run, epoch: number): void {
@@ -516,6 +560,38 @@ export class Trainer {
     return base.map((b) => (s.baseLr > 0 ? (lr * b) / s.baseLr : lr));
   }
 
+  /** With the `'crossEntropy'` loss, every training and validation label must be a class index of
+   * the model's outputs: checked once the first prediction gives the number of classes. */
+  private checkTargets(run: Run, prediction: Tensor): void {
+    if (this.config.loss !== 'crossEntropy') return;
+    if (prediction.rank !== 2) {
+      throw new ShapeError(`Trainer.fit: the 'crossEntropy' loss needs the model to output [batch, classes], but it gave shape [${prediction.shape.join(',')}]`);
+    }
+    const classes = prediction.shape[1]!;
+    checkClassLabels(run.y, classes, 'training');
+    if (run.validation) checkClassLabels(run.validation.y, classes, 'validation');
+  }
+
+  /** A schedule built by the trainer must give a learning rate (and momentum) for the run's last
+   * step; a too-short one-cycle would otherwise fail mid-run, after updates. Instances are only
+   * checked through a `totalSteps` property (their `lr` is not called outside the loop). */
+  private checkScheduleCoversRun(s: Scheduler, totalSteps: number, perEpoch: number): void {
+    const last = totalSteps - 1;
+    const run = `this run takes ${totalSteps} steps (${this.epochs} epoch(s) × ${perEpoch} batch(es)), so it needs steps 0…${last}`;
+    const own = (s as { totalSteps?: unknown }).totalSteps;
+    if (typeof own === 'number' && own < last) {
+      throw new ValueError(`Trainer.fit: scheduler '${s.name}' has totalSteps ${own}, but ${run}; raise totalSteps to at least ${last} (or leave it out: the trainer fills in the run's length)`);
+    }
+    if (isScheduler(this.config.scheduler)) return;
+    try {
+      s.lr(last, this.epochs - 1);
+      if (this.config.cycleMomentum !== false) s.momentum?.(last);
+    } catch (e) {
+      if (e instanceof DescentError) throw new (e.constructor as new (m: string) => DescentError)(`Trainer.fit: scheduler '${s.name}' cannot cover the run: ${run}: ${e.message}`);
+      throw e;
+    }
+  }
+
   private resolveScheduler(totalSteps: number): Scheduler | null {
     const input = this.config.scheduler;
     if (input === undefined || input === null) return null;
@@ -563,6 +639,7 @@ export class Trainer {
       get epoch() { return run.epoch; },
       get step() { return run.step; },
       get hasValidation() { return run.validation !== null; },
+      get resumed() { return run.resumed; },
       stop: (reason: StopReason, message?: string) => trainer.requestStop(run, reason, message ?? `stopped (${reason}) at step ${run.step}`),
       requestCheckpoint: (path: string) => {
         if (typeof path !== 'string' || path.length === 0) throw new ValueError(`requestCheckpoint: path must be a non-empty string, but got ${describeValue(path)}`);
@@ -654,12 +731,41 @@ export class Trainer {
     run.epochStartRng = p.orderRng;
     run.acc = { ...emptyAccumulator(), ...body.accumulator };
     run.stop = p.stop;
+    run.resumed = true;
     run.history.steps.push(...body.history.steps);
     run.history.epochs.push(...body.history.epochs);
   }
 }
 
 // ── module helpers ───────────────────────────────────────────────────────────────────────────────
+
+/** The model's buffers (a `@descent/layers` Module's `namedBuffers()`), or none. */
+function bufferTensors(model: TrainableModel): Tensor[] {
+  const m = model as TrainableModel & { namedBuffers?: () => Array<[string, Tensor]> };
+  return typeof m.namedBuffers === 'function' ? m.namedBuffers().map(([, t]) => t) : [];
+}
+
+/** Add where in the run an error of the forward pass or the loss happened (step, epoch, batch). */
+function withStepContext(e: unknown, step: number, epoch: number, batch: number): unknown {
+  if (e instanceof DescentError && !e.message.startsWith('Trainer.fit:')) {
+    e.message = `${e.message} (Trainer.fit: at step ${step}, epoch ${epoch}, batch ${batch}; nothing was updated at that step)`;
+  }
+  return e;
+}
+
+/** Class-index targets (a label list or a 1-D tensor) must be integers in [0, classes). */
+function checkClassLabels(y: Targets, classes: number, what: string): void {
+  if (y instanceof Tensor && y.rank !== 1) {
+    throw new ShapeError(`Trainer.fit: the 'crossEntropy' loss needs the ${what} targets as class indices (a list or a 1-D tensor, one per sample), but got a tensor of shape [${y.shape.join(',')}]; for one-hot rows pass their argmax`);
+  }
+  const labels: ArrayLike<number> = y instanceof Tensor ? y.buffer() : y;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new ValueError(`Trainer.fit: the ${what} labels do not match the model's outputs: y[${i}] must be an integer class index in [0, ${classes - 1}] (the model gives ${classes} class scores per sample), but got ${formatValue(v)}`);
+    }
+  }
+}
 
 function checkInt(v: unknown, name: string, min: number, meaning: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
@@ -683,6 +789,8 @@ function isOptimizer(value: unknown): value is Optimizer {
 function resolveOptimizer(input: unknown, model: TrainableModel): Optimizer {
   if (isOptimizer(input)) return input;
   const spec = typeof input === 'string' ? { name: input, options: {} } : isPluginSpec(input) ? input : null;
+  const problem = spec ? null : specProblem(input);
+  if (problem) throw new ConfigError(`Trainer: optimizer: ${problem}`);
   if (!spec) throw new ConfigError(`Trainer: optimizer must be an Optimizer, a registered name or { name, options }, but got ${describeValue(input)}`);
   const params = model.parameters().filter((p) => p.requiresGrad);
   if (params.length === 0) throw new ConfigError('Trainer: the model has no parameter that requires grad (all frozen?)');
@@ -751,8 +859,16 @@ function countCorrect(pred: Tensor, y: Targets): { correct: number; total: numbe
   let labels: ArrayLike<number>;
   if (y instanceof Tensor) {
     if (y.rank === 1 && y.shape[0] === rows) labels = y.buffer();
-    else if (y.rank === 2 && y.shape[0] === rows && y.shape[1] === cols) { const t = y.buffer(); labels = Array.from({ length: rows }, (_, r) => argmax(t, r)); }
-    else return null;
+    else if (y.rank === 2 && y.shape[0] === rows && y.shape[1] === cols) {
+      // NOTE: only probability rows (≥ 0, summing to 1: one-hot or soft labels) make it classification.
+      const t = y.buffer();
+      for (let r = 0; r < rows; r++) {
+        let sum = 0;
+        for (let c = 0; c < cols; c++) { const v = t[r * cols + c]!; if (!(v >= 0)) return null; sum += v; }
+        if (Math.abs(sum - 1) > 1e-6) return null;
+      }
+      labels = Array.from({ length: rows }, (_, r) => argmax(t, r));
+    } else return null;
   } else labels = y;
   if (labels.length !== rows || !Array.from(labels).every((v) => Number.isInteger(v))) return null;
   let correct = 0;
@@ -768,7 +884,8 @@ function setMomentum(optimizer: Optimizer, m: number): Array<[string, unknown]> 
     // updated in place (the plugins read them at every step), as torch's param_groups are.
     const o = g.options as unknown as Record<string, unknown>;
     if (Array.isArray(o.betas)) { const prev = o.betas; o.betas = [m, ...(o.betas as number[]).slice(1)]; return ['betas', prev]; }
-    if (typeof o.momentum === 'number') { const prev = o.momentum; o.momentum = m; return ['momentum', prev]; }
+    // NOTE: SGD built with momentum 0 has no momentum buffer in its state: it is left without momentum.
+    if (typeof o.momentum === 'number' && o.momentum > 0) { const prev = o.momentum; o.momentum = m; return ['momentum', prev]; }
     return ['', undefined];
   });
 }

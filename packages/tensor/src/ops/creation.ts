@@ -2,7 +2,8 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { fromValues } from '../engine.js';
 import type { Rng } from '../random.js';
 import { describe, formatShape, sizeOf, validateShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { optionsObject } from './convert.js';
 import { allocate, DTYPES, type DType, type NestedArray, type TypedArray } from '../types.js';
 
 /** Options of the creation functions.
@@ -52,6 +53,7 @@ function inferShape(values: NestedArray, op: string, path = 'values'): number[] 
  */
 export function tensor(values: NestedArray | TypedArray | readonly number[], options: CreationOptions & { shape?: readonly number[] } = {}): Tensor {
   const op = 'tensor';
+  options = optionsObject(options, op);
   const isTyped = values instanceof Float32Array || values instanceof Float64Array;
   const dtype = checkDtype(options.dtype ?? (values instanceof Float64Array ? 'float64' : undefined), op);
   let flat: ArrayLike<number>;
@@ -95,7 +97,7 @@ export function scalar(value: number, options: CreationOptions = {}): Tensor {
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
   const s = validateShape(shape, 'full');
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, but got ${describe(value)}`);
-  const dtype = checkDtype(options.dtype, 'full');
+  const dtype = checkDtype(optionsObject(options, 'full').dtype, 'full');
   const data = allocate(dtype, sizeOf(s));
   if (value !== 0) data.fill(value);
   return fromValues(data, s, dtype);
@@ -130,7 +132,8 @@ export function ones(shape: readonly number[], options: CreationOptions = {}): T
  * ```
  */
 export function zerosLike(x: Tensor): Tensor {
-  return full(x.shape, 0, { dtype: x.dtype });
+  const t = toTensorArg(x, 'zerosLike');
+  return full(t.shape, 0, { dtype: t.dtype });
 }
 
 /** Ones with the shape and dtype of `x`.
@@ -140,7 +143,8 @@ export function zerosLike(x: Tensor): Tensor {
  * ```
  */
 export function onesLike(x: Tensor): Tensor {
-  return full(x.shape, 1, { dtype: x.dtype });
+  const t = toTensorArg(x, 'onesLike');
+  return full(t.shape, 1, { dtype: t.dtype });
 }
 
 /** Evenly spaced values in [start, stop) (like `numpy.arange`); `arange(n)` gives 0…n−1.
@@ -156,7 +160,7 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
   }
   if (step === 0) throw new ValueError('arange: step must be non-zero, but got 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = checkDtype(options.dtype, 'arange');
+  const dtype = checkDtype(optionsObject(options, 'arange').dtype, 'arange');
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromValues(data, [n], dtype);
@@ -170,10 +174,15 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
  */
 export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   validateShape([n, m], 'eye', '[n, m]');
-  const dtype = checkDtype(options.dtype, 'eye');
+  const dtype = checkDtype(optionsObject(options, 'eye').dtype, 'eye');
   const data = allocate(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromValues(data, [n, m], dtype);
+}
+
+function toTensorArg(x: unknown, op: string): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${op}: argument 'x' must be a Tensor, but got ${describe(x)}`);
+  return x;
 }
 
 function checkRng(rng: unknown, op: string): Rng {
@@ -195,7 +204,7 @@ export function uniform(shape: readonly number[], low: number, high: number, rng
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
     throw new ValueError(`uniform: low and high must be finite with low <= high, but got low=${low}, high=${high}`);
   }
-  const dtype = checkDtype(options.dtype, 'uniform');
+  const dtype = checkDtype(optionsObject(options, 'uniform').dtype, 'uniform');
   const data = allocate(dtype, sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * r.uniform();
   return fromValues(data, s, dtype);
@@ -220,6 +229,7 @@ export function rand(shape: readonly number[], rng: Rng, options: CreationOption
 export function randn(shape: readonly number[], rng: Rng, options: CreationOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = validateShape(shape, 'randn');
   const r = checkRng(rng, 'randn');
+  options = optionsObject(options, 'randn');
   const { mean = 0, std = 1 } = options;
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
     throw new ValueError(`randn: mean must be finite and std a finite number >= 0, but got mean=${mean}, std=${std}`);

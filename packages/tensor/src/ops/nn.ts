@@ -5,7 +5,7 @@ import { describe, formatShape, normalizeAxes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { DTYPES, type DType } from '../types.js';
 import { add, mul, neg, sub } from './arithmetic.js';
-import { toTensor } from './convert.js';
+import { optionsObject, toTensor } from './convert.js';
 import { mean, sum } from './reduce.js';
 
 /** Softmax along `axis` (default the last).
@@ -90,8 +90,8 @@ export interface CrossEntropyOptions {
 /**
  * Softmax cross-entropy of logits `[N, C]` against integer labels, as `torch.nn.functional.cross_entropy`.
  *
- * @throws ShapeError when logits are not 2-D or the label count differs; ValueError for labels that
- * are not integers in [0, C).
+ * @throws ShapeError when logits are not 2-D, the label count differs or labels are a tensor that is
+ * not 1-D (one-hot rows); ValueError for labels that are not integers in [0, C).
  * @example
  * ```ts
  * crossEntropy(tensor([[2, 0], [0, 2]]), [0, 1]).item(); // 0.1269…
@@ -100,10 +100,13 @@ export interface CrossEntropyOptions {
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number> | Tensor, options: CrossEntropyOptions = {}): Tensor {
   const t = toTensor(logits, 'logits', 'crossEntropy');
   if (t.rank !== 2) throw new ShapeError(`crossEntropy: logits must be 2-D [batch, classes], but got shape ${formatShape(t.shape)}`);
-  const { reduction = 'mean', labelSmoothing = 0 } = options;
+  const { reduction = 'mean', labelSmoothing = 0 } = optionsObject(options, 'crossEntropy');
   if (!['mean', 'sum', 'none'].includes(reduction)) throw new ValueError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', but got ${describe(reduction)}`);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], but got ${describe(labelSmoothing)}`);
   const [n, c] = t.shape as [number, number];
+  if (labels instanceof Tensor && labels.rank !== 1) {
+    throw new ShapeError(`crossEntropy: labels must be class indices, one per row of logits ${formatShape(t.shape)} (an array or a 1-D tensor), but got a tensor of shape ${formatShape(labels.shape)}; for one-hot rows pass their argmax`);
+  }
   const list = checkLabels(labels, c, n, 'crossEntropy');
   let target = oneHot(list, c, { dtype: t.dtype });
   if (labelSmoothing > 0) target = noGrad(() => add(mul(target, 1 - labelSmoothing), labelSmoothing / c));

@@ -4,7 +4,7 @@ import { Max, Sum } from '../kernel_names.js';
 import { normalizeAxes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, neg, sub } from './arithmetic.js';
-import { toTensor } from './convert.js';
+import { optionsObject, toTensor } from './convert.js';
 
 /** Options of reductions: `keepDims` keeps reduced axes with size 1.
  * @example
@@ -20,7 +20,7 @@ export interface ReduceOptions {
 function reduce(kernel: string, op: string, x: Tensor, axis: number | readonly number[] | undefined, options: ReduceOptions): Tensor {
   const t = toTensor(x, 'x', op);
   const axes = normalizeAxes(axis, t.rank, op);
-  return runKernel(kernel, { x: t }, { axes, keepDims: options.keepDims ?? false });
+  return runKernel(kernel, { x: t }, { axes, keepDims: optionsObject(options, op).keepDims ?? false });
 }
 
 function countOf(x: Tensor, axis: number | readonly number[] | undefined, op: string): number {
@@ -45,7 +45,7 @@ export function sum(x: Tensor, axis?: number | readonly number[], options: Reduc
  */
 export function mean(x: Tensor, axis?: number | readonly number[], options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, 'x', 'mean');
-  return div(sum(t, axis, options), countOf(t, axis, 'mean'));
+  return div(sum(t, axis, optionsObject(options, 'mean')), countOf(t, axis, 'mean'));
 }
 
 /** Maximum over `axis`. Ties share the gradient equally (like `torch.amax`).
@@ -65,7 +65,7 @@ export function max(x: Tensor, axis?: number | readonly number[], options: Reduc
  * ```
  */
 export function min(x: Tensor, axis?: number | readonly number[], options: ReduceOptions = {}): Tensor {
-  return neg(max(neg(toTensor(x, 'x', 'min')), axis, options));
+  return neg(max(neg(toTensor(x, 'x', 'min')), axis, optionsObject(options, 'min')));
 }
 
 /** Variance over `axis`: `Σ(x − mean)² / (n − correction)`. `correction` defaults to 1 (unbiased, as
@@ -77,7 +77,7 @@ export function min(x: Tensor, axis?: number | readonly number[], options: Reduc
  */
 export function variance(x: Tensor, axis?: number | readonly number[], options: ReduceOptions & { correction?: number } = {}): Tensor {
   const t = toTensor(x, 'x', 'variance');
-  const { correction = 1, keepDims = false } = options;
+  const { correction = 1, keepDims = false } = optionsObject(options, 'variance');
   const n = countOf(t, axis, 'variance');
   if (!Number.isInteger(correction) || correction < 0) {
     throw new ValueError(`variance: correction must be a non-negative integer, but got ${correction}`);

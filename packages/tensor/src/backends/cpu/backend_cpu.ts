@@ -2,6 +2,7 @@ import ndarray from 'ndarray';
 import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
 import { allocate } from '../../types.js';
+import { matmulKernelInUse, setMatmulKernel, type MatmulKernel } from './matmul.js';
 
 /** CPU storage: a contiguous row-major `ndarray` view over a typed array.
  * @example
@@ -16,16 +17,32 @@ export interface CpuHandle extends DataHandle {
   readonly array: ndarray.NdArray<TypedArray>;
 }
 
+/** The CPU backend's extra controls (see {@link cpuBackend}).
+ * @example
+ * ```ts
+ * const b: CpuBackend = cpuBackend;
+ * ```
+ */
+export interface CpuBackend extends Backend {
+  /** Choose the matmul kernel: `'auto'` (default: WebAssembly SIMD where available), `'js'` (the
+   * pure-TypeScript reference), `'wasm'`. Both give bitwise identical results; returns the previous
+   * choice. The environment variable `DESCENT_CPU_MATMUL=js` selects the reference at startup. */
+  setMatmulKernel(kernel: MatmulKernel): MatmulKernel;
+}
+
 /**
  * The CPU backend: always registered, priority 1. Tensors live in `ndarray` views over
- * Float32Array/Float64Array; kernels are plain loops (or `ndarray-ops` for strided copies).
+ * Float32Array/Float64Array; kernels are plain loops (or `ndarray-ops` for strided copies), except
+ * matmul, which runs a WebAssembly SIMD micro-kernel where available (assembled from TypeScript at
+ * load time, no build step) with the pure-TS kernel as reference and fallback.
  *
  * @example
  * ```ts
  * cpuBackend.read(t.handle, t.shape, t.dtype); // the live typed array
+ * cpuBackend.setMatmulKernel('js');            // the pure-TS reference kernel
  * ```
  */
-export const cpuBackend: Backend = {
+export const cpuBackend: CpuBackend = {
   name: 'cpu',
   priority: 1,
   write(values: TypedArray, shape: Shape): CpuHandle {
@@ -35,9 +52,13 @@ export const cpuBackend: Backend = {
     return (handle as CpuHandle).array.data;
   },
   info() {
-    return { name: 'cpu', mode: 'js' };
+    return { name: 'cpu', mode: 'js', matmul: matmulKernelInUse() };
   },
+  setMatmulKernel,
 };
+
+const envKernel = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DESCENT_CPU_MATMUL;
+if (envKernel === 'js' || envKernel === 'wasm' || envKernel === 'auto') setMatmulKernel(envKernel);
 
 /** The typed array of a CPU tensor.
  * @example

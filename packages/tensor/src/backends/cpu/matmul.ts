@@ -1,26 +1,30 @@
 import type { TypedArray } from '../../types.js';
+import { createSimdGemm } from './wasm/gemm_simd.js';
 
-// Blocking sizes: a packed block of B (KC × NC) fits in L2, a packed 2-row sliver of A in L1.
-// KC also fixes the summation order (each C element gets one partial sum per K block), so changing
-// it changes float32 results in the last bits: keep it at 256.
+// Blocking sizes: a packed block of B (KC × NC) fits in L2, a packed MR-row sliver of A in L1.
+// KC also fixes the summation order (each C element gets one float64 partial sum per K block, added
+// into C once per block), so changing it changes float32 results in the last bits: keep it at 256.
+// The SIMD kernel (./wasm/gemm_simd.ts) uses the same KC and order, hence the same results.
 const KC = 256;
-// Micro-tile: MR rows × NR columns of C in 10 scalar accumulators. V8 has 15 allocatable XMM registers
-// and no vectorisation; 2×5 (10 accumulators + 2 A values + 1 B value + 1 product) fits without spills
-// and measured fastest (docs/performance.md: 4×4 spills, 5.0–5.3 GFLOP/s vs 5.4–5.7).
+// Micro-tile: MR rows × NR columns of C in 10 scalar accumulators. V8 has 15 allocatable XMM
+// registers and does not vectorise; 2×5 (10 accumulators + 2 A values + 1 B value + 1 product)
+// fits without spills and measured fastest (4×4 spills: 5.0–5.3 GFLOP/s against 5.4–5.7).
 const MR = 2;
 const NR = 5;
 const NC = 510; // a multiple of NR
 
-// Pack buffers, shared by all calls and grown on demand (allocating them per call cost more than the
-// arithmetic for the MLP's small products). Float64 so the inner loop needs no float32→64 conversions.
+// Pack buffers, allocated once (per-call allocation cost more than the arithmetic for the MLP's
+// small products) and `const`: TurboFan then treats them as constants, folding their base pointer
+// and length into the inner loop (+30% against the same buffers held in `let` variables).
+// Float64 so the inner loop needs no float32→float64 conversions.
 const packA = new Float64Array(KC * MR);
 const packB = new Float64Array(KC * NC);
 const tile = new Float64Array(MR * NR);
 
 /**
  * C[M×N] += op(A)[M×K] · op(B)[K×N] for one matrix pair, where op transposes when the flag is set.
- * Both operands are packed into MR/NR-wide panels (the transposition is absorbed by the packing),
- * then a 2×5 register-tiled micro-kernel keeps 10 accumulators in registers over each K block.
+ * Runs the WebAssembly SIMD kernel where available (see {@link setMatmulKernel}), else
+ * {@link gemmJs}; both give bitwise identical results.
  *
  * @example
  * ```ts
@@ -32,16 +36,34 @@ export function gemm(
   M: number, N: number, K: number, transA: boolean, transB: boolean,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
+  if (simdGemm && kernelMode !== 'js' && (kernelMode === 'wasm' || M * N * K >= SIMD_MIN_WORK)
+    && simdGemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB)) return;
+  gemmJs(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB);
+}
+
+/** The pure-TypeScript gemm: the reference, and the kernel wherever WebAssembly SIMD is missing.
+ * Both operands are packed into MR/NR-wide panels (the transposition is absorbed by the packing),
+ * then a 2×5 register-tiled micro-kernel keeps 10 accumulators in registers over each K block.
+ * @example
+ * ```ts
+ * gemmJs(a, 0, b, 0, c, 0, m, n, k, false, false);
+ * ```
+ */
+export function gemmJs(
+  A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
+  M: number, N: number, K: number, transA: boolean, transB: boolean,
+): void {
+  if (M === 0 || N === 0 || K === 0) return;
   const pB = packB, pA = packA;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     const panelsB = Math.ceil(nc / NR);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      packPanels(B, bOff, pB, jc, pc, N, K, kc, panelsB, NR, !transB);
+      packPanels(B, bOff, pB, 0, jc, pc, N, K, kc, panelsB, NR, !transB);
       for (let ic = 0; ic < M; ic += MR) {
         const mr = Math.min(MR, M - ic);
-        packPanels(A, aOff, pA, ic, pc, M, K, kc, 1, MR, transA);
+        packPanels(A, aOff, pA, 0, ic, pc, M, K, kc, 1, MR, transA);
         for (let q = 0; q < panelsB; q++) {
           let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0;
           let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0;
@@ -75,17 +97,17 @@ export function gemm(
 /**
  * Pack `panels` panels of W vectors (W = NR for B, MR for A) of one K block into `dst`, interleaved
  * so the micro-kernel reads them sequentially: dst[(p·kc + k)·W + c] = element pc + k of vector
- * i0 + p·W + c. `kMajor`: the vectors are columns of a row-major [K × L] matrix (B, or a transposed
+ * i0 + p·W + c, from `dstOff` on. `kMajor`: the vectors are columns of a row-major [K × L] matrix (B, or a transposed
  * A); otherwise rows of a row-major [L × K] matrix. Vectors past L are zero-filled.
  */
 function packPanels(
-  X: TypedArray, off: number, dst: Float64Array, i0: number, pc: number, L: number, K: number,
+  X: TypedArray, off: number, dst: Float64Array, dstOff: number, i0: number, pc: number, L: number, K: number,
   kc: number, panels: number, W: number, kMajor: boolean,
 ): void {
   for (let p = 0; p < panels; p++) {
     const first = i0 + p * W;
     const w = Math.min(W, L - first); // real vectors in this panel
-    const base = p * kc * W;
+    const base = dstOff + p * kc * W;
     if (kMajor) {
       // row k of the block holds the panel's W vectors side by side: copy them contiguously
       for (let k = 0, s = off + pc * L + first, d = base; k < kc; k++, s += L, d += W) {
@@ -100,4 +122,37 @@ function packPanels(
       }
     }
   }
+}
+
+// ── WebAssembly SIMD ───────────────────────────────────────────────────────────────────────────
+// Below this many multiply-adds the JS kernel wins (the SIMD path copies C in and out of wasm memory).
+const SIMD_MIN_WORK = 16 * 16 * 16;
+const simdGemm = createSimdGemm(packPanels, KC, 128, 512);
+let kernelMode: MatmulKernel = 'auto';
+
+/** Which gemm the CPU backend's MatMul runs: `'auto'` (WebAssembly SIMD where available, for all
+ * but tiny products), `'js'` (always the pure-TypeScript reference), `'wasm'` (SIMD whenever available).
+ * Both kernels give bitwise identical results. */
+export type MatmulKernel = 'auto' | 'js' | 'wasm';
+
+/** Choose the matmul kernel (see {@link MatmulKernel}); returns the previous choice.
+ * @example
+ * ```ts
+ * const previous = setMatmulKernel('js'); // the pure-TS reference
+ * ```
+ */
+export function setMatmulKernel(kernel: MatmulKernel): MatmulKernel {
+  const previous = kernelMode;
+  kernelMode = kernel;
+  return previous;
+}
+
+/** The kernel large products run on now: 'wasm-simd' or 'js'.
+ * @example
+ * ```ts
+ * matmulKernelInUse(); // 'wasm-simd' on Node ≥ 16
+ * ```
+ */
+export function matmulKernelInUse(): 'wasm-simd' | 'js' {
+  return simdGemm && kernelMode !== 'js' ? 'wasm-simd' : 'js';
 }

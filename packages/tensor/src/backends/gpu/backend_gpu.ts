@@ -28,6 +28,9 @@ export interface GpuBackendOptions {
   selfTest?: boolean | ((backend: GpuBackend) => string | null);
   /** Where to look for gpu.js: a `node_modules` folder or a folder holding one (default: `DESCENT_GPUJS_PATH`, then Node resolution). */
   searchPath?: string;
+  /** MatMul kernel: `'packed'` (2×2 blocks over Array(4)-packed operands, best for GL), `'plain'` (one
+   * output per thread, best for webasm and cpu) or `'auto'` (default: packed in GL modes). */
+  matmul?: 'auto' | 'packed' | 'plain';
   /** Called once with the reason when the backend turns out unusable (default `console.warn`); `null` for silence. */
   warn?: ((message: string) => void) | null;
 }
@@ -40,6 +43,7 @@ export interface GpuBackendOptions {
  */
 export interface GpuBackendInfo {
   [key: string]: unknown;
+  /** Registry name of the backend. */
   name: string;
   /** Whether the backend initialised and passed its self-test. */
   available: boolean;
@@ -47,6 +51,7 @@ export interface GpuBackendInfo {
   mode: GpuMode | null;
   /** GL renderer string in headlessgl mode (e.g. `ANGLE (NVIDIA … H200 … OpenGL 4.5 core)`), else what runs the kernels. */
   renderer: string | null;
+  /** gpu.js precision: always `single` (float32 textures). */
   precision: 'single';
   /** Installed gpu.js version, or null when it cannot be found. */
   gpujs: string | null;
@@ -58,11 +63,21 @@ export interface GpuBackendInfo {
   programs: number;
 }
 
-/** Storage of one gpu tensor: a device copy (a gpu.js texture in GL modes) and/or a host copy. */
-class GpuStorage {
+/** Storage of one gpu tensor: a device copy (a gpu.js texture in GL modes) and/or a host copy. Shared
+ * by the handles of reshaped views; its texture is deleted when no handle references it any more.
+ * @example
+ * ```ts
+ * (t.handle as GpuHandle).storage.texture; // null until a gpu kernel reads or writes the tensor
+ * ```
+ */
+export class GpuStorage {
+  /** Host copy (always set for float64; read back on demand for float32 results). */
   values: TypedArray | null;
+  /** Device copy: a gpu.js texture in headlessgl mode (null in the CPU-side modes). */
   texture: GpuJsTexture | null;
+  /** Handles sharing this storage that were not disposed. */
   refs = 1;
+  /** Storage holding host values, a texture, or both. */
   constructor(values: TypedArray | null, texture: GpuJsTexture | null) {
     this.values = values;
     this.texture = texture;
@@ -76,6 +91,7 @@ class GpuStorage {
  * ```
  */
 export interface GpuHandle extends DataHandle {
+  /** The (possibly shared) storage. */
   readonly storage: GpuStorage;
 }
 
@@ -101,7 +117,12 @@ function toFloat32(x: unknown, size: number): Float32Array {
   return out;
 }
 
-/** What kind of value a mode's kernels take and return for a tensor. */
+/** What a gpu.js kernel takes for a tensor: a texture in GL modes, a Float32Array in the CPU-side modes.
+ * @example
+ * ```ts
+ * const arg: GpuArg = backend.arg(tensorInfo);
+ * ```
+ */
 export type GpuArg = GpuJsTexture | Float32Array;
 
 /**
@@ -123,10 +144,13 @@ export type GpuArg = GpuJsTexture | Float32Array;
  * ```
  */
 export class GpuBackend implements Backend {
+  /** Registry name (`'gpu'` unless given). */
   readonly name: string;
+  /** Priority of the automatic choice (2 unless given). */
   readonly priority: number;
+  /** The mode asked for (`'auto'` unless given); {@link GpuBackend.mode} is the one in use. */
   readonly requestedMode: GpuMode | 'auto';
-  private readonly options: GpuBackendOptions;
+  private options: GpuBackendOptions;
   private state: 'new' | 'ready' | 'failed' = 'new';
   private failure: string | null = null;
   private selfTestResult = 'not run';
@@ -144,10 +168,40 @@ export class GpuBackend implements Backend {
     this.requestedMode = options.mode ?? 'auto';
   }
 
+  /** Whether these options would build the same backend (same name, mode, matmul kernel, gpu.js lookup
+   * and self-test; `warn` and `priority` are not compared).
+   * @example
+   * ```ts
+   * backend.sameConfig({ mode: 'webasm' });
+   * ```
+   */
+  sameConfig(options: GpuBackendOptions): boolean {
+    const o = this.options;
+    return (options.name ?? 'gpu') === this.name && (options.mode ?? 'auto') === this.requestedMode
+      && (options.matmul ?? 'auto') === (o.matmul ?? 'auto') && options.searchPath === o.searchPath
+      && (options.selfTest ?? true) === (o.selfTest ?? true);
+  }
+
+  /** Replace the handler of the one warning given when the backend turns out unusable (`null`: silence).
+   * @example
+   * ```ts
+   * backend.setWarn(null);
+   * ```
+   */
+  setWarn(warn: ((message: string) => void) | null): void {
+    this.options = { ...this.options, warn };
+  }
+
   /** The gpu.js mode in use, after initialisation. */
   get mode(): GpuMode {
     if (!this.activeMode) throw new BackendError(`gpu backend '${this.name}' is not initialised`);
     return this.activeMode;
+  }
+
+  /** Whether MatMul uses the packed 2×2-block kernels. */
+  get packedMatmul(): boolean {
+    const m = this.options.matmul ?? 'auto';
+    return m === 'packed' || (m === 'auto' && this.isGL);
   }
 
   /** Whether kernels run as GL shaders (results are textures) rather than on the CPU. */
@@ -212,11 +266,12 @@ export class GpuBackend implements Backend {
     this.gpuInstance = null;
   }
 
-  private detectRenderer(): string {
+  /** The renderer, or null in headlessgl mode before the first kernel created the GL context. */
+  private detectRenderer(): string | null {
     if (this.activeMode === 'webasm') return 'WebAssembly (f32x4 SIMD) on the CPU';
     if (this.activeMode === 'cpu') return 'JavaScript on the CPU';
     const gl = (this.gpuInstance as { context?: { RENDERER: number; VERSION: number; getParameter(p: number): unknown } } | null)?.context;
-    if (!gl) return 'headless-gl (renderer unknown)';
+    if (!gl) return null;
     try {
       // headless-gl masks RENDERER as 'ANGLE'; the native binding underneath has the real string
       const native = Object.getPrototypeOf(Object.getPrototypeOf(gl)) as { getParameter(p: number): unknown };
@@ -247,7 +302,7 @@ export class GpuBackend implements Backend {
       name: this.name,
       available: this.state === 'ready',
       mode: this.state === 'ready' ? this.activeMode : null,
-      renderer: this.rendererName,
+      renderer: this.state === 'ready' ? (this.rendererName ??= this.detectRenderer()) : null,
       precision: 'single',
       gpujs: gpuJsVersion(this.options.searchPath),
       selfTest: this.selfTestResult,
@@ -266,13 +321,19 @@ export class GpuBackend implements Backend {
     return { backend: this.name, storage: new GpuStorage(values, null) };
   }
 
-  /** The values as a typed array, read back from the device once and then kept.
+  /** A copy of the values (the device copy is read back once and kept on the host for later reads).
+   * Mutating the copy changes nothing: write values back with `Tensor.assign`.
    * @example
    * ```ts
    * backend.read(t.handle, t.shape, t.dtype);
    * ```
    */
   read(handle: DataHandle, shape: Shape, _dtype?: DType): TypedArray {
+    return this.hostValues(handle, shape).slice();
+  }
+
+  /** The host copy of a tensor's values (read back on first use), shared: callers must not mutate it. */
+  hostValues(handle: DataHandle, shape: Shape): TypedArray {
     const s = (handle as GpuHandle).storage;
     if (s.values) return s.values;
     if (!s.texture) throw new BackendError(`gpu backend '${this.name}': a tensor has neither host nor device storage (disposed?)`);
@@ -331,8 +392,7 @@ export class GpuBackend implements Backend {
   arg(info: TensorInfo): GpuArg {
     const s = (info.handle as GpuHandle).storage;
     if (!this.isGL) {
-      if (s.values) return s.values as Float32Array;
-      return this.read(info.handle, info.shape) as Float32Array;
+      return this.hostValues(info.handle, info.shape) as Float32Array;
     }
     if (s.texture) return s.texture;
     const values = s.values instanceof Float32Array ? s.values : Float32Array.from(s.values ?? []);
@@ -357,6 +417,13 @@ export class GpuBackend implements Backend {
       storage = new GpuStorage(toFloat32(result, sizeOf(shape)), null);
     }
     return { shape: shape.slice(), dtype: 'float32', handle: { backend: this.name, storage } as GpuHandle };
+  }
+
+  /** An index expression made safe for an array of `length` values where the mode needs it: webasm
+   * evaluates both sides of a ternary, so a guarded read must still be in bounds there. GL reads out of
+   * range are harmless (and GLSL ES 1.00 has no integer `min`), cpu-mode reads yield an unused undefined. */
+  clampIndex(index: string, length: number): string {
+    return this.activeMode === 'webasm' ? `Math.min(Math.max(${index}, 0), ${length - 1})` : index;
   }
 
   /** Free an intermediate kernel result that no tensor holds (a packed matmul operand). */
@@ -387,7 +454,9 @@ export class GpuBackend implements Backend {
     const inputs: Record<string, TensorInfo> = {};
     for (const k in args.inputs) {
       const t = args.inputs[k]!;
-      inputs[k] = { shape: t.shape, dtype: t.dtype, handle: cpuBackend.write(this.read(t.handle, t.shape, t.dtype), t.shape, t.dtype) };
+      // CPU kernels never write into their inputs (a CPU Reshape output may alias its input, which is fine:
+      // storages are immutable here)
+      inputs[k] = { shape: t.shape, dtype: t.dtype, handle: cpuBackend.write(this.hostValues(t.handle, t.shape), t.shape, t.dtype) };
     }
     const result = config.kernelFunc({ inputs, attrs: args.attrs, backend: cpuBackend });
     const out = Array.isArray(result) ? result[0]! : result;

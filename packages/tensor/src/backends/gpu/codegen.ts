@@ -11,16 +11,14 @@ export const MAX_GPU_ELEMENTS = 1 << 24;
 /** Longest loop a generated kernel runs in one `for` (Mesa llvmpipe silently stops at 65535). */
 export const MAX_LOOP = 4096;
 
-/** A number as a source literal.
+/** A finite number as a source literal (non-finite values have no portable shader literal).
  * @example
  * ```ts
  * lit(-2.5); // '(-2.5)'
  * ```
  */
 export function lit(n: number): string {
-  if (Number.isNaN(n)) return '(0 / 0)';
-  if (n === Infinity) return '(1 / 0)';
-  if (n === -Infinity) return '(-1 / 0)';
+  if (!Number.isFinite(n)) throw new RangeError(`lit: ${n} has no shader literal`);
   const s = Object.is(n, -0) ? '0' : String(n);
   return n < 0 ? `(${s})` : s;
 }

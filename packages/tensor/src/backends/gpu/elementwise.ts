@@ -12,21 +12,22 @@ export type GpuExpression = string | ((attrs: Attrs) => string);
  * Build a gpu kernel for `out = f(inputs…)` with NumPy broadcasting. The expression is gpu.js
  * JavaScript in the input names: an expression, or statements with `return`. Each output element is
  * one thread; broadcast inputs are indexed through strides (axes merged first, so a bias add reads
- * `b[i mod n]`). float64, empty or huge tensors run the CPU kernel instead.
+ * `b[i mod n]`). float64, empty or huge tensors run the CPU kernel instead, as do calls for which
+ * `onCpu(attrs)` is true.
  *
  * @example
  * ```ts
  * const addGpu = elementwiseGpu('Add', ['a', 'b'], 'a + b');
  * ```
  */
-export function elementwiseGpu(kernelName: string, names: string[], expression: GpuExpression): KernelFunc {
+export function elementwiseGpu(kernelName: string, names: string[], expression: GpuExpression, onCpu?: (attrs: Attrs) => boolean): KernelFunc {
   return (args: KernelArgs) => {
     const backend = args.backend as GpuBackend;
     const infos = names.map((k) => args.inputs[k]!);
     let shape: number[] = infos[0]!.shape.slice();
     for (let j = 1; j < infos.length; j++) shape = broadcastShapes(shape, infos[j]!.shape, kernelName);
     const n = sizeOf(shape);
-    if (!backend.supports(args.inputs) || !backend.supportsOutput(n)) return backend.runOnCpu(kernelName, args);
+    if (!backend.supports(args.inputs) || !backend.supportsOutput(n) || onCpu?.(args.attrs)) return backend.runOnCpu(kernelName, args);
     const expr = typeof expression === 'function' ? expression(args.attrs) : expression;
     return mapGpu(backend, infos, names, shape, expr);
   };

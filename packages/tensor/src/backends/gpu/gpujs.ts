@@ -28,7 +28,9 @@ export const GPU_MODES: readonly GpuMode[] = ['headlessgl', 'webasm', 'cpu'];
  * ```
  */
 export interface GpuJsTexture {
+  /** Read the values back (a Float32Array for a 1-D output). */
   toArray(): unknown;
+  /** Release the GL texture (reference-counted by gpu.js). */
   delete(): void;
 }
 
@@ -39,10 +41,31 @@ export interface GpuJsTexture {
  * ```
  */
 export interface GpuJsKernel {
+  /** Run the kernel: a texture in pipeline mode on GL, typed arrays otherwise. */
   (...args: unknown[]): unknown;
+  /** Resize the output (kernels created with `dynamicOutput: true`). */
   setOutput(output: number[]): GpuJsKernel;
+  /** Release the kernel. NOTE: with headless-gl this corrupts later results of the same GPU instance's
+   * other kernels; descent only destroys kernels together with their GPU instance. */
   destroy(removeCanvasReferences?: boolean): void;
-  readonly kernel?: { readonly constructor: { readonly mode?: string }; readonly fallbackReason?: string | null };
+  /** The backend kernel gpu.js chose (its mode; why it fell back to cpu, if it did). */
+  readonly kernel?: GpuJsKernelDetails;
+}
+
+/** What gpu.js reports about the kernel behind a {@link GpuJsKernel}.
+ * @example
+ * ```ts
+ * kernel.kernel?.fallbackReason; // null unless gpu.js degraded the kernel to its cpu backend
+ * ```
+ */
+export interface GpuJsKernelDetails {
+  /** The kernel class; its static `mode` names the backend. */
+  readonly constructor: {
+    /** The gpu.js mode of that kernel class. */
+    readonly mode?: string;
+  };
+  /** Why gpu.js degraded the kernel to its cpu backend, or null. */
+  readonly fallbackReason?: string | null;
 }
 
 /** A gpu.js `GPU` instance.
@@ -52,9 +75,13 @@ export interface GpuJsKernel {
  * ```
  */
 export interface GpuJsInstance {
+  /** The mode gpu.js runs in. */
   readonly mode: string;
+  /** The WebGL context (headlessgl mode, once a kernel was built). */
   readonly context?: unknown;
+  /** Compile a kernel from JavaScript source (see the gpu.js README for the settings). */
   createKernel(source: string, settings: Record<string, unknown>): GpuJsKernel;
+  /** Release every kernel and the context. */
   destroy(): unknown;
 }
 
@@ -65,12 +92,25 @@ export interface GpuJsInstance {
  * ```
  */
 export interface GpuJsModule {
-  GPU: {
-    new (settings?: Record<string, unknown>): GpuJsInstance;
-    readonly isHeadlessGLSupported: boolean;
-    readonly isWebAssemblySupported: boolean;
-    readonly isSinglePrecisionSupported: boolean;
-  };
+  /** The `GPU` class. */
+  GPU: GpuJsClass;
+}
+
+/** The gpu.js `GPU` class: its constructor and feature probes.
+ * @example
+ * ```ts
+ * const gpu = new (loadGpuJs().GPU)({ mode: 'webasm' });
+ * ```
+ */
+export interface GpuJsClass {
+  /** A GPU instance in a mode (`{ mode: 'headlessgl' | 'webasm' | 'cpu' }`). */
+  new (settings?: Record<string, unknown>): GpuJsInstance;
+  /** Whether headless-gl loads and creates a context (tries once, then remembers). */
+  readonly isHeadlessGLSupported: boolean;
+  /** Whether WebAssembly is available. */
+  readonly isWebAssemblySupported: boolean;
+  /** Whether a GL backend supports float textures. */
+  readonly isSinglePrecisionSupported: boolean;
 }
 
 /** Where gpu.js was looked up, and what went wrong, when it could not be loaded.

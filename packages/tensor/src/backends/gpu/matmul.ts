@@ -20,8 +20,7 @@ function pack(backend: GpuBackend, x: GpuArg, length: number, batches: number, r
   const read = (c: number): string => {
     const off = rowMajor ? `base + ${c}` : `base + ${c * rows}`;
     const conds = [rowGuard ? `r < ${rows}` : '', kGuard ? `k0 + ${c} < ${K}` : ''].filter(Boolean);
-    // NOTE: the index is clamped as well: webasm may evaluate both sides of the ternary
-    return conds.length ? `(${conds.join(' && ')} ? X[Math.min(${off}, ${length - 1})] : 0)` : `X[${off}]`;
+    return conds.length ? `(${conds.join(' && ')} ? X[${backend.clampIndex(off, length)}] : 0)` : `X[${off}]`;
   };
   const source = `function(X) {
 const t = this.thread.x;
@@ -32,6 +31,29 @@ const base = ${rowMajor ? `z * ${rows * K} + r * ${K} + k0` : `z * ${rows * K} +
 return [${[0, 1, 2, 3].map(read).join(', ')}];
 }`;
   return backend.program(source, [batches * Rp * K4], { returnType: 'Array(4)' })(x);
+}
+
+/**
+ * C = op(A)·op(B) with one output per thread reading the flat operands through strides: what the
+ * CPU-side modes (webasm, cpu) run fastest, since for them a read is a memory load, not a texel fetch.
+ */
+function matmulPlain(backend: GpuBackend, a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean, M: number, K: number, N: number, bA: number, bB: number, batches: number, outShape: number[]): TensorInfo {
+  // element (z, i, k) of op(A) and (z, k, j) of op(B) in the flat arrays
+  const aRow = tA ? 1 : K, aK = tA ? M : 1;
+  const bK = tB ? 1 : N, bCol = tB ? K : 1;
+  const body = `s = s + A[ab + k * ${aK}] * B[bb + k * ${bK}];`;
+  const source = `function(A, B) {
+const t = this.thread.x;
+${divmod('t', N, 'u', 'j')}
+${batches > 1 ? divmod('u', M, 'z', 'i') : 'const z = 0; const i = u;'}
+const ab = ${bA > 1 ? `z * ${M * K} + ` : ''}i * ${aRow};
+const bb = ${bB > 1 ? `z * ${K * N} + ` : ''}j * ${bCol};
+let s = 0;
+${chunkedLoop('k', K, body)}
+return s;
+}`;
+  const out = backend.program(source, [batches * M * N])(backend.arg(a), backend.arg(b));
+  return backend.output(out, outShape);
 }
 
 /**
@@ -56,6 +78,7 @@ export function matmulGpu(backend: GpuBackend, a: TensorInfo, b: TensorInfo, tra
   const outShape = nb ? [nb, M, N] : [M, N];
   const sizes = [bA * Mp * K4, bB * Np * K4, batches * M2 * N2, batches * M * N];
   if (sizes.some((s) => s >= MAX_GPU_ELEMENTS || s <= 0)) return null;
+  if (!backend.packedMatmul) return matmulPlain(backend, a, b, transposeA, transposeB, M, K, N, bA, bB, batches, outShape);
   const vec = backend.mode !== 'webasm'; // webasm kernels cannot hold an Array(4) in a local
   const A4 = pack(backend, backend.arg(a), bA * M * K, bA, M, K, Mp, K4, !transposeA);
   const B4 = pack(backend, backend.arg(b), bB * N * K, bB, N, K, Np, K4, transposeB);

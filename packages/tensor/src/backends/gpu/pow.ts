@@ -20,9 +20,9 @@ export function powScalarSource(base: string, p: number): string {
     const product = new Array<string>(Math.abs(p)).fill(base).join(' * ');
     return p > 0 ? product : `1 / (${product})`;
   }
-  if (Number.isNaN(p)) return 'Math.sqrt(-1)';
   const odd = Number.isInteger(p) && Math.abs(p % 2) === 1;
-  const negative = Number.isInteger(p) ? (odd ? '-r' : 'r') : 'Math.sqrt(-1)'; // non-integer power of a negative: NaN
+  // a non-integer power of a negative is NaN: sqrt of a negative computed at run time (a constant may be folded to 0)
+  const negative = Number.isInteger(p) ? (odd ? '-r' : 'r') : `Math.sqrt(-1 - Math.abs(${base}))`;
   return `if (${base} === 0) { return ${p > 0 ? '0' : `1 / Math.abs(${base})`}; }
 const r = Math.pow(Math.abs(${base}), ${lit(p)});
 return ${base} < 0 ? ${negative} : r;`;
@@ -45,7 +45,7 @@ return ${b} < 0 ? 1 / r : r;
 if (${a} === 0) { return ${b} > 0 ? 0 : 1 / Math.abs(${a}); }
 const r = Math.pow(Math.abs(${a}), ${b});
 if (${a} < 0) {
-if (Math.floor(${b}) !== ${b}) { return Math.sqrt(-1); }
+if (Math.floor(${b}) !== ${b}) { return Math.sqrt(-1 - Math.abs(${a})); }
 const h = ${b} * 0.5;
 return Math.floor(h) === h ? r : -r;
 }

@@ -20,7 +20,7 @@ export const castConfig: KernelConfig = {
     const x = inputs.x!;
     const dtype = attrs.dtype as DType;
     if (dtype === x.dtype) return { shape: x.shape.slice(), dtype, handle: gpu.share(x.handle) };
-    const values = arrayType(dtype).from(gpu.read(x.handle, x.shape, x.dtype));
+    const values = arrayType(dtype).from(gpu.hostValues(x.handle, x.shape));
     return { shape: x.shape.slice(), dtype, handle: gpu.write(values) };
   },
 };

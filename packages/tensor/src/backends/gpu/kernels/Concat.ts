@@ -30,7 +30,7 @@ export const concatConfig: KernelConfig = {
     let start = 0;
     const picks = xs.map((x, j) => {
       const a = x.shape[axis]!;
-      const off = `Math.min(p * ${a * inner} + (ca - ${start}) * ${inner} + q, ${sizeOf(x.shape) - 1})`;
+      const off = backend.clampIndex(`p * ${a * inner} + (ca - ${start}) * ${inner} + q`, sizeOf(x.shape));
       const line = j === xs.length - 1 ? `return X${j}[${off}];` : `if (ca < ${start + a}) { return X${j}[${off}]; }`;
       start += a;
       return line;

@@ -33,7 +33,7 @@ export const padConfig: KernelConfig = {
       if (b + d < shape[k]!) conds.push(`c${k} < ${b + d}`);
       terms.push(b ? `(c${k} - ${b}) * ${own[k]}` : `c${k} * ${own[k]}`);
     }
-    const off = `Math.min(Math.max(${terms.join(' + ') || '0'}, 0), ${sizeOf(x.shape) - 1})`;
+    const off = backend.clampIndex(terms.join(' + ') || '0', sizeOf(x.shape));
     const source = `function(X) {
 const i = this.thread.x;
 ${code}

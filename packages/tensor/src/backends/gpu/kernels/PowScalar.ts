@@ -12,5 +12,6 @@ import { powScalarSource } from '../pow.js';
 export const powScalarConfig: KernelConfig = {
   kernelName: PowScalar,
   backendName: 'gpu',
-  kernelFunc: elementwiseGpu(PowScalar, ['x'], (attrs) => powScalarSource('x', attrs.exponent as number)),
+  // a NaN or infinite exponent runs on the CPU (no literal for it in a shader)
+  kernelFunc: elementwiseGpu(PowScalar, ['x'], (attrs) => powScalarSource('x', attrs.exponent as number), (attrs) => !Number.isFinite(attrs.exponent as number)),
 };

@@ -1,0 +1,7 @@
+/**
+ * The `descent` executable's entry point: runs {@link runCli} on the process arguments and sets the exit code.
+ * @module
+ */
+import { runCli } from './cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2));

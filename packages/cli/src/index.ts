@@ -1,0 +1,34 @@
+/**
+ * `@descent/cli`: the `descent` command line (`compare`, `lr-find`, `train`, `list`) and the main
+ * job behind `npm start` — MNIST and Iris loaders, the optimizer comparison, the LR range test,
+ * 2-D trajectories over contour lines, and the self-contained HTML report (vega-lite charts).
+ *
+ * @example
+ * ```ts
+ * import { runCompare } from '@descent/cli';
+ * const result = await runCompare({ dataset: 'iris', optimizers: ['adam', 'sgdm'], epochs: 20, out: 'report-iris' });
+ * console.log(result.table);
+ * ```
+ * @module
+ */
+export * from './args.js';
+export * from './io.js';
+export * from './data/index.js';
+export * from './model.js';
+export * from './runner.js';
+export * from './summary.js';
+export * from './terminal.js';
+export * from './progress.js';
+export * from './landscape.js';
+export * from './charts.js';
+export * from './report.js';
+export * from './lr_find.js';
+export * from './compare.js';
+export * from './config.js';
+export * from './plugins.js';
+export * from './main.js';
+export * from './cli.js';
+export * from './commands/compare.js';
+export * from './commands/lr_find.js';
+export * from './commands/train.js';
+export * from './commands/list.js';

@@ -1,0 +1,37 @@
+/**
+ * Where commands write: text lines to `out` and `err`, so tests can capture them.
+ * @module
+ */
+
+/** The output channels and working directory of a command.
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const io: CliIo = { out: (l) => lines.push(l), err: (l) => lines.push(l), cwd: process.cwd(), interactive: false };
+ * ```
+ */
+export interface CliIo {
+  /** Results (tables, charts, paths). */
+  out(line: string): void;
+  /** Errors and warnings. */
+  err(line: string): void;
+  /** Relative paths (config files, plugins, `--out`) are resolved against it. */
+  readonly cwd: string;
+  /** Whether progress bars may be drawn (a terminal, not a test). */
+  readonly interactive: boolean;
+}
+
+/** The process's own channels: stdout, stderr, the current directory, and a TTY check.
+ * @example
+ * ```ts
+ * await runCli(process.argv.slice(2), processIo());
+ * ```
+ */
+export function processIo(): CliIo {
+  return {
+    out: (line) => void process.stdout.write(`${line}\n`),
+    err: (line) => void process.stderr.write(`${line}\n`),
+    cwd: process.cwd(),
+    interactive: process.stderr.isTTY === true,
+  };
+}

@@ -1,0 +1,189 @@
+// A minimal WebAssembly binary writer: just enough to build the CPU backend's SIMD kernels from
+// TypeScript at load time (no toolchain, no install step, no .wasm file to ship).
+// Reference: https://webassembly.github.io/spec/core/binary/ and the SIMD proposal's opcode table.
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F64 | typeof V128;
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  n |= 0;
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) { out.push(byte); return out; }
+    out.push(byte | 0x80);
+  }
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** A local variable or parameter of a function under construction. */
+export interface Local { readonly index: number; readonly type: ValType }
+
+/**
+ * The body of one function, written as a stack machine: each method appends one instruction and
+ * returns `this`, so code reads in evaluation order. Loops and blocks take callbacks.
+ */
+export class FunctionBuilder {
+  readonly params: Local[];
+  private readonly localTypes: ValType[] = [];
+  private readonly code: number[] = [];
+
+  constructor(paramTypes: ValType[], readonly resultTypes: ValType[] = []) {
+    this.params = paramTypes.map((type, index) => ({ index, type }));
+  }
+
+  /** Declare a new local of `type`. */
+  local(type: ValType): Local {
+    const index = this.params.length + this.localTypes.length;
+    this.localTypes.push(type);
+    return { index, type };
+  }
+
+  private op(...bytes: number[]): this { this.code.push(...bytes); return this; }
+  private simd(opcode: number, ...immediates: number[]): this { return this.op(0xfd, ...uleb(opcode), ...immediates); }
+  private mem(align: number, offset: number): number[] { return [...uleb(align), ...uleb(offset)]; }
+
+  get(l: Local): this { return this.op(0x20, ...uleb(l.index)); }
+  set(l: Local): this { return this.op(0x21, ...uleb(l.index)); }
+  tee(l: Local): this { return this.op(0x22, ...uleb(l.index)); }
+  i32(value: number): this { return this.op(0x41, ...sleb(value)); }
+
+  i32Add(): this { return this.op(0x6a); }
+  i32Sub(): this { return this.op(0x6b); }
+  i32Mul(): this { return this.op(0x6c); }
+  i32Shl(): this { return this.op(0x74); }
+  i32LtS(): this { return this.op(0x48); }
+  i32GeS(): this { return this.op(0x4e); }
+  i32Eqz(): this { return this.op(0x45); }
+
+  f32Load(offset = 0): this { return this.op(0x2a, ...this.mem(2, offset)); }
+  f64Load(offset = 0): this { return this.op(0x2b, ...this.mem(3, offset)); }
+  f32Store(offset = 0): this { return this.op(0x38, ...this.mem(2, offset)); }
+  f64Store(offset = 0): this { return this.op(0x39, ...this.mem(3, offset)); }
+  f64Add(): this { return this.op(0xa0); }
+  f32DemoteF64(): this { return this.op(0xb6); }
+  f64PromoteF32(): this { return this.op(0xbb); }
+
+  v128Load(offset = 0): this { return this.simd(0x00, ...this.mem(4, offset)); }
+  v128Load64Splat(offset = 0): this { return this.simd(0x0a, ...this.mem(3, offset)); }
+  v128Store(offset = 0): this { return this.simd(0x0b, ...this.mem(4, offset)); }
+  f64x2Splat(): this { return this.simd(0x14); }
+  f64x2Add(): this { return this.simd(0xf0); }
+  f64x2Mul(): this { return this.simd(0xf2); }
+  /** v128.const of sixteen zero bytes. */
+  v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  /** v128.load64_zero: load 8 bytes into the low lane, zero the high one. */
+  v128Load64Zero(offset = 0): this { return this.simd(0x5d, ...this.mem(3, offset)); }
+  /** Two f32 lanes → two f64 lanes. */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  /** Two f64 lanes → two f32 lanes (the upper two zero). */
+  f32x4DemoteF64x2Zero(): this { return this.simd(0x5e); }
+  /** Store lane `lane` (8 bytes) of a v128. */
+  v128Store64Lane(lane: number, offset = 0): this { return this.simd(0x5b, ...this.mem(3, offset), lane); }
+
+  drop(): this { return this.op(0x1a); }
+  brIf(depth: number): this { return this.op(0x0d, ...uleb(depth)); }
+  br(depth: number): this { return this.op(0x0c, ...uleb(depth)); }
+
+  /** `if (cond) { then }` where the condition is on the stack. */
+  if(then: () => void): this {
+    this.op(0x04, 0x40);
+    then();
+    return this.op(0x0b);
+  }
+
+  /**
+   * `for (i = start; i < end; i += step) body()`, with `start`/`end` pushed by callbacks. `end` is
+   * evaluated once per iteration (keep it a local). The body runs at least zero times.
+   */
+  for(i: Local, start: () => void, end: () => void, step: number, body: () => void): this {
+    start(); this.set(i);
+    this.op(0x02, 0x40); // block
+    this.get(i); end(); this.i32GeS(); this.brIf(0);
+    this.op(0x03, 0x40); // loop
+    body();
+    this.get(i).i32(step).i32Add().tee(i);
+    end(); this.i32LtS(); this.brIf(0);
+    this.op(0x0b); // end loop
+    return this.op(0x0b); // end block
+  }
+
+  /** `local += delta` for an i32 local. */
+  addTo(l: Local, delta: number | Local): this {
+    this.get(l);
+    if (typeof delta === 'number') this.i32(delta); else this.get(delta);
+    return this.i32Add().set(l);
+  }
+
+  /** The encoded body: local declarations, code, end. */
+  encode(): number[] {
+    const groups: number[][] = [];
+    for (const t of this.localTypes) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]!++;
+      else groups.push([1, t]);
+    }
+    const body = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n!), t!]), ...this.code, 0x0b];
+    return [...uleb(body.length), ...body];
+  }
+}
+
+/**
+ * A module of functions that share one imported memory (`env.memory`), each exported by name.
+ * @example
+ * ```ts
+ * const m = new ModuleBuilder();
+ * const f = m.func('add1', [I32], [I32]);
+ * f.get(f.params[0]!).i32(1).i32Add();
+ * const bytes = m.encode();
+ * ```
+ */
+export class ModuleBuilder {
+  private readonly funcs: Array<{ name: string; builder: FunctionBuilder }> = [];
+
+  /** Add an exported function and return its builder. */
+  func(name: string, params: ValType[], results: ValType[] = []): FunctionBuilder {
+    const builder = new FunctionBuilder(params, results);
+    this.funcs.push({ name, builder });
+    return builder;
+  }
+
+  /** The module as bytes. */
+  encode(): Uint8Array<ArrayBuffer> {
+    const types = this.funcs.map(({ builder }) => [0x60, ...vec(builder.params.map((p) => [p.type])), ...vec(builder.resultTypes.map((t) => [t]))]);
+    const name = (s: string) => { const b = [...new TextEncoder().encode(s)]; return [...uleb(b.length), ...b]; };
+    const bytes = [
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      ...section(1, vec(types)),
+      ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // memory, min 1 page
+      ...section(3, vec(this.funcs.map((_, i) => uleb(i)))),
+      ...section(7, vec(this.funcs.map(({ name: n }, i) => [...name(n), 0x00, ...uleb(i)]))),
+      ...section(10, vec(this.funcs.map(({ builder }) => builder.encode()))),
+    ];
+    return new Uint8Array(bytes);
+  }
+}
