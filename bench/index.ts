@@ -3,7 +3,7 @@
 // Sections: matmul GFLOP/s, elementwise ns/element, Adam step cost, MLP training step, memory.
 // Writes bench/results.json and prints a table with descent's speed-up over each peer.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ import { tfVersions, useTfBackend, type Tf, type TfBackend } from './lib/tfjs.js
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const OUT = args.find((a) => a.startsWith('--out='))?.slice(6); // results file (default bench/results.json)
+const CHILD = args.includes('--child'); // run by this script: no kernel check, no table
 const run = (section: string): boolean => !only || only.includes(section);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -151,6 +153,24 @@ async function benchElementwise(): Promise<void> {
   results.elementwise_ns = out;
   addRow('add 1e6 ns/element', out.add!, false, 3);
   addRow('mul 1e6 ns/element', out.mul!, false, 3);
+  if (CHILD) return;
+  // Every op returns a fresh 4 MB array here. glibc gives such blocks back to the kernel when they
+  // are freed, so each new one page-faults on first write (~2 ns/element in this VM): more than
+  // the arithmetic. The same section with glibc keeping 64 MiB of freed memory (MALLOC_TOP_PAD_),
+  // in a child process, for comparison — it applies to every framework in the run alike.
+  const tmp = path.join(os.tmpdir(), `descent-bench-elementwise-${process.pid}.json`);
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--only=elementwise', `--out=${tmp}`, ...(QUICK ? ['--quick'] : [])], {
+    encoding: 'utf8', env: { ...process.env, MALLOC_TOP_PAD_: String(64 * 2 ** 20) },
+  });
+  try {
+    const tuned = (JSON.parse(readFileSync(tmp, 'utf8')) as { elementwise_ns: Record<string, Row> }).elementwise_ns;
+    results.elementwise_ns_malloc_top_pad_64mb = tuned;
+    addRow('add 1e6 ns/el, MALLOC_TOP_PAD_', tuned.add!, false, 3);
+    addRow('mul 1e6 ns/el, MALLOC_TOP_PAD_', tuned.mul!, false, 3);
+    rmSync(tmp);
+  } catch {
+    log(`  elementwise child run failed: ${r.stderr.slice(-400)}`);
+  }
 }
 
 // ── optimizer step ────────────────────────────────────────────────────────────────────────────
@@ -232,18 +252,30 @@ async function benchMlp(): Promise<void> {
     times.push(performance.now() - t0);
   }
   const fusedMs = median(times.slice(10));
-  const diff = (p: Peer) => Math.abs(losses.descent! - losses[p]!);
+  // Loss cross-check. descent's Adam is PyTorch's (float64 bias corrections); tfjs rounds its Adam
+  // arithmetic to float32, which moves its loss curve by more than 1e-3 within 200 steps here. The
+  // same descent model trained with tfjs's Adam arithmetic must land on tfjs's loss.
+  const control = await descentTrainer(init, batches, 'tfjs-arithmetic');
+  let controlLoss = NaN;
+  for (let i = 0; i < steps; i++) controlLoss = control.step(i);
+  const diff = (a: number, p: Peer) => Math.abs(a - losses[p]!);
+  const maxEarly = Math.max(...curves.descent!.slice(0, 10).map((l, i) => Math.abs(l - curves.tfjs_cpu![i]!)));
+  const pass = diff(controlLoss, 'tfjs_cpu') <= 1e-3 && diff(controlLoss, 'tfjs_wasm') <= 1e-3;
   results.mlp_step_ms = stepMs;
   results.mlp = {
     steps, median_over: `steps 11–${steps}`, optimizer: optimizerName,
     step_ms_with_bench_fused_adam: fusedMs, loss_after_steps: losses, loss_after_steps_fused_adam: fusedLoss,
-    abs_loss_diff: { tfjs_cpu: diff('tfjs_cpu'), tfjs_wasm: diff('tfjs_wasm') },
+    abs_loss_diff: { tfjs_cpu: diff(losses.descent!, 'tfjs_cpu'), tfjs_wasm: diff(losses.descent!, 'tfjs_wasm') },
+    max_abs_loss_diff_steps_1_10: maxEarly,
+    tfjs_arithmetic_control: { loss: controlLoss, abs_diff_tfjs_cpu: diff(controlLoss, 'tfjs_cpu'), abs_diff_tfjs_wasm: diff(controlLoss, 'tfjs_wasm'), pass },
     loss_curve_every_10: Object.fromEntries(Object.entries(curves).map(([k, c]) => [k, c.filter((_, i) => i % 10 === 9)])),
   };
   addRow('MLP train step ms', stepMs, false);
   log(`  descent optimizer: ${optimizerName}; with the bench's fused Adam: ${fusedMs.toFixed(2)} ms/step`);
-  log(`  loss after ${steps} steps: descent ${losses.descent!.toFixed(6)}, tfjs-cpu ${losses.tfjs_cpu!.toFixed(6)}, tfjs-wasm ${losses.tfjs_wasm!.toFixed(6)} `
-    + `(|Δ| ${diff('tfjs_cpu').toExponential(2)}, ${diff('tfjs_wasm').toExponential(2)}; fused-Adam descent ${fusedLoss.toFixed(6)})`);
+  log(`  loss after ${steps} steps: descent ${losses.descent!.toFixed(6)} (fused Adam ${fusedLoss.toFixed(6)}), tfjs-cpu ${losses.tfjs_cpu!.toFixed(6)}, tfjs-wasm ${losses.tfjs_wasm!.toFixed(6)}; `
+    + `|Δ| ${diff(losses.descent!, 'tfjs_cpu').toExponential(2)} (steps 1–10: ≤ ${maxEarly.toExponential(1)})`);
+  log(`  descent with tfjs's float32 Adam arithmetic: ${controlLoss.toFixed(6)}, |Δ| vs tfjs-cpu ${diff(controlLoss, 'tfjs_cpu').toExponential(2)}, `
+    + `vs tfjs-wasm ${diff(controlLoss, 'tfjs_wasm').toExponential(2)}: ${pass ? 'agree (≤ 1e-3)' : 'DISAGREE'}`);
 }
 
 // ── memory (each framework in its own process) ────────────────────────────────────────────────
@@ -278,8 +310,10 @@ function benchMemory(): void {
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
 results.descent_cpu = cpuBackend.info?.();
-results.kernel_check = checkMatmulKernels();
-log(`descent CPU backend: ${JSON.stringify(results.descent_cpu)}; ${results.kernel_check as string}`);
+if (!CHILD) {
+  results.kernel_check = checkMatmulKernels();
+  log(`descent CPU backend: ${JSON.stringify(results.descent_cpu)}; ${results.kernel_check as string}`);
+}
 const sections: Array<[string, () => Promise<void> | void]> = [
   ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory],
 ];
@@ -290,9 +324,11 @@ for (const [name, fn] of sections) {
   await fn();
   log(`  (${((performance.now() - s0) / 1000).toFixed(1)} s)`);
 }
-log('');
-printTable();
+if (!CHILD) {
+  log('');
+  printTable();
+}
 results.total_s = (performance.now() - t0) / 1000;
-const file = path.join(here, 'results.json');
+const file = OUT ?? path.join(here, 'results.json');
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 log(`\nwrote ${path.relative(process.cwd(), file)} (${(results.total_s as number).toFixed(0)} s)`);

@@ -42,11 +42,12 @@ export function parameterCount(): number {
   return n;
 }
 
-/** A mini-batch: inputs in [0, 1) like MNIST pixels, labels from a fixed random linear teacher. */
+/** A mini-batch: inputs in [0, 1) like MNIST pixels, labels the argmax of a fixed random linear
+ * teacher applied to the centred inputs (so the ten classes are about equally frequent). */
 export interface Batch { x: Float32Array; labels: Int32Array }
 
 /** NUM_BATCHES seeded mini-batches of BATCH rows. */
-export function makeBatches(seed = 2, count = Number(process.env.NB ?? NUM_BATCHES)): Batch[] {
+export function makeBatches(seed = 2, count = NUM_BATCHES): Batch[] {
   const rng = new Rng(seed);
   const [d, , , c] = SIZES;
   const teacher = new Float64Array(d * c);
@@ -60,7 +61,7 @@ export function makeBatches(seed = 2, count = Number(process.env.NB ?? NUM_BATCH
       let best = 0, bestScore = -Infinity;
       for (let k = 0; k < c; k++) {
         let s = 0;
-        for (let j = 0; j < d; j++) s += x[r * d + j]! * teacher[j * c + k]!;
+        for (let j = 0; j < d; j++) s += (x[r * d + j]! - 0.5) * teacher[j * c + k]!;
         if (s > bestScore) { bestScore = s; best = k; }
       }
       labels[r] = best;
@@ -70,7 +71,7 @@ export function makeBatches(seed = 2, count = Number(process.env.NB ?? NUM_BATCH
   return batches;
 }
 
-/** A framework's training loop: `step(i)` trains on batch i mod NUM_BATCHES and returns the loss. */
+/** A framework's training loop: `step(i)` trains on batch i mod (number of batches) and returns the loss. */
 export interface Trainer {
   step(i: number): number;
   /** Release what the trainer holds (tfjs tensors). */
@@ -115,6 +116,42 @@ export class FusedAdam {
   }
 }
 
+/**
+ * Adam with TensorFlow.js's float32 arithmetic, for the loss cross-check only: tfjs keeps β₁ᵗ and
+ * β₂ᵗ as float32 running products, rounds every intermediate to float32 and adds ε to √v̂
+ * (tfjs-core adam_optimizer.ts). The model is the same; this isolates the optimizer's arithmetic,
+ * which is what makes tfjs's loss curve drift from PyTorch's (and descent's) over 200 steps.
+ */
+export class TfjsArithmeticAdam {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  private acc1 = Math.fround(BETAS[0]);
+  private acc2 = Math.fround(BETAS[1]);
+  constructor(private readonly params: readonly Tensor[]) {
+    this.m = params.map((p) => new Float32Array(p.size));
+    this.v = params.map((p) => new Float32Array(p.size));
+  }
+
+  step(): void {
+    const f = Math.fround;
+    const b1 = f(BETAS[0]), b2 = f(BETAS[1]), c1 = f(1 - BETAS[0]), c2 = f(1 - BETAS[1]), eps = f(EPS), nlr = f(-LR);
+    const bc1 = f(1 - this.acc1), bc2 = f(1 - this.acc2);
+    for (let j = 0; j < this.params.length; j++) {
+      const p = this.params[j]!.buffer() as Float32Array, g = this.params[j]!.grad!.buffer() as Float32Array;
+      const m = this.m[j]!, v = this.v[j]!;
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i]!;
+        m[i] = f(m[i]! * b1) + f(gi * c1);
+        v[i] = f(v[i]! * b2) + f(f(gi * gi) * c2);
+        const mh = f(m[i]! / bc1), vh = f(v[i]! / bc2);
+        p[i] = f(f(mh / f(f(Math.sqrt(vh)) + eps)) * nlr) + p[i]!;
+      }
+    }
+    this.acc1 = f(this.acc1 * b1);
+    this.acc2 = f(this.acc2 * b2);
+  }
+}
+
 function adamLoop(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
   b1: number, b2: number, s: number, e: number): void {
   const c1 = 1 - b1, c2 = 1 - b2, f = Math.fround;
@@ -146,11 +183,15 @@ export async function optimAdam(params: Tensor[]): Promise<DescentOptimizer | nu
 }
 
 /** The descent MLP, built from plain tensor ops; `optimizer` picks the Adam implementation. */
-export async function descentTrainer(init: InitialParams, batches: Batch[], optimizer: 'fused' | 'optim' = 'fused'): Promise<Trainer & { optimizerName: string; params: Tensor[] }> {
+export async function descentTrainer(init: InitialParams, batches: Batch[], optimizer: 'fused' | 'optim' | 'tfjs-arithmetic' = 'fused'): Promise<Trainer & { optimizerName: string; params: Tensor[] }> {
   const params = init.values.map((v, i) => tensor(v.slice(), { shape: init.shapes[i] }).requireGrad());
   const xs = batches.map((b) => tensor(b.x, { shape: [BATCH, SIZES[0]] }));
   const labels = batches.map((b) => Array.from(b.labels));
   let opt: DescentOptimizer | null = optimizer === 'optim' ? await optimAdam(params) : null;
+  if (optimizer === 'tfjs-arithmetic') {
+    const tfLike = new TfjsArithmeticAdam(params);
+    opt = { name: 'Adam with tfjs float32 arithmetic', step: () => tfLike.step() };
+  }
   if (!opt) {
     const fused = new FusedAdam(params);
     opt = { name: 'bench fused Adam', step: () => fused.step() };

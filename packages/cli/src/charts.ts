@@ -169,7 +169,7 @@ export function trajectorySpec(fn: TestFunction, trajectories: readonly Trajecto
   const yScale = { domain: [y0, y1], nice: false, zero: false };
   const x = { field: 'x', type: 'quantitative' as const, scale: xScale, title: 'x' };
   const y = { field: 'y', type: 'quantitative' as const, scale: yScale, title: 'y' };
-  const color = { field: 'optimizer', type: 'nominal' as const, title: null, scale: { domain: names, range: colorsFor(names) }, legend: { orient: 'right' as const, labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  const color = { field: 'optimizer', type: 'nominal' as const, title: null, scale: { domain: names, range: colorsFor(names) }, legend: { orient: 'bottom' as const, columns: 4, labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3 } };
   const levelLabels = labelRows(lines, fn.levels);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

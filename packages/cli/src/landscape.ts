@@ -63,7 +63,7 @@ export const rosenbrock: Surface2d = (x, y) => sub(1, x).square().add(y.sub(x.sq
  */
 export const saddle: Surface2d = (x, y) => x.square().sub(y.square()).add(y.square().square().mul(0.25));
 
-const LOG_LEVELS = [0.25, 1, 4, 16, 64, 256, 1024];
+const LOG_LEVELS = [1, 4, 16, 64, 256, 1024];
 
 /** The Rosenbrock problem the report draws: from (−1.5, 2.5), 1000 steps, each optimizer at the
  * learning rate that reached the lowest final value in a sweep over 1e-4 … 2 (1, 2, 5 per decade)

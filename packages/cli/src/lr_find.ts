@@ -3,8 +3,8 @@
  * `descent lr-find`.
  * @module
  */
-import { NonFiniteError, Rng } from '@descent/tensor';
-import { Trainer, type Callback, type Scheduler } from '@descent/optim';
+import { Rng } from '@descent/tensor';
+import { lrRangeTest, type LrRangeResult } from '@descent/optim';
 import type { ClassificationData } from './data/types.js';
 import { buildMlp } from './model.js';
 
@@ -57,13 +57,19 @@ export interface LrFindResult {
   readonly minimumOver10?: number;
   /** How the suggestion was found, in one sentence. */
   readonly method: string;
+  /** Why the test stopped: all steps done, the loss diverged, or a non-finite loss. */
+  readonly stopReason: LrRangeResult['stopReason'];
 }
 
+/** How the suggestion is found, for the report and the terminal. */
+const METHOD = 'The learning rate grows exponentially over mini-batches (lrRangeTest from @descent/optim); the loss is smoothed (β = 0.98, bias-corrected) and the test stops when it exceeds 4× its best. The suggestion is the steepest descent of the smoothed loss per unit of log lr (fastai\'s "steep")';
+
 /**
- * Run the LR range test on a fresh MLP (same seeded initialisation as the comparison): the lr grows
- * exponentially from `minLr` to `maxLr` over `steps` mini-batches, the loss is smoothed (β = 0.98,
- * bias-corrected) and the test stops once it exceeds 4× the best. Suggests the lr of the steepest
+ * Run `@descent/optim`'s LR range test on a fresh MLP (same seeded initialisation as the
+ * comparison): the lr grows exponentially from `minLr` to `maxLr` over `steps` mini-batches, the
+ * loss is smoothed and the test stops once it exceeds 4× the best. Suggests the lr of the steepest
  * descent of the smoothed loss, and the minimum's lr / 10.
+ * @throws ConfigError/ValueError from the optimizer or the range test for bad options.
  * @example
  * ```ts
  * const { suggestion } = runLrFind({ data: loadIris(), optimizer: 'sgdm', optimizerOptions: {}, batchSize: 16, seed: 0 });
@@ -71,83 +77,24 @@ export interface LrFindResult {
  */
 export function runLrFind(options: LrFindOptions): LrFindResult {
   const { data, optimizer, optimizerOptions, batchSize, seed } = options;
-  const steps = options.steps ?? 100, minLr = options.minLr ?? 1e-5, maxLr = options.maxLr ?? 10;
   const rng = new Rng(seed);
   const { model } = buildMlp({
     inputs: data.features, classes: data.classes.length, rng: rng.split(),
     ...(options.hidden ? { hidden: options.hidden } : {}),
     ...(options.dropout !== undefined ? { dropout: options.dropout } : {}),
   });
-  const lrAt = (t: number) => minLr * (maxLr / minLr) ** (t / Math.max(1, steps - 1));
-  const schedule: Scheduler = {
-    name: 'lrRangeTest', baseLr: minLr, options: {}, stateful: false,
-    lr: (t: number) => lrAt(Math.min(t, steps - 1)),
-    state: () => ({}),
-    loadState: () => undefined,
-  };
-  const lrs: number[] = [], losses: number[] = [];
-  let avg = 0, best = Infinity;
-  const recorder: Callback = {
-    name: 'lrRangeRecorder',
-    onBatchEnd(record) {
-      avg = 0.98 * avg + 0.02 * record.loss;
-      const smoothed = avg / (1 - 0.98 ** (record.step + 1));
-      if (!Number.isFinite(smoothed)) return 'stop';
-      lrs.push(record.lr);
-      losses.push(smoothed);
-      best = Math.min(best, smoothed);
-      if (smoothed > 4 * best || record.step + 1 >= steps) return 'stop';
-      return undefined;
-    },
-  };
-  const perEpoch = Math.ceil(data.train.y.length / batchSize);
-  const trainer = new Trainer({
-    model, loss: 'crossEntropy',
-    /** Registered optimizer name. */
-    optimizer: { name: optimizer, options: { ...optimizerOptions, lr: minLr } },
-    scheduler: schedule, order: 'shuffle', batchSize, epochs: Math.ceil(steps / perEpoch), seed, progressBar: false,
-    callbacks: [recorder],
+  const r = lrRangeTest({
+    model, loss: 'crossEntropy', optimizer: { name: optimizer, options: { ...optimizerOptions } }, data: data.train, batchSize,
+    minLr: options.minLr ?? 1e-5, maxLr: options.maxLr ?? 10, steps: options.steps ?? 100, seed, progressBar: false,
   });
-  try {
-    trainer.fit(data.train);
-  } catch (e) {
-    if (!(e instanceof NonFiniteError)) throw e;
-  }
-  return { optimizer, lrs, losses, ...suggest(lrs, losses) };
-}
-
-/** What {@link suggest} finds in an LR range test's curve.
- * @example
- * ```ts
- * const s: LrSuggestion = { suggestion: 0.01, minimumOver10: 0.03, method: '…' };
- * ```
- */
-export interface LrSuggestion {
-  /** The lr of the steepest descent of the smoothed loss (per unit of log lr). */
-  readonly suggestion: number;
-  /** The lr of the lowest smoothed loss, divided by 10. */
-  readonly minimumOver10?: number;
-  /** How the suggestion was found, in one sentence. */
-  readonly method: string;
-}
-
-/** The steepest-descent and minimum/10 suggestions of a smoothed loss curve (fastai's rules).
- * @example
- * ```ts
- * suggest([1e-3, 1e-2, 1e-1, 1], [2.3, 2.0, 1.2, 5]).suggestion; // 0.01 (steepest fall)
- * ```
- */
-export function suggest(lrs: readonly number[], losses: readonly number[]): LrSuggestion {
-  const method = 'The learning rate grows exponentially over mini-batches; the loss is smoothed (β = 0.98) and the test stops when it exceeds 4× its best. The suggestion is the steepest descent of the smoothed loss (d loss / d log lr)';
-  if (lrs.length < 3) return { suggestion: lrs[0] ?? NaN, method };
-  let iMin = 0;
-  for (let i = 1; i < losses.length; i++) if (losses[i]! < losses[iMin]!) iMin = i;
-  // steepest descent before the minimum, skipping the noisy first 10% (fastai skips the start too)
-  const from = Math.max(1, Math.floor(lrs.length * 0.1));
-  let iSteep = from, steepest = Infinity;
-  for (let i = from; i <= Math.max(from, iMin); i++) {
-    const slope = (losses[i]! - losses[i - 1]!) / (Math.log(lrs[i]!) - Math.log(lrs[i - 1]!));
-    if (slope < steepest) { steepest = slope; iSteep = i; }
-  }
-  return { suggestion: lrs[iSteep]!, minimumOver10: lrs[iMin]! / 10, method };
+  const keep = r.lrs.map((_, i) => i).filter((i) => Number.isFinite(r.smoothedLosses[i]!));
+  return {
+    optimizer,
+    lrs: keep.map((i) => r.lrs[i]!),
+    losses: keep.map((i) => r.smoothedLosses[i]!),
+    suggestion: r.suggestion.steepest,
+    ...(Number.isFinite(r.suggestion.minimumDiv10) ? { minimumOver10: r.suggestion.minimumDiv10 } : {}),
+    stopReason: r.stopReason,
+    method: METHOD,
+  };
 }

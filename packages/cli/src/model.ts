@@ -9,6 +9,7 @@ import {
   crossEntropyLoss, type TensorModule,
 } from '@descent/layers';
 import { CliError } from './args.js';
+import { closest } from './config.js';
 import type { LabelledData } from './data/types.js';
 
 /** What a layer factory is told: the input width, the generator to draw from, the dtype.
@@ -152,7 +153,10 @@ export function buildModel(specs: readonly LayerSpec[], inFeatures: number, rng:
     const extra = Object.keys(s).filter((k) => k !== 'name' && k !== 'options');
     if (extra.length) throw new CliError(`${at}: unknown field '${extra[0]}' (a layer has 'name' and 'options')`);
     const f = factories.get(s.name);
-    if (!f) throw new CliError(`${at}: unknown layer '${s.name}'. Known layers: ${[...factories.keys()].sort().join(', ')}`);
+    if (!f) {
+      const hint = closest(s.name, [...factories.keys()]);
+      throw new CliError(`${at}: unknown layer '${s.name}'${hint ? ` (did you mean '${hint}'?)` : ''}. Known layers: ${[...factories.keys()].sort().join(', ')}`);
+    }
     const o = s.options ?? {};
     if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new CliError(`${at}.options must be an object, but got ${JSON.stringify(o)}`);
     if (f.options) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { OPTIMIZER_COLORS, gapChartSpec, optimizerLineChart, renderSvg, trajectoryChart, trajectoryGridSpec } from './charts.js';
 import type { TestFunction, Trajectory } from './landscape.js';
 import type { RunResult } from './runner.js';
-import { SUMMARY_COLUMNS, fmtNumber, lectureClaim, summaryCells, summaryRows, type SummaryRow } from './summary.js';
+import { SUMMARY_COLUMNS, fmtNumber, lectureClaim, pct, summaryCells, summaryRows, type SummaryRow } from './summary.js';
 
 /** The LR range test's result as the report shows it.
  * @example
@@ -71,6 +71,7 @@ export interface ReportInput {
   readonly command?: string;
 }
 
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Exponential moving average (bias-corrected, as fastai's smoothed loss).
@@ -88,17 +89,23 @@ export function smooth(values: readonly number[], beta = 0.9): number[] {
 }
 
 function tableHtml(rows: readonly SummaryRow[]): string {
+  // best per column, compared as displayed (so equal-looking cells are all bold)
+  const cells = rows.map(summaryCells);
+  const bestOf = (col: number, pick: (r: SummaryRow) => number, better: (a: number, b: number) => boolean) => {
+    let best = 0;
+    rows.forEach((r, i) => { if (better(pick(r), pick(rows[best]!))) best = i; });
+    return cells[best]?.[col];
+  };
+  const lower = (a: number, b: number) => a < b, higher = (a: number, b: number) => a > b;
   const best = {
-    trainLoss: Math.min(...rows.map((r) => r.trainLoss)),
-    testAcc: Math.max(...rows.map((r) => r.testAccuracy)),
-    trainAcc: Math.max(...rows.map((r) => r.trainAccuracy)),
-    testLoss: Math.min(...rows.map((r) => r.testLoss)),
+    trainLoss: bestOf(2, (r) => r.trainLoss, lower), testLoss: bestOf(3, (r) => r.testLoss, lower),
+    trainAcc: bestOf(4, (r) => r.trainAccuracy, higher), testAcc: bestOf(5, (r) => r.testAccuracy, higher),
   };
   const head = SUMMARY_COLUMNS.map((c) => `<th class="${c.align ?? 'left'}">${esc(c.header)}</th>`).join('');
-  const body = rows.map((r) => {
-    const cells = summaryCells(r);
-    const strong = [false, false, r.trainLoss === best.trainLoss, r.testLoss === best.testLoss, r.trainAccuracy === best.trainAcc, r.testAccuracy === best.testAcc, false, false, false];
-    return `<tr>${cells.map((c, i) => {
+  const body = rows.map((r, k) => {
+    const c0 = cells[k]!;
+    const strong = [false, false, c0[2] === best.trainLoss, c0[3] === best.testLoss, c0[4] === best.trainAcc, c0[5] === best.testAcc, false, false, false];
+    return `<tr>${c0.map((c, i) => {
       const cls = SUMMARY_COLUMNS[i]!.align ?? 'left';
       const inner = i === 0 ? `<span class="swatch" style="background:${colorOf(r.optimizer)}"></span>${esc(c)}` : esc(c);
       return `<td class="${cls}">${strong[i] ? `<b>${inner}</b>` : inner}</td>`;
@@ -129,7 +136,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const lossSeries = Object.fromEntries(runs.map((r) => [r.optimizer, smooth(r.stepLoss.filter((v) => Number.isFinite(v))).map((v) => Math.max(v, 1e-6))]));
   const allLoss = Object.values(lossSeries).flat();
   const lossDomain = [Math.min(...allLoss) * 0.9, Math.max(...allLoss) * 1.1] as const;
-  figures.push(figure('Training loss per step', await optimizerLineChart(lossSeries, { xTitle: 'step', yTitle: 'mini-batch loss (smoothed)', logY: true, yDomain: lossDomain, width: 600, height: 320 }),
+  figures.push(figure('Training loss per step', await optimizerLineChart(lossSeries, { xTitle: 'step', yTitle: 'mini-batch loss (smoothed)', logY: true, yDomain: lossDomain, width: 820, height: 320 }),
     'Cross-entropy of each mini-batch before its update, smoothed with a bias-corrected moving average (β = 0.9); log scale. Same initial weights, same batches, same schedule shape for every optimizer.', true));
 
   const accSeries = Object.fromEntries(runs.map((r) => [r.optimizer, { x: r.epochs.map((e) => e.epoch + 1), y: r.epochs.map((e) => e.testAccuracy * 100) }]));
@@ -144,7 +151,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
     const factor = first.stepLr.map((v) => v / first.lr);
     const bases = runs.map((r) => `${r.optimizer} ${fmtNumber(r.lr, 3)}`).join(', ');
     figures.push(figure('Learning-rate schedule', await optimizerLineChart({ schedule: factor }, { xTitle: 'step', yTitle: 'lr / base lr', width: 380, height: 260, color: '#444' }),
-      `${esc(String(input.settings.schedule ?? 'The schedule'))}: every optimizer's learning rate at a step is its base rate times this factor. Base rates: ${esc(bases)}.`));
+      `${esc(capitalize(String(input.settings.schedule ?? 'the schedule')))}: every optimizer's learning rate at a step is its base rate times this factor. Base rates: ${esc(bases)}.`));
   }
 
   if (input.lrFind) {
@@ -156,8 +163,8 @@ export async function renderReport(input: ReportInput): Promise<string> {
   }
 
   for (const l of input.landscapes ?? []) {
-    const big = await trajectoryChart(l.fn, l.trajectories, { size: 430 });
-    const grid = await renderSvg(trajectoryGridSpec(l.fn, l.trajectories, { columns: 4, panel: 150 }));
+    const big = await trajectoryChart(l.fn, l.trajectories, { size: 400 });
+    const grid = await renderSvg(trajectoryGridSpec(l.fn, l.trajectories, { columns: 3, panel: 125 }));
     const name = l.fn.name === 'rosenbrock' ? 'Rosenbrock' : l.fn.name === 'saddle' ? 'Saddle' : l.fn.name;
     figures.push(figure(`${name}: ${l.fn.formula}`, `<div class="pair">${big}${grid}</div>`,
       `Each optimizer from the same start (black dot, at (${l.fn.start.join(', ')})) for up to ${l.fn.steps} steps, at its own learning rate (in each panel's title); minima marked ×. Computed with descent's optimizers on float64 tensors; contour lines by marching squares on a float64 grid.`, true));
@@ -166,7 +173,8 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const claims = lectureClaim(rows);
   const claimHtml = claims.map((c) => `<li><span class="${c.holds === null ? 'na' : c.holds ? 'yes' : 'no'}">${c.holds === null ? 'n/a' : c.holds ? 'holds' : 'does not hold'}</span> ${esc(c.claim)} — ${esc(c.evidence)}.</li>`).join('\n');
   const settings = Object.entries(input.settings).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(String(v))}</dd>`).join('');
-  const best = [...rows].sort((a, b) => b.testAccuracy - a.testAccuracy)[0];
+  const topAcc = Math.max(...rows.map((r) => r.testAccuracy));
+  const leaders = rows.filter((r) => pct(r.testAccuracy) === pct(topAcc)).map((r) => r.optimizer);
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -193,7 +201,7 @@ code { background: #eee; padding: 0 .25em; border-radius: 3px; font-size: .9em; 
 
 <h2>Summary</h2>
 ${tableHtml(rows)}
-<p style="font-size:.85rem;color:#555">Losses and accuracies are measured at the end on the whole training and test sets in eval mode. Gap (acc) = train − test accuracy in percentage points; gap (loss) = test − train loss. Time is training wall time. Bold: best in column.${best ? ` Best test accuracy: <b>${esc(best.optimizer)}</b> (${(best.testAccuracy * 100).toFixed(1)}%).` : ''}</p>
+<p style="font-size:.85rem;color:#555">Losses and accuracies are measured at the end on the whole training and test sets in eval mode. Gap (acc) = train − test accuracy in percentage points; gap (loss) = test − train loss. Time is training wall time. Bold: best in column.${leaders.length ? ` Best test accuracy: <b>${esc(leaders.join(', '))}</b> (${pct(topAcc)}).` : ''}</p>
 
 <h2>The lecture's claim: “Adam: fast training, large generalization gap; SGDM: better convergence”</h2>
 <ul class="claims">

@@ -20,16 +20,18 @@ import { formatValue } from './options.js';
  * ```
  */
 export interface OptimizerStateDict {
+  /** Format tag and version of this saved state; checked on load. */
   readonly format: 'descent.optimizer/1';
   /** The plugin's registry name. */
   readonly optimizer: string;
   /** Steps taken so far (the next step is `step + 1`). */
   readonly step: number;
+  /** One entry per parameter group, in the optimizer's group order. */
   readonly groups: ReadonlyArray<{
     /** The group's resolved options, for the record (loading does not change options). */
     readonly options: EncodedState;
     /** Shape and dtype of each parameter of the group, checked on load. */
-    readonly params: ReadonlyArray<{ readonly shape: number[]; readonly dtype: string }>;
+    readonly params: ReadonlyArray<{ /** The parameter's shape. */ readonly shape: number[]; /** The parameter's dtype (`'float32'` or `'float64'`). */ readonly dtype: string }>;
     /** The plugin's state for this group, encoded by `encodeState`. */
     readonly state: EncodedState;
   }>;
@@ -42,7 +44,9 @@ export interface OptimizerStateDict {
  * ```
  */
 export interface ResolvedParamGroup<O extends OptimizerOptions = OptimizerOptions> {
+  /** The parameter tensors this group updates. */
   readonly params: readonly Tensor[];
+  /** The optimizer's options with this group's overrides applied, validated. */
   readonly options: O;
 }
 

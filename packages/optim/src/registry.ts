@@ -21,11 +21,15 @@ export type PluginKind = 'optimizer' | 'scheduler' | 'regularizer' | 'constraint
  * ```
  */
 export interface PluginDefinition<O extends object = object, T = unknown> {
+  /** Which kind of plugin this is (optimizer, scheduler, …). */
   readonly kind: PluginKind;
+  /** Registered name, unique within its kind (e.g. `'adam'`). */
   readonly name: string;
   /** One-line description shown by `descent list` and the docs. */
   readonly description?: string;
+  /** Default options; also the list of option names `create` accepts. */
   readonly defaults: O;
+  /** Validate `options` (merged over {@link defaults}) and build the plugin instance. */
   create(options: Partial<O>): T;
 }
 
@@ -133,11 +137,17 @@ export class PluginRegistry {
  * ```
  */
 export interface KindRegistry<T> {
+  /** The plugin kind this view is restricted to. */
   readonly kind: PluginKind;
+  /** Add a plugin of this kind; a taken name is an error unless `replace` is set. */
   register<O extends object>(def: Omit<PluginDefinition<O, T>, 'kind'>, options?: { replace?: boolean }): void;
+  /** Create an instance of the named plugin with the given options. */
   create(name: string, options?: object): T;
+  /** Registered names of this kind, sorted. */
   names(): string[];
+  /** The definition of the named plugin; throws `RegistryError` if unknown. */
   get(name: string): PluginDefinition<object, unknown>;
+  /** Whether a plugin of this kind is registered under `name`. */
   has(name: string): boolean;
 }
 

@@ -6,7 +6,7 @@ import { onesLike, zerosLike } from './ops/creation.js';
 import { reshape } from './ops/shape.js';
 import { sum } from './ops/reduce.js';
 import { broadcastedAxes, describe, formatShape, shapesEqual } from './shape.js';
-import { Tensor } from './tensor.js';
+import { Tensor, type GraphNode } from './tensor.js';
 
 /** Options of backpropagation.
  * @example
@@ -96,6 +96,7 @@ function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): 
     }
   }
   const grads = new Map<number, Tensor>([[y.id, seed]]);
+  const done: GraphNode[] = [];
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
@@ -115,10 +116,12 @@ function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): 
         const prev = grads.get(x.id);
         grads.set(x.id, prev ? add(prev, g) : g);
       }
-      if (!options.retainGraph) node.freed = true;
+      done.push(node);
       if (!keep.has(t.id)) grads.delete(t.id); // intermediate gradients are not kept
     }
   });
+  // NOTE: freed only once the whole pass succeeded, so a failed backward can be retried.
+  if (!options.retainGraph) for (const node of done) node.freed = true;
   return grads;
 }
 

@@ -10,4 +10,4 @@ export * from './random.js';
 export * from './shape.js';
 export { Tensor, type GraphNode } from './tensor.js';
 export * from './types.js';
-export { cpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';
+export { cpuBackend, type CpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';

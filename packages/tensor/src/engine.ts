@@ -52,12 +52,16 @@ function onBackend(t: Tensor, target: Backend): TensorInfo {
  */
 export function runKernel(kernelName: string, inputs: Record<string, Tensor>, attrs: Attrs = {}): Tensor {
   let backend = getBackend();
+  const active = backend.name;
   let config = getKernel(kernelName, backend.name);
   if (!config && backend.name !== 'cpu') {
     backend = findBackend('cpu');
     config = getKernel(kernelName, 'cpu');
   }
-  if (!config) throw new KernelNotFoundError(`runKernel: no kernel '${kernelName}' is registered for backend '${backend.name}' or 'cpu'`);
+  if (!config) {
+    const where = active === 'cpu' ? "the 'cpu' backend" : `backend '${active}' or the 'cpu' fallback`;
+    throw new KernelNotFoundError(`runKernel: no kernel '${kernelName}' is registered for ${where}; a custom op needs registerKernel({ kernelName, backendName, kernelFunc }) first`);
+  }
   const infos: Record<string, TensorInfo> = {};
   let needsGrad = false;
   for (const name in inputs) {

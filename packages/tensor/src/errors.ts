@@ -1,6 +1,7 @@
 /**
  * Every error descent throws, in one place. Each class names what went wrong; each message
- * names the operation, the argument, what was expected and what was given.
+ * names the operation, the argument, what was expected and what was given. docs/errors.md lists
+ * one real message per class and what a failed call guarantees about state.
  *
  * @example
  * ```ts
@@ -75,7 +76,8 @@ export class RegistryError extends DescentError {}
  *
  * @example
  * ```ts
- * runKernel('Frobnicate', {}, {}); // KernelNotFoundError
+ * runKernel('Frobnicate', {}, {});
+ * // KernelNotFoundError: runKernel: no kernel 'Frobnicate' is registered for the 'cpu' backend; …
  * ```
  */
 export class KernelNotFoundError extends DescentError {}
@@ -117,7 +119,9 @@ export class StateError extends DescentError {}
  *
  * @example
  * ```ts
- * // thrown by the trainer's NaN guard: "step 12: gradient of parameter '0.weight' is not finite"
+ * // thrown by the trainer's NaN guard (with .step, .epoch and .parameter):
+ * // NonFiniteError: step 3 (epoch 1, batch 1): the loss is NaN; the first non-finite gradient is of
+ * // parameter '0.weight' (NaN at index 0); the parameters and optimizer state are as they were before this step
  * ```
  */
 export class NonFiniteError extends DescentError {}
@@ -128,7 +132,7 @@ export class NonFiniteError extends DescentError {}
  *
  * @example
  * ```ts
- * // ConfigError: adam: unknown option 'weight_decay'. Known options: lr, betas, eps, weightDecay, amsgrad
+ * // ConfigError: adam: unknown option 'weight_decay' (did you mean 'weightDecay'?). Known options: lr, betas, eps, weightDecay, amsgrad
  * ```
  */
 export class ConfigError extends DescentError {}

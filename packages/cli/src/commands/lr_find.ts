@@ -64,7 +64,7 @@ export async function lrFindMain(argv: readonly string[], io: CliIo): Promise<Lr
   const r = runLrFind({ data, optimizer, optimizerOptions: optimizerOptionsFor(optimizer, {}, dataset), batchSize, seed, hidden: d.hidden, dropout: d.dropout, steps, minLr, maxLr });
   io.out(asciiChart({ loss: r.losses }, { title: `LR range test (${optimizer} on ${dataset}): smoothed loss, lr ${fmtNumber(r.lrs[0] ?? minLr, 2)} → ${fmtNumber(r.lrs.at(-1) ?? maxLr, 2)} (log scale)`, height: 12, width: 64, color: false }));
   io.out('');
-  io.out(`steps run: ${r.lrs.length}${r.lrs.length < steps ? ' (stopped early: the loss diverged)' : ''}`);
+  io.out(`steps run: ${r.lrs.length}${r.stopReason === 'steps' ? '' : r.stopReason === 'diverged' ? ' (stopped early: the smoothed loss exceeded 4× its best)' : ' (stopped early: a non-finite loss)'}`);
   io.out(`suggested learning rate: ${fmtNumber(r.suggestion, 3)} (steepest descent of the smoothed loss)`);
   if (r.minimumOver10 !== undefined) io.out(`minimum / 10:            ${fmtNumber(r.minimumOver10, 3)}`);
   const out = stringOption(args, 'out');

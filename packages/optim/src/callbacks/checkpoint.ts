@@ -45,7 +45,8 @@ export function checkpointPath(template: string, epochs: number, steps: number):
  * new Trainer({ ...config }).fit(train, { resumeFrom: 'run/last.json' }); // …continues exactly
  * ```
  */
-export function checkpoint(options: Partial<CheckpointOptions>): Callback & { readonly saved: string[] } {
+export function checkpoint(options: Partial<CheckpointOptions>): Callback & {
+  /** Paths of the checkpoints requested so far, in order. */ readonly saved: string[] } {
   const o = resolveOptions('checkpoint', { path: undefined as unknown as string, everyEpochs: 1, everySteps: 0 }, options, {
     path: (v) => (typeof v === 'string' && v.length > 0 ? null : 'is required: a non-empty file path'),
     everyEpochs: (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'must be an integer ≥ 0'),

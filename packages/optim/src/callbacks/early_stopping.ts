@@ -71,6 +71,7 @@ export function earlyStopping(options: Partial<EarlyStoppingOptions> = {}): Earl
  */
 export class EarlyStopping implements Callback {
   readonly name = 'earlyStopping';
+  /** The resolved options (defaults merged with the caller's, validated). */
   readonly options: Readonly<EarlyStoppingOptions>;
   /** The best value seen (Infinity / −Infinity before the first epoch). */
   best = NaN;

@@ -25,7 +25,10 @@ export interface NanGuardOptions {
  * try { trainer.fit(data); } catch (e) { if (e instanceof NonFiniteError) console.log((e as NonFiniteTrainingError).step); }
  * ```
  */
-export type NonFiniteTrainingError = NonFiniteError & { step: number; epoch: number; parameter: string | null };
+export type NonFiniteTrainingError = NonFiniteError & {
+  /** 0-based global step at which the non-finite value appeared. */ step: number;
+  /** 0-based epoch of that step. */ epoch: number;
+  /** Name of the offending parameter (or of its gradient); null when only the loss is non-finite. */ parameter: string | null };
 
 /** The first non-finite value among tensors: parameter name, index and value; null when all are finite.
  * @example
@@ -33,7 +36,10 @@ export type NonFiniteTrainingError = NonFiniteError & { step: number; epoch: num
  * firstNonFinite([tensor([1, NaN])], ['w']); // { name: 'w', index: 1, value: NaN }
  * ```
  */
-export function firstNonFinite(tensors: readonly Tensor[], names: readonly string[]): { name: string; index: number; value: number } | null {
+export function firstNonFinite(tensors: readonly Tensor[], names: readonly string[]): {
+  /** Name of the tensor holding the value (its position as a string when unnamed). */ name: string;
+  /** Flat (row-major) index of the value in that tensor. */ index: number;
+  /** The non-finite value itself: NaN, Infinity or −Infinity. */ value: number } | null {
   for (let j = 0; j < tensors.length; j++) {
     const a = tensors[j]!.buffer();
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return { name: names[j] ?? String(j), index: i, value: a[i]! };

@@ -19,15 +19,21 @@ import type { EpochRecord, History, NamedParameter, PluginState, StepRecord, Sto
  * ```
  */
 export interface TrainContext {
+  /** The model being trained. */
   readonly model: TrainableModel;
+  /** The optimizer updating the parameters. */
   readonly optimizer: Optimizer;
+  /** The learning-rate scheduler of this run, or null when the lr is constant. */
   readonly scheduler: Scheduler | null;
   /** The history so far (the object `fit` returns). */
   readonly history: History;
   /** The trained parameters with their names. */
   readonly params: readonly NamedParameter[];
+  /** Number of epochs configured for the run (training may stop earlier). */
   readonly epochs: number;
+  /** Batches (optimizer steps) in one epoch. */
   readonly stepsPerEpoch: number;
+  /** Steps of the whole run: `epochs × stepsPerEpoch`. */
   readonly totalSteps: number;
   /** The current 0-based epoch. */
   readonly epoch: number;
@@ -51,8 +57,11 @@ export interface TrainContext {
  * ```
  */
 export interface BackwardInfo {
+  /** 0-based global step being taken. */
   readonly step: number;
+  /** 0-based epoch of this step. */
   readonly epoch: number;
+  /** 0-based index of the batch within its epoch. */
   readonly batch: number;
   /** Data loss of the batch. */
   readonly loss: number;
@@ -62,6 +71,7 @@ export interface BackwardInfo {
   readonly rawGrads: readonly Tensor[];
   /** Gradients after the transforms: what the optimizer will receive. */
   readonly grads: readonly Tensor[];
+  /** The trained parameters with their names, not yet updated. */
   readonly params: readonly NamedParameter[];
 }
 
@@ -72,8 +82,11 @@ export interface BackwardInfo {
  * ```
  */
 export interface UpdateInfo {
+  /** 0-based global step just taken. */
   readonly step: number;
+  /** 0-based epoch of this step. */
   readonly epoch: number;
+  /** The trained parameters with their names, after the update and constraints. */
   readonly params: readonly NamedParameter[];
 }
 
@@ -95,13 +108,21 @@ export interface UpdateInfo {
 export interface Callback {
   /** Registry name (also the key of its state in checkpoints). */
   readonly name: string;
+  /** Once per `fit`, before the first epoch (after a resumed run's states are loaded). */
   onTrainBegin?(ctx: TrainContext): void;
+  /** At the start of each epoch, with its 0-based index. */
   onEpochBegin?(epoch: number, ctx: TrainContext): void;
+  /** Before each step, with its 0-based global step index. */
   onBatchBegin?(step: number, ctx: TrainContext): void;
+  /** After backward and the gradient transforms, before the update; throwing ends training with nothing changed. */
   onBackwardEnd?(info: BackwardInfo, ctx: TrainContext): void;
+  /** After the optimizer update and constraints; throwing rolls the step back and ends training. */
   onUpdateEnd?(info: UpdateInfo, ctx: TrainContext): void;
+  /** After each step, with its record; return `'stop'` to end training. */
   onBatchEnd?(record: StepRecord, ctx: TrainContext): void | 'stop';
+  /** After each epoch (and validation), with its record; return `'stop'` to end training. */
   onEpochEnd?(record: EpochRecord, ctx: TrainContext): void | 'stop';
+  /** Once when the run ends without an error (completed or stopped), with the final history. */
   onTrainEnd?(history: History, ctx: TrainContext): void;
   /** Called when `fit` returns or throws (release resources: the progress bar stops here). */
   dispose?(): void;

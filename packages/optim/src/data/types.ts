@@ -40,10 +40,15 @@ export interface OrderContext {
  * ```
  */
 export interface OrderInitContext {
+  /** The training inputs (first axis = samples). */
   readonly x: Tensor;
+  /** The training targets, one per sample. */
   readonly y: Targets;
+  /** Number of training samples. */
   readonly n: number;
+  /** Steps of the whole run (epochs × steps per epoch). */
   readonly totalSteps: number;
+  /** The order's own generator, split off the trainer's seeded `Rng`. */
   readonly rng: Rng;
 }
 

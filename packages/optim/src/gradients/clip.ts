@@ -52,6 +52,7 @@ export function clipGradNorm(options: Partial<ClipGradNormOptions>): ClipGradNor
  */
 export class ClipGradNorm implements GradientTransform {
   readonly name = 'clipGradNorm';
+  /** The resolved options (`maxNorm` required, `normType` default 2). */
   readonly options: Readonly<ClipGradNormOptions>;
   /** The global norm of the gradients passed to the last `apply` (before clipping); NaN before any call. */
   lastNorm = NaN;

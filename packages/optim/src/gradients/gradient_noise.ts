@@ -71,6 +71,7 @@ export function gradientNoise(options: Partial<GradientNoiseOptions> = {}): Grad
  */
 export class GradientNoise implements GradientTransform {
   readonly name = 'gradientNoise';
+  /** The resolved options (defaults merged with the caller's, validated). */
   readonly options: Readonly<GradientNoiseOptions>;
   private rng: Rng;
 

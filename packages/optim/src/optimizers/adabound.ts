@@ -36,11 +36,17 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface AdaBoundOptions extends OptimizerOptions {
+  /** Decay rates [β₁, β₂] of the first and second moments, each in [0, 1); default [0.9, 0.999]. */
   betas: [number, number];
+  /** The SGD learning rate both bounds converge to (rescaled by η/η₀); default 0.1. */
   finalLr: number;
+  /** Convergence speed γ of the bounds, in [0, 1); default 1e-3. */
   gamma: number;
+  /** ε added to √v (uncorrected) in the denominator; default 1e-8. */
   eps: number;
+  /** L2 penalty λ added to the gradient (`g ← g + λθ`); default 0. */
   weightDecay: number;
+  /** Use AMSBound (the running max of v); default false. */
   amsbound: boolean;
 }
 
@@ -50,7 +56,10 @@ export interface AdaBoundOptions extends OptimizerOptions {
  * const s: AdaBoundState = { m: [new Float64Array(2)], v: [new Float64Array(2)] };
  * ```
  */
-export interface AdaBoundState { m: TypedArray[]; v: TypedArray[]; vmax?: TypedArray[] }
+export interface AdaBoundState {
+  /** First moment m (EMA of g), one per parameter. */ m: TypedArray[];
+  /** Second moment v (EMA of g²), one per parameter. */ v: TypedArray[];
+  /** Running max of v (AMSBound only; absent otherwise). */ vmax?: TypedArray[] }
 
 /**
  * AdaBound's bounded step as a transform. Its output is already the delta (it includes −η),

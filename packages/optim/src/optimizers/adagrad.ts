@@ -27,9 +27,13 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface AdagradOptions extends OptimizerOptions {
+  /** Learning-rate decay: η_t = η / (1 + (t − 1)·lrDecay); default 0. */
   lrDecay: number;
+  /** L2 penalty λ added to the gradient (`g ← g + λθ`); default 0. */
   weightDecay: number;
+  /** Starting value G₀ of the sum of squared gradients; default 0. */
   initialAccumulatorValue: number;
+  /** ε added to √G in the denominator (outside the root); default 1e-10. */
   eps: number;
 }
 

@@ -30,9 +30,13 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface AdamOptions extends OptimizerOptions {
+  /** Decay rates [β₁, β₂] of the first and second moments, each in [0, 1); default [0.9, 0.999]. */
   betas: [number, number];
+  /** ε added to the bias-corrected √v̂ in the denominator; default 1e-8. */
   eps: number;
+  /** Weight decay λ: L2 in the gradient for `adam`, decoupled for `adamw`; default 0 (adamw: 1e-2). */
   weightDecay: number;
+  /** Use AMSGrad (the running max of v in the denominator); default false. */
   amsgrad: boolean;
 }
 
@@ -43,9 +47,13 @@ export interface AdamOptions extends OptimizerOptions {
  * ```
  */
 export const adamRules = {
+  /** The learning rate must be a finite number ≥ 0. */
   lr: optimizerRules.lr,
+  /** A pair [β₁, β₂] with each in [0, 1). */
   betas: optimizerRules.betas,
+  /** ε must be a finite number > 0. */
   eps: optimizerRules.eps,
+  /** Weight decay must be a finite number ≥ 0. */
   weightDecay: optimizerRules.weightDecay,
 };
 

@@ -27,8 +27,11 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface AdamaxOptions extends OptimizerOptions {
+  /** [β₁, β₂]: decay of the first moment and of the infinity norm, each in [0, 1); default [0.9, 0.999]. */
   betas: [number, number];
+  /** ε added to |g| inside the max; default 1e-8. */
   eps: number;
+  /** L2 penalty λ added to the gradient (`g ← g + λθ`); default 0. */
   weightDecay: number;
 }
 
@@ -38,7 +41,9 @@ export interface AdamaxOptions extends OptimizerOptions {
  * const s: AdamaxState = { m: [new Float64Array(2)], u: [new Float64Array(2)] };
  * ```
  */
-export interface AdamaxState { m: TypedArray[]; u: TypedArray[] }
+export interface AdamaxState {
+  /** First moment m (EMA of g), one per parameter. */ m: TypedArray[];
+  /** Exponentially weighted infinity norm u = max(β₂u, |g| + ε), one per parameter. */ u: TypedArray[] }
 
 /** Adamax's direction (before −η).
  * @example

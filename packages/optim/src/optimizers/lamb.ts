@@ -27,8 +27,11 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface LambOptions extends OptimizerOptions {
+  /** Decay rates [β₁, β₂] of the first and second moments, each in [0, 1); default [0.9, 0.999]. */
   betas: [number, number];
+  /** ε added to √v̂ in the denominator; default 1e-6. */
   eps: number;
+  /** Weight decay λ added to the direction before the trust ratio (r = m̂/(√v̂ + ε) + λθ); default 0. */
   weightDecay: number;
 }
 

@@ -32,7 +32,9 @@ import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './ty
  * const b: LookaheadInner = adam;
  * ```
  */
-export type LookaheadInner = { name: string; options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedInner;
+export type LookaheadInner = {
+  /** Registered name of the inner optimizer (e.g. `'adam'`). */ name: string;
+  /** Options for the inner optimizer; its defaults fill the rest. */ options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedInner;
 
 /** The inner optimizer after resolution: its plugin and its resolved options.
  * @example
@@ -41,8 +43,11 @@ export type LookaheadInner = { name: string; options?: Record<string, unknown> }
  * ```
  */
 export interface ResolvedInner {
+  /** The inner optimizer's registry name. */
   readonly name: string;
+  /** The inner optimizer plugin that computes the fast-weight steps. */
   readonly plugin: AnyOptimizerPlugin;
+  /** The inner optimizer's options, defaults merged and validated. */
   readonly options: OptimizerOptions & Record<string, unknown>;
 }
 
@@ -53,8 +58,11 @@ export interface ResolvedInner {
  * ```
  */
 export interface LookaheadOptions extends OptimizerOptions {
+  /** The wrapped (fast) optimizer A; default `{ name: 'sgd' }`. */
   inner: LookaheadInner;
+  /** Sync period: fast steps between slow-weight updates, a positive integer; default 5. */
   k: number;
+  /** Slow-weight step size α in (0, 1]: φ ← φ + α(θ − φ); default 0.5. */
   alpha: number;
 }
 
@@ -65,8 +73,11 @@ export interface LookaheadOptions extends OptimizerOptions {
  * ```
  */
 export interface LookaheadState {
+  /** The inner optimizer's own state (carried across syncs). */
   inner: unknown;
+  /** Slow weights φ, one per parameter (copied from θ at `init`). */
   slow: TypedArray[];
+  /** Steps since the last sync with the slow weights (Lookahead's k counter; reset to 0 at k). */
   count: number;
 }
 

@@ -32,10 +32,15 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface NadamOptions extends OptimizerOptions {
+  /** Decay rates [β₁, β₂] of the first and second moments, each in [0, 1); default [0.9, 0.999]. */
   betas: [number, number];
+  /** ε added to the bias-corrected √v̂ in the denominator; default 1e-8. */
   eps: number;
+  /** Weight decay λ (L2 in the gradient unless `decoupledWeightDecay`); default 0. */
   weightDecay: number;
+  /** Momentum decay ψ of the μ_t schedule; default 4e-3. */
   momentumDecay: number;
+  /** Apply weight decay AdamW-style, θ ← θ(1 − ηλ), instead of adding λθ to g; default false. */
   decoupledWeightDecay: boolean;
 }
 
@@ -45,7 +50,10 @@ export interface NadamOptions extends OptimizerOptions {
  * const s: NadamState = { m: [new Float64Array(2)], v: [new Float64Array(2)], muProduct: 1 };
  * ```
  */
-export interface NadamState { m: TypedArray[]; v: TypedArray[]; muProduct: number }
+export interface NadamState {
+  /** First moment m (EMA of g), one per parameter. */ m: TypedArray[];
+  /** Second moment v (EMA of g²), one per parameter. */ v: TypedArray[];
+  /** Running product Π_t of the momentum coefficients μ_1…μ_t (starts at 1). */ muProduct: number }
 
 /** NAdam's step with the corrected μ-product. Its output is the delta (it includes −η): the two
  * coefficients are formed with η first, as PyTorch does, which keeps the rounding close to

@@ -29,9 +29,13 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface RadamOptions extends OptimizerOptions {
+  /** Decay rates [β₁, β₂] of the first and second moments, each in [0, 1); default [0.9, 0.999]. */
   betas: [number, number];
+  /** ε added to the uncorrected √v in the adaptive term; default 1e-8. */
   eps: number;
+  /** Weight decay λ (L2 in the gradient unless `decoupledWeightDecay`); default 0. */
   weightDecay: number;
+  /** Apply weight decay AdamW-style, θ ← θ(1 − ηλ), instead of adding λθ to g; default false. */
   decoupledWeightDecay: boolean;
 }
 
@@ -41,7 +45,9 @@ export interface RadamOptions extends OptimizerOptions {
  * const s: RadamState = { m: [new Float64Array(2)], v: [new Float64Array(2)] };
  * ```
  */
-export interface RadamState { m: TypedArray[]; v: TypedArray[] }
+export interface RadamState {
+  /** First moment m (EMA of g), one per parameter. */ m: TypedArray[];
+  /** Second moment v (EMA of g²), one per parameter. */ v: TypedArray[] }
 
 /** RAdam's rectified direction (before −η).
  * @example

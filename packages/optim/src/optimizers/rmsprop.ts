@@ -29,10 +29,15 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface RmspropOptions extends OptimizerOptions {
+  /** Decay β of the running mean of g², in [0, 1]; default 0.99. */
   alpha: number;
+  /** ε added to √v in the denominator (outside the root); default 1e-8. */
   eps: number;
+  /** L2 penalty λ added to the gradient (`g ← g + λθ`); default 0. */
   weightDecay: number;
+  /** Momentum μ applied to the scaled step; default 0 (none). */
   momentum: number;
+  /** Divide by √(v − ḡ²), an estimate of the gradient's variance, instead of √v; default false. */
   centered: boolean;
   /** Start v at g₀² (the lecture's convention) instead of 0 (PyTorch's). */
   initFromGrad: boolean;

@@ -32,9 +32,13 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface SgdOptions extends OptimizerOptions {
+  /** Momentum factor μ in [0, 1); 0 (default) is plain SGD. */
   momentum: number;
+  /** Dampening τ of the gradient added to the momentum buffer; default 0. */
   dampening: number;
+  /** Use Nesterov momentum (needs momentum > 0 and dampening 0); default false. */
   nesterov: boolean;
+  /** L2 penalty λ added to the gradient (`g ← g + λθ`); default 0. */
   weightDecay: number;
 }
 

@@ -61,7 +61,11 @@ function base64ToBytes(s: string, path: string): Uint8Array {
  * encodeTypedArray(new Float64Array([1])); // { $typed: 'float64', length: 1, base64: 'AAAAAAAA8D8=' }
  * ```
  */
-export function encodeTypedArray(a: TypedArray): { $typed: 'float32' | 'float64'; length: number; base64: string } {
+export function encodeTypedArray(a: TypedArray): {
+  /** The array's dtype tag (`Float32Array` → `'float32'`, `Float64Array` → `'float64'`). */ $typed: 'float32' | 'float64';
+  /** Number of elements (not bytes). */ length: number;
+  /** The raw little-endian bytes, base64-encoded. */ base64: string;
+} {
   const dtype = a instanceof Float64Array ? 'float64' : 'float32';
   let bytes: Uint8Array;
   if (LITTLE_ENDIAN) {

@@ -24,7 +24,9 @@ import type { OptimizerContext, UpdateResult } from './types.js';
  * ```
  */
 export interface TransformContext {
+  /** Learning rate η used at this step. */
   readonly lr: number;
+  /** The 1-based step number t (1 at the first step); drives bias corrections. */
   readonly step: number;
 }
 
@@ -52,6 +54,7 @@ export interface Transform<S = unknown> {
   /** When true, `apply` honours an {@link Epilogue}, so the chain fuses a following `scaleByLr()`
    * (and `decoupledWeightDecay()` right after it) into this transform's loop: one pass instead of three. */
   readonly fusable?: boolean;
+  /** The initial state for these parameters (`undefined` for a stateless transform). */
   init(params: readonly Tensor[]): S;
   /** Write the output for every parameter into `dst` (may alias `src`); return the next state.
    * A fusable transform writes `scale·out + decay·θ` when given an epilogue. */
@@ -66,7 +69,9 @@ export interface Transform<S = unknown> {
  * ```
  */
 export interface Epilogue {
+  /** Factor applied to the transform's output (`−η` from a fused `scaleByLr()`). */
   readonly scale: number;
+  /** Coefficient of `θ` added to the output (from a fused `decoupledWeightDecay()`; 0 if none). */
   readonly decay: number;
 }
 
@@ -85,7 +90,9 @@ export type ChainState = Record<string, unknown>;
  * ```
  */
 export interface Chain {
+  /** The initial chain state: each stateful transform's `init`, keyed by its `key`. */
   init(params: readonly Tensor[]): ChainState;
+  /** Run the transforms over `grads`; returns the deltas to add to the parameters and the next state. */
   update(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: TransformContext): UpdateResult<ChainState>;
 }
 
@@ -151,7 +158,9 @@ export function chain(...transforms: Transform<any>[]): Chain { // eslint-disabl
  * ```
  */
 export function chainPlugin<O>(build: (options: O) => Chain): {
+  /** Build the chain from `options` and return its initial state. */
   init(params: readonly Tensor[], options: O): ChainState;
+  /** Build the chain from `ctx.options` and run one step of it. */
   update(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: OptimizerContext<O & { lr: number }>): UpdateResult<ChainState>;
 } {
   return {
@@ -259,7 +268,7 @@ export function scaleByLr(schedule?: (lr: number, step: number) => number): Tran
  * const s: TraceState = { buf: [new Float32Array(4)] };
  * ```
  */
-export interface TraceState { buf: TypedArray[] }
+export interface TraceState { /** Momentum buffer b, one per parameter (same dtype and size). */ buf: TypedArray[] }
 
 /**
  * Heavy-ball / Nesterov momentum in PyTorch's convention (`torch/optim/sgd.py`):
@@ -304,7 +313,10 @@ export function trace(options: { momentum: number; dampening?: number; nesterov?
  * const s: AdamState = { m: [new Float64Array(2)], v: [new Float64Array(2)] };
  * ```
  */
-export interface AdamState { m: TypedArray[]; v: TypedArray[]; vmax?: TypedArray[] }
+export interface AdamState {
+  /** First moment m (EMA of g), one per parameter, not bias-corrected. */ m: TypedArray[];
+  /** Second moment v (EMA of g²), one per parameter, not bias-corrected. */ v: TypedArray[];
+  /** Running max of v (AMSGrad only; absent otherwise). */ vmax?: TypedArray[] }
 
 /**
  * Adam's scaling in PyTorch's folded form (`torch/optim/adam.py`):
@@ -353,7 +365,9 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
  * const s: RmsState = { v: [new Float32Array(3)] };
  * ```
  */
-export interface RmsState { v: TypedArray[]; gAvg?: TypedArray[] }
+export interface RmsState {
+  /** Running mean of g² (decay α), one per parameter. */ v: TypedArray[];
+  /** Running mean of g (centered RMSprop only; absent otherwise). */ gAvg?: TypedArray[] }
 
 /**
  * RMSprop's scaling in PyTorch's convention (`torch/optim/rmsprop.py`): `v ← αv + (1−α)g²`,
@@ -405,7 +419,7 @@ export function scaleByRms(options: { alpha: number; eps: number; centered?: boo
  * const s: AdagradState = { sum: [new Float64Array(2)] };
  * ```
  */
-export interface AdagradState { sum: TypedArray[] }
+export interface AdagradState { /** Running sum of g² (starts at `initialAccumulatorValue`), one per parameter. */ sum: TypedArray[] }
 
 /**
  * Adagrad's scaling (`torch/optim/adagrad.py`): `s ← s + g²` (s starts at

@@ -124,7 +124,9 @@ export type AnyOptimizerPlugin = OptimizerPlugin<any, any>;
  * ```
  */
 export interface ConfiguredOptimizer<O extends OptimizerOptions = OptimizerOptions> {
+  /** The optimizer plugin (its `init`/`update` pair). */
   readonly plugin: OptimizerPlugin<O, unknown>;
+  /** The plugin's options, defaults merged with the caller's and validated. */
   readonly options: O;
 }
 
@@ -138,6 +140,7 @@ export interface ConfiguredOptimizer<O extends OptimizerOptions = OptimizerOptio
  * ```
  */
 export interface ParamGroup {
+  /** The parameter tensors in this group (each must appear in only one group). */
   readonly params: readonly Tensor[];
   /** Overrides of the optimizer's options for this group only. */
   readonly options?: Record<string, unknown>;

@@ -92,7 +92,10 @@ export class CosineScheduler extends StatelessScheduler {
     }
     this.lastStep = step;
     this.lastLr = lr;
-    return lr;
+    // NOTE: the exact value lies between etaMin and the base lr, both ≥ 0; the recursion can round
+    // to a tiny negative number (e.g. −2e-17 from a base lr of 0 with etaMin > 0), which an
+    // optimizer rejects. The recursion keeps the unrounded value, as PyTorch does.
+    return lr < 0 ? 0 : lr;
   }
 
   /** One step of PyTorch 1.13's `CosineAnnealingLR.get_lr`, from `prev` = lr(t − 1). */

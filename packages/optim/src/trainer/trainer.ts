@@ -181,16 +181,25 @@ interface Run {
  * ```
  */
 export class Trainer {
+  /** The model being trained (checked at construction). */
   readonly model: TrainableModel;
+  /** The optimizer over the model's trainable parameters, built from `config.optimizer`. */
   readonly optimizer: Optimizer;
+  /** The data-order plugin that plans each epoch's batches (default `'shuffle'`). */
   readonly order: DataOrder;
+  /** Penalty terms added to the loss, in config order (default none). */
   readonly regularizers: readonly Regularizer[];
+  /** Gradient transforms (clipping, noise) applied before the update, in config order. */
   readonly gradients: readonly GradientTransform[];
+  /** Constraints applied to the parameters after each update, in config order. */
   readonly constraints: readonly Constraint[];
   /** Every callback, in call order: history, NaN guard, yours, progress bar. */
   readonly callbacks: readonly Callback[];
+  /** Samples per mini-batch (an integer ≥ 1). */
   readonly batchSize: number;
+  /** Passes over the training data per `fit` (an integer ≥ 1; a stop criterion may end sooner). */
   readonly epochs: number;
+  /** Seed of the run's root `Rng`; every random choice (order, gradient noise) derives from it. */
   readonly seed: number;
   private readonly config: TrainerConfig;
   private readonly lossFn: LossFunction;
@@ -525,7 +534,9 @@ export class Trainer {
    * const { loss, accuracy } = trainer.evaluate({ x: xTest, y: yTest });
    * ```
    */
-  evaluate(data: Dataset): { loss: number; accuracy?: number } {
+  evaluate(data: Dataset): {
+    /** Mean data loss over all samples (no penalties). */ loss: number;
+    /** Fraction of correct predictions (classification only; absent otherwise). */ accuracy?: number } {
     const { x, y, n } = checkData(data, 'evaluation data');
     const chunk = this.config.evalBatchSize ?? 1024;
     const wasTraining = (this.model as { training?: boolean }).training;
@@ -554,6 +565,9 @@ export class Trainer {
     const s = this.schedulerInstance;
     if (!s) return undefined;
     const lr = s.lr(step, epoch);
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+      throw new ValueError(`Trainer.fit: scheduler '${s.name}' gave the learning rate ${formatValue(lr)} at step ${step} (epoch ${epoch}); a learning rate must be a finite number ≥ 0 (nothing was updated at that step)`);
+    }
     const base = this.optimizer.baseLrs;
     if (base.length === 1) return [lr];
     // NOTE: several parameter groups: each keeps its ratio to the schedule's base lr (PyTorch scales per group).

@@ -22,7 +22,9 @@ export type Targets = Tensor | readonly number[];
  * ```
  */
 export interface Dataset {
+  /** Inputs, first axis = samples. */
   readonly x: Tensor;
+  /** Targets, one per sample: a tensor or class indices. */
   readonly y: Targets;
 }
 
@@ -79,8 +81,8 @@ export type LossSpec =
   | LossFunction
   | 'crossEntropy'
   | 'mse'
-  | { call(prediction: Tensor, target: never): Tensor }
-  | { forward(prediction: Tensor, target: never): Tensor };
+  | { /** The loss module's forward pass (preferred): prediction and targets → scalar loss. */ call(prediction: Tensor, target: never): Tensor }
+  | { /** The loss module's forward pass: prediction and targets → scalar loss. */ forward(prediction: Tensor, target: never): Tensor };
 
 /** A plugin given by its registry name and options.
  * @example
@@ -89,7 +91,9 @@ export type LossSpec =
  * ```
  */
 export interface PluginSpec {
+  /** The plugin's registry name (e.g. `'clipGradNorm'`). */
   readonly name: string;
+  /** Options passed to the plugin's `create`; its defaults fill the rest. */
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
@@ -108,7 +112,9 @@ export type PluginInput<T> = T | PluginSpec | string;
  * ```
  */
 export interface NamedParameter {
+  /** Dotted parameter name (e.g. `'fc1.weight'`), or its index when the model has no names. */
   readonly name: string;
+  /** The parameter tensor itself (live, updated in place). */
   readonly tensor: Tensor;
 }
 
@@ -198,8 +204,11 @@ export type StopReason = 'epochs' | 'earlyStopping' | 'gradTolerance' | 'callbac
  * ```
  */
 export interface History {
+  /** One record per optimizer step, in order. */
   readonly steps: StepRecord[];
+  /** One record per completed epoch, in order. */
   readonly epochs: EpochRecord[];
+  /** Why training ended (`'epochs'` when every configured epoch ran). */
   stopReason: StopReason;
   /** A description of the stop (e.g. "valLoss did not improve by 0 for 3 epochs"). */
   stopMessage: string;
