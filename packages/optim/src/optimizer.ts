@@ -31,7 +31,9 @@ export interface OptimizerStateDict {
     /** The group's resolved options, for the record (loading does not change options). */
     readonly options: EncodedState;
     /** Shape and dtype of each parameter of the group, checked on load. */
-    readonly params: ReadonlyArray<{ /** The parameter's shape. */ readonly shape: number[]; /** The parameter's dtype (`'float32'` or `'float64'`). */ readonly dtype: string }>;
+    readonly params: ReadonlyArray<{
+      /** The parameter's shape. */ readonly shape: number[];
+      /** The parameter's dtype (`'float32'` or `'float64'`). */ readonly dtype: string }>;
     /** The plugin's state for this group, encoded by `encodeState`. */
     readonly state: EncodedState;
   }>;

@@ -11,3 +11,4 @@ export * from './shape.js';
 export { Tensor, type GraphNode } from './tensor.js';
 export * from './types.js';
 export { cpuBackend, type CpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';
+export type { MatmulKernel } from './backends/cpu/matmul.js';

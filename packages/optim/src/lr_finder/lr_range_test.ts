@@ -38,11 +38,15 @@ import { formatValue } from '../options.js';
  * ```
  */
 export interface LrRangeTestOptions {
+  /** The model to probe (trained during the test, restored exactly afterwards). */
   model: TrainableModel;
+  /** The loss, as the trainer accepts it (`'crossEntropy'`, `'mse'`, a function or module). */
   loss: LossSpec;
   /** An Optimizer (its state is restored afterwards) or `{ name, options }` (its lr is ignored). */
   optimizer: Optimizer | PluginSpec | string;
+  /** The training data the mini-batches are drawn from. */
   data: Dataset;
+  /** Samples per mini-batch (required; at most the data size). */
   batchSize: number;
   /** First learning rate (default 1e-7). */
   minLr?: number;
@@ -60,7 +64,9 @@ export interface LrRangeTestOptions {
   seed?: number;
   /** Data order (default `shuffle`). */
   order?: PluginInput<DataOrder>;
+  /** Penalties added to the loss, as in the trainer config (default none). */
   regularizers?: ReadonlyArray<PluginInput<Regularizer>>;
+  /** Gradient transforms (clipping, noise), as in the trainer config (default none). */
   gradients?: ReadonlyArray<PluginInput<GradientTransform>>;
   /** Show a progress bar (default: as the trainer). */
   progressBar?: boolean;
@@ -80,6 +86,7 @@ export interface LrRangeResult {
   losses: number[];
   /** The smoothed, bias-corrected losses. */
   smoothedLosses: number[];
+  /** Suggested learning rates read off the smoothed loss curve (see {@link suggestLr}). */
   suggestion: {
     /** The lr where the smoothed loss falls fastest (per log lr). */
     steepest: number;

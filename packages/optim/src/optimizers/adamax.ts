@@ -27,7 +27,7 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface AdamaxOptions extends OptimizerOptions {
-  /** [β₁, β₂]: decay of the first moment and of the infinity norm, each in [0, 1); default [0.9, 0.999]. */
+  /** Decay rates [β₁, β₂] of the first moment and of the infinity norm, each in [0, 1); default [0.9, 0.999]. */
   betas: [number, number];
   /** ε added to |g| inside the max; default 1e-8. */
   eps: number;

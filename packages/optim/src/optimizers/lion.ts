@@ -28,7 +28,7 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface LionOptions extends OptimizerOptions {
-  /** [β₁, β₂]: interpolation for the sign direction and momentum decay, each in [0, 1); default [0.9, 0.99]. */
+  /** Coefficients [β₁, β₂]: interpolation for the sign direction and momentum decay, each in [0, 1); default [0.9, 0.99]. */
   betas: [number, number];
   /** Decoupled weight decay λ, scaled by η (θ ← θ − ηλθ); default 0. */
   weightDecay: number;
@@ -40,7 +40,8 @@ export interface LionOptions extends OptimizerOptions {
  * const s: LionState = { m: [new Float32Array(3)] };
  * ```
  */
-export interface LionState { /** Momentum m (EMA of g with β₂), one per parameter. */ m: TypedArray[] }
+export interface LionState {
+  /** Momentum m (EMA of g with β₂), one per parameter. */ m: TypedArray[] }
 
 /** Lion's sign direction (before −η).
  * @example

@@ -268,7 +268,8 @@ export function scaleByLr(schedule?: (lr: number, step: number) => number): Tran
  * const s: TraceState = { buf: [new Float32Array(4)] };
  * ```
  */
-export interface TraceState { /** Momentum buffer b, one per parameter (same dtype and size). */ buf: TypedArray[] }
+export interface TraceState {
+  /** Momentum buffer b, one per parameter (same dtype and size). */ buf: TypedArray[] }
 
 /**
  * Heavy-ball / Nesterov momentum in PyTorch's convention (`torch/optim/sgd.py`):
@@ -419,7 +420,8 @@ export function scaleByRms(options: { alpha: number; eps: number; centered?: boo
  * const s: AdagradState = { sum: [new Float64Array(2)] };
  * ```
  */
-export interface AdagradState { /** Running sum of g² (starts at `initialAccumulatorValue`), one per parameter. */ sum: TypedArray[] }
+export interface AdagradState {
+  /** Running sum of g² (starts at `initialAccumulatorValue`), one per parameter. */ sum: TypedArray[] }
 
 /**
  * Adagrad's scaling (`torch/optim/adagrad.py`): `s ← s + g²` (s starts at

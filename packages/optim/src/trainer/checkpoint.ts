@@ -34,14 +34,26 @@ export const CHECKPOINT_FORMAT = 'descent.checkpoint/1';
  * ```
  */
 export interface CheckpointFingerprint {
-  params: Array<{ name: string; shape: number[]; dtype: string }>;
+  /** Each trained parameter, in the optimizer's order. */
+  params: Array<{
+    /** Parameter name (e.g. `'fc1.weight'`). */ name: string;
+    /** Parameter shape. */ shape: number[];
+    /** Parameter dtype (`'float32'` or `'float64'`). */ dtype: string }>;
+  /** Registry name of the optimizer. */
   optimizer: string;
+  /** Registry name of the scheduler, or null when there is none. */
   scheduler: string | null;
+  /** Registry name of the data order. */
   order: string;
+  /** Names of the gradient transforms, in config order. */
   gradients: string[];
+  /** Names of the callbacks that save state, in call order. */
   callbacks: string[];
+  /** Samples per mini-batch. */
   batchSize: number;
+  /** Number of training samples. */
   samples: number;
+  /** Batches (steps) per epoch. */
   stepsPerEpoch: number;
 }
 
@@ -61,7 +73,9 @@ export interface CheckpointProgress {
   /** The order generator's state at the start of `epoch` (the epoch's batches are re-planned from it). */
   orderRng: RngState;
   /** A stop already requested (training then does not continue). */
-  stop: { reason: StopReason; message: string } | null;
+  stop: {
+    /** Why the stop was requested. */ reason: StopReason;
+    /** Human-readable description of the stop. */ message: string } | null;
 }
 
 /** The running sums of the current epoch (so a mid-epoch resume reports the same epoch record).
@@ -71,13 +85,21 @@ export interface CheckpointProgress {
  * ```
  */
 export interface EpochAccumulator {
+  /** Steps taken so far in the epoch. */
   steps: number;
+  /** Samples seen so far in the epoch. */
   samples: number;
+  /** Sum of batch loss × batch size (divided by `samples` for the epoch loss). */
   lossSum: number;
+  /** Sum of batch penalty × batch size. */
   penaltySum: number;
+  /** Correct predictions so far (classification only). */
   correct: number;
+  /** Predictions counted towards accuracy so far (0 for regression). */
   counted: number;
+  /** Sum of the steps' global gradient norms (divided by `steps` for the mean). */
   gradNormSum: number;
+  /** Learning rate of the latest step (NaN before the first). */
   lastLr: number;
 }
 
@@ -99,14 +121,25 @@ export function emptyAccumulator(): EpochAccumulator {
  * ```
  */
 export interface CheckpointBody {
+  /** What the resuming trainer must match (parameters, plugins, batch size, data size). */
   fingerprint: CheckpointFingerprint;
+  /** Where the run was: epoch, batch, step, order generator, pending stop. */
   progress: CheckpointProgress;
+  /** The current epoch's running sums. */
   accumulator: EpochAccumulator;
+  /** Every model parameter and buffer by name, as exact bytes. */
   model: Record<string, EncodedTensor>;
+  /** The optimizer's saved state (`Optimizer.state()`). */
   optimizer: OptimizerStateDict;
+  /** The scheduler's saved state, or null when there is none. */
   scheduler: SchedulerState | null;
+  /** Each gradient transform's state, in config order (null for stateless ones). */
   gradients: PluginState[];
-  callbacks: Array<{ name: string; state: PluginState }>;
+  /** The state of each callback that has one, in call order. */
+  callbacks: Array<{
+    /** The callback's name. */ name: string;
+    /** What its `state()` returned. */ state: PluginState }>;
+  /** The history recorded up to the checkpoint. */
   history: History;
 }
 
@@ -117,8 +150,11 @@ export interface CheckpointBody {
  * ```
  */
 export interface CheckpointFile {
+  /** Format tag and version, {@link CHECKPOINT_FORMAT}. */
   format: typeof CHECKPOINT_FORMAT;
+  /** SHA-256 (hex) of the body's JSON text, verified on read. */
   checksum: string;
+  /** The checkpoint's content. */
   body: CheckpointBody;
 }
 

@@ -65,7 +65,9 @@ export function namedParametersOf(model: TrainableModel): NamedParameter[] {
  * const snap: ModelSnapshot = snapshotModel(model);
  * ```
  */
-export type ModelSnapshot = Map<string, { shape: number[]; values: TypedArray }>;
+export type ModelSnapshot = Map<string, {
+  /** The tensor's shape. */ shape: number[];
+  /** A copy of its values, row-major, in its dtype. */ values: TypedArray }>;
 
 /** The live tensors that make up the model's state, by name (parameters, plus buffers when the
  * model is a Module with buffers). */

@@ -81,8 +81,12 @@ export type LossSpec =
   | LossFunction
   | 'crossEntropy'
   | 'mse'
-  | { /** The loss module's forward pass (preferred): prediction and targets → scalar loss. */ call(prediction: Tensor, target: never): Tensor }
-  | { /** The loss module's forward pass: prediction and targets → scalar loss. */ forward(prediction: Tensor, target: never): Tensor };
+  | {
+    /** The loss module's forward pass (preferred): prediction and targets → scalar loss. */
+    call(prediction: Tensor, target: never): Tensor }
+  | {
+    /** The loss module's forward pass: prediction and targets → scalar loss. */
+    forward(prediction: Tensor, target: never): Tensor };
 
 /** A plugin given by its registry name and options.
  * @example

@@ -45,7 +45,12 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return runKernel(Cast, { x: t }, { dtype });
 }
 
-/** Integer class labels, validated: each an integer in [0, numClasses). */
+/** Integer class labels, validated: each an integer in [0, numClasses).
+ * @example
+ * ```ts
+ * checkLabels([2, 0, 1], 3, 3, 'crossEntropy'); // [2, 0, 1]
+ * ```
+ */
 export function checkLabels(labels: unknown, numClasses: number, rows: number, op: string): number[] {
   const list = labels instanceof Tensor ? Array.from(labels.buffer()) : labels;
   if (list === null || typeof list !== 'object' || typeof (list as ArrayLike<number>).length !== 'number') {

@@ -6,20 +6,22 @@ import { createSimdGemm } from './wasm/gemm_simd.js';
 // into C once per block), so changing it changes float32 results in the last bits: keep it at 256.
 // The SIMD kernel (./wasm/gemm_simd.ts) uses the same KC and order, hence the same results.
 const KC = 256;
-// Micro-tile: MR rows × NR columns of C in 10 scalar accumulators. V8 has 15 allocatable XMM
-// registers and does not vectorise; 2×5 (10 accumulators + 2 A values + 1 B value + 1 product)
-// fits without spills and measured fastest (4×4 spills: 5.0–5.3 GFLOP/s against 5.4–5.7).
+// Micro-tile: MR rows × NR columns of C in 8 scalar accumulators, k unrolled by 2. V8 has 15
+// allocatable XMM registers and does not vectorise; of the shapes tried (4×4, 2×5, 3×4, 2×6, 4×2,
+// 2×4 with and without unrolling) 2×4×2 was fastest together with 2×5 and the most robust (below).
 const MR = 2;
-const NR = 5;
-const NC = 510; // a multiple of NR
+const NR = 4;
+const NC = 512; // a multiple of NR
 
 // Pack buffers, allocated once (per-call allocation cost more than the arithmetic for the MLP's
-// small products) and `const`: TurboFan then treats them as constants, folding their base pointer
-// and length into the inner loop (+30% against the same buffers held in `let` variables).
-// Float64 so the inner loop needs no float32→float64 conversions.
-const packA = new Float64Array(KC * MR);
-const packB = new Float64Array(KC * NC);
-const tile = new Float64Array(MR * NR);
+// small products), as plain arrays of doubles (PACKED_DOUBLE_ELEMENTS) rather than Float64Arrays:
+// once any ArrayBuffer in the process has been detached (every WebAssembly.Memory.grow does it,
+// tsx's module lexer does it at startup), V8 adds a detached-buffer check to every typed-array
+// access, which cost the Float64Array version 20% (5.7 → 4.5 GFLOP/s); plain arrays are immune
+// (5.1–5.6 either way). `const`, so TurboFan treats them as constants.
+const packA: number[] = Array.from({ length: KC * MR }, () => 0.5);
+const packB: number[] = Array.from({ length: KC * NC }, () => 0.5);
+const tile: number[] = Array.from({ length: MR * NR }, () => 0.5);
 
 /**
  * C[M×N] += op(A)[M×K] · op(B)[K×N] for one matrix pair, where op transposes when the flag is set.
@@ -43,7 +45,7 @@ export function gemm(
 
 /** The pure-TypeScript gemm: the reference, and the kernel wherever WebAssembly SIMD is missing.
  * Both operands are packed into MR/NR-wide panels (the transposition is absorbed by the packing),
- * then a 2×5 register-tiled micro-kernel keeps 10 accumulators in registers over each K block.
+ * then a 2×4 register-tiled micro-kernel keeps 8 accumulators in registers over each K block.
  * @example
  * ```ts
  * gemmJs(a, 0, b, 0, c, 0, m, n, k, false, false);
@@ -60,32 +62,42 @@ export function gemmJs(
     const panelsB = Math.ceil(nc / NR);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
+      const kEven = kc & ~1;
       packPanels(B, bOff, pB, 0, jc, pc, N, K, kc, panelsB, NR, !transB);
       for (let ic = 0; ic < M; ic += MR) {
         const mr = Math.min(MR, M - ic);
         packPanels(A, aOff, pA, 0, ic, pc, M, K, kc, 1, MR, transA);
         for (let q = 0; q < panelsB; q++) {
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c04 = 0;
-          let c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0;
+          let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+          let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
           let pb = q * kc * NR;
           let pa = 0;
-          for (let k = 0; k < kc; k++, pa += MR, pb += NR) {
+          let k = 0;
+          for (; k < kEven; k += 2, pa += 2 * MR, pb += 2 * NR) {
+            let a0 = pA[pa]!, a1 = pA[pa + 1]!;
+            let b0 = pB[pb]!, b1 = pB[pb + 1]!, b2 = pB[pb + 2]!, b3 = pB[pb + 3]!;
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            a0 = pA[pa + 2]!; a1 = pA[pa + 3]!;
+            b0 = pB[pb + 4]!; b1 = pB[pb + 5]!; b2 = pB[pb + 6]!; b3 = pB[pb + 7]!;
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+          }
+          if (k < kc) {
             const a0 = pA[pa]!, a1 = pA[pa + 1]!;
-            const b0 = pB[pb]!; c00 += a0 * b0; c10 += a1 * b0;
-            const b1 = pB[pb + 1]!; c01 += a0 * b1; c11 += a1 * b1;
-            const b2 = pB[pb + 2]!; c02 += a0 * b2; c12 += a1 * b2;
-            const b3 = pB[pb + 3]!; c03 += a0 * b3; c13 += a1 * b3;
-            const b4 = pB[pb + 4]!; c04 += a0 * b4; c14 += a1 * b4;
+            const b0 = pB[pb]!, b1 = pB[pb + 1]!, b2 = pB[pb + 2]!, b3 = pB[pb + 3]!;
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
           }
           const j = jc + q * NR;
           const nr = Math.min(NR, N - j);
           let o = cOff + ic * N + j;
           if (mr === MR && nr === NR) {
-            C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; C[o + 4] += c04; o += N;
-            C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; C[o + 4] += c14;
+            C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += N;
+            C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13;
           } else {
-            tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03; tile[4] = c04;
-            tile[5] = c10; tile[6] = c11; tile[7] = c12; tile[8] = c13; tile[9] = c14;
+            tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+            tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
             for (let r = 0; r < mr; r++, o += N) for (let c = 0; c < nr; c++) C[o + c] += tile[r * NR + c]!;
           }
         }
@@ -101,7 +113,7 @@ export function gemmJs(
  * A); otherwise rows of a row-major [L × K] matrix. Vectors past L are zero-filled.
  */
 function packPanels(
-  X: TypedArray, off: number, dst: Float64Array, dstOff: number, i0: number, pc: number, L: number, K: number,
+  X: TypedArray, off: number, dst: Float64Array | number[], dstOff: number, i0: number, pc: number, L: number, K: number,
   kc: number, panels: number, W: number, kMajor: boolean,
 ): void {
   for (let p = 0; p < panels; p++) {
@@ -132,7 +144,12 @@ let kernelMode: MatmulKernel = 'auto';
 
 /** Which gemm the CPU backend's MatMul runs: `'auto'` (WebAssembly SIMD where available, for all
  * but tiny products), `'js'` (always the pure-TypeScript reference), `'wasm'` (SIMD whenever available).
- * Both kernels give bitwise identical results. */
+ * Both kernels give bitwise identical results.
+ * @example
+ * ```ts
+ * const previous: MatmulKernel = cpuBackend.setMatmulKernel('js');
+ * ```
+ */
 export type MatmulKernel = 'auto' | 'js' | 'wasm';
 
 /** Choose the matmul kernel (see {@link MatmulKernel}); returns the previous choice.

@@ -476,7 +476,12 @@ export class GpuBackend implements Backend {
   }
 }
 
-/** Why a mode cannot run here, or null when it can. */
+/** Why a mode cannot run here, or null when it can.
+ * @example
+ * ```ts
+ * modeProblem(loadGpuJs(), 'headlessgl'); // null, or e.g. 'headless-gl could not create a GL context …'
+ * ```
+ */
 export function modeProblem(mod: GpuJsModule, mode: GpuMode): string | null {
   if (!GPU_MODES.includes(mode)) return `unknown mode '${String(mode)}' (expected one of ${GPU_MODES.join(', ')})`;
   if (mode === 'headlessgl') {
@@ -494,7 +499,12 @@ export function modeProblem(mod: GpuJsModule, mode: GpuMode): string | null {
   return null;
 }
 
-/** The automatic mode: headlessgl when a context can be created, else webasm, else cpu. */
+/** The automatic mode: headlessgl when a context can be created, else webasm, else cpu.
+ * @example
+ * ```ts
+ * chooseMode(loadGpuJs()); // 'headlessgl' on a machine with GL, else 'webasm' or 'cpu'
+ * ```
+ */
 export function chooseMode(mod: GpuJsModule): GpuMode {
   for (const m of GPU_MODES) if (!modeProblem(mod, m)) return m;
   return 'cpu';

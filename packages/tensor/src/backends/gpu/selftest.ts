@@ -8,7 +8,12 @@ import { cpuBackend } from '../cpu/backend_cpu.js';
 import type { GpuBackend } from './backend_gpu.js';
 import * as kernels from './kernels/index.js';
 
-/** Relative (and absolute) tolerance of the self-test: float32 kernels against the CPU's. */
+/** Relative (and absolute) tolerance of the self-test: float32 kernels against the CPU's.
+ * @example
+ * ```ts
+ * Math.abs(gpu - cpu) <= SELF_TEST_TOLERANCE * Math.abs(cpu) + 1e-6; // the check, per element
+ * ```
+ */
 export const SELF_TEST_TOLERANCE = 1e-4;
 
 interface Case { kernel: KernelConfig; inputs: Record<string, [number[], number]>; attrs: Attrs }

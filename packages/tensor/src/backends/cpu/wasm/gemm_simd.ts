@@ -105,7 +105,7 @@ function instantiate(): { memory: WebAssembly.Memory; kernels: Kernels } | null 
 
 /** One packing routine shared with the TS kernel (see ../matmul.ts). */
 export type PackPanels = (
-  X: TypedArray, off: number, dst: Float64Array, dstOff: number, i0: number, pc: number, L: number, K: number,
+  X: TypedArray, off: number, dst: Float64Array | number[], dstOff: number, i0: number, pc: number, L: number, K: number,
   kc: number, panels: number, W: number, kMajor: boolean,
 ) => void;
 
