@@ -2,12 +2,12 @@
 // in ../matmul.ts, with the micro-kernel in wasm f64x2 SIMD. It sums in float64 in the same order
 // (one partial sum per K block of KC, in k order, added into C once per block), so its results are
 // bitwise identical to the TS kernel's, for float32 and float64. The module is assembled from
-// TypeScript at load time (./assembler.ts); where WebAssembly SIMD is missing, gemmSimd is null
-// and the TS kernel runs.
+// TypeScript at load time (./assembler.ts); where WebAssembly SIMD is missing, createSimdGemm
+// returns null and the TS kernel runs.
 import { I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
 
-/** Micro-tile rows and columns: 4×4 = 8 f64x2 accumulators (measured best of 4×4, 2×8, 6×4, 4×6, 8×2). */
+/** Micro-tile rows and columns: 4×4 = 8 f64x2 accumulators (with 2×8 the fastest of 4×4, 2×8, 6×4, 4×6, 8×2). */
 export const MR = 4;
 export const NR = 4;
 const NV = NR / 2; // f64x2 vectors per tile row
@@ -87,7 +87,8 @@ interface Kernels {
   macro64(pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
 }
 
-function instantiate(): { memory: WebAssembly.Memory; kernels: Kernels } | null {
+/** The kernels' module, compiled once at load; null where WebAssembly or its SIMD is missing. */
+function compile(): WebAssembly.Module | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
     const m = new ModuleBuilder();
@@ -95,9 +96,7 @@ function instantiate(): { memory: WebAssembly.Memory; kernels: Kernels } | null 
     for (const [name, elem] of [['pack32', 4], ['pack64', 8]] as const) emitPack(m.func(name, [I32, I32, I32, I32, I32, I32]), elem);
     const bytes = m.encode();
     if (!WebAssembly.validate(bytes)) return null; // no SIMD here
-    const memory = new WebAssembly.Memory({ initial: 64 }); // 4 MiB, grown on demand
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    return { memory, kernels: instance.exports as unknown as Kernels };
+    return new WebAssembly.Module(bytes);
   } catch {
     return null;
   }
@@ -124,21 +123,29 @@ export function createSimdGemm(pack: PackPanels, KC: number, MC: number, NC: num
   A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
   M: number, N: number, K: number, transA: boolean, transB: boolean,
 ) => boolean) | null {
-  const wasm = instantiate();
-  if (!wasm) return null;
-  const { memory, kernels } = wasm;
+  const module = compile();
+  if (!module) return null;
+  // Memory and instance on first use, so importing descent costs no wasm memory.
+  let memory: WebAssembly.Memory | null = null;
+  let kernels: Kernels | null = null;
+  let F64 = new Float64Array(0);
   // layout (bytes): packed A (MC × KC f64) | packed B (KC × NC f64) | C (Mpad × Npad) | raw A | raw B
   const offA = 0;
   const offB = offA + MC * KC * 8;
   const offC = offB + KC * NC * 8;
-  let F64 = new Float64Array(memory.buffer);
-  const ensure = (bytes: number): void => {
+  const ensure = (bytes: number): WebAssembly.Memory => {
+    if (!memory) {
+      // 64 MiB up front (only touched pages become resident) so that common products never grow
+      // it: memory.grow detaches the old ArrayBuffer, and the first detach in a process makes V8 add
+      // a detached-buffer check to every typed-array access in optimized JS, everywhere, for good.
+      memory = new WebAssembly.Memory({ initial: 1024 });
+      kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+    }
     const have = memory.buffer.byteLength;
     if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
     if (F64.buffer !== memory.buffer) F64 = new Float64Array(memory.buffer);
+    return memory;
   };
-  const view = (like: TypedArray, byteOffset: number, length: number): TypedArray => (like instanceof Float32Array
-    ? new Float32Array(memory.buffer, byteOffset, length) : new Float64Array(memory.buffer, byteOffset, length));
 
   return (A, aOff, B, bOff, C, cOff, M, N, K, transA, transB) => {
     const elem = C instanceof Float32Array ? 4 : 8;
@@ -148,11 +155,14 @@ export function createSimdGemm(pack: PackPanels, KC: number, MC: number, NC: num
     if (cBytes > MAX_C_BYTES) return false;
     const raw = (M * K + K * N) * elem <= MAX_RAW_BYTES;
     const offRawA = offC + cBytes, offRawB = offRawA + (raw ? M * K * elem : 0);
+    let memory: WebAssembly.Memory;
     try {
-      ensure(raw ? offRawB + K * N * elem : offRawA);
+      memory = ensure(raw ? offRawB + K * N * elem : offRawA);
     } catch {
       return false; // memory.grow refused
     }
+    const view = (like: TypedArray, byteOffset: number, length: number): TypedArray => (like instanceof Float32Array
+      ? new Float32Array(memory.buffer, byteOffset, length) : new Float64Array(memory.buffer, byteOffset, length));
     const Cw = view(C, offC, Mpad * Npad);
     if (Npad === N) Cw.set(C.subarray(cOff, cOff + M * N));
     else for (let r = 0; r < M; r++) Cw.set(C.subarray(cOff + r * N, cOff + r * N + N), r * Npad);
@@ -160,8 +170,9 @@ export function createSimdGemm(pack: PackPanels, KC: number, MC: number, NC: num
       view(A, offRawA, M * K).set(A.subarray(aOff, aOff + M * K));
       view(B, offRawB, K * N).set(B.subarray(bOff, bOff + K * N));
     }
-    const macro = elem === 4 ? kernels.macro32 : kernels.macro64;
-    const packRaw = elem === 4 ? kernels.pack32 : kernels.pack64;
+    const k = kernels!;
+    const macro = elem === 4 ? k.macro32 : k.macro64;
+    const packRaw = elem === 4 ? k.pack32 : k.pack64;
     // Pack `panels` panels of op(X)'s vectors i0… (rows of op(A) or columns of op(B)), K block pc.
     // kMajor: X is stored [K × L]; else [L × K]. Full panels in wasm, a ragged last one in JS.
     const packOperand = (X: TypedArray, xOff: number, rawOff: number, dst: number, i0: number, pc: number,
