@@ -56,7 +56,7 @@ if (!wanted.includes('none')) {
   if (missing) {
     // one case, not one per mode: gpu.js itself is absent (a plain install)
     // (a name never registered, so the suites skip without touching the lazy 'gpu' backend)
-    gpuCases.push({ mode: 'cpu', name: 'gpu:unavailable', reason: 'gpu.js is not installed (optional peer; run scripts/install-gpu.sh)' });
+    gpuCases.push({ mode: 'cpu', name: 'gpu:unavailable', reason: 'gpu.js is not installed (optional peer; run packages/tensor/scripts/install-gpu.sh)' });
     addBackendCase({ name: 'gpu:unavailable', label: `gpu — skipped: ${gpuCases[0]!.reason}` });
   } else {
     for (const s of status) {

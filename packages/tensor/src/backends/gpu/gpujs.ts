@@ -159,7 +159,7 @@ export function loadGpuJs(searchPath?: string): GpuJsModule {
   } catch (e) {
     const where = dir ? `from ${dir}` : 'from @descent/tensor (NODE_PATH and DESCENT_GPUJS_PATH also work)';
     const first = (e as Error).message.split('\n')[0];
-    throw new GpuJsLoadError(`gpu.js could not be loaded ${where}: ${first}. It is an optional peer dependency: install it with 'npm install --no-save gpu.js@2.24.1' (or run scripts/install-gpu.sh)`);
+    throw new GpuJsLoadError(`gpu.js could not be loaded ${where}: ${first}. It is an optional peer dependency: install it with 'npm install --no-save gpu.js@2.24.1' (or run packages/tensor/scripts/install-gpu.sh)`);
   }
   if (typeof mod?.GPU !== 'function') throw new GpuJsLoadError('gpu.js loaded but exports no GPU class; descent needs gpu.js ^2.24.1');
   cache.set(key, mod);

@@ -6,14 +6,14 @@
 # A failed gl build is tolerated: gpu.js then runs in its webasm and cpu modes only (the headlessgl suites
 # are skipped with the reason). Exits non-zero only when gpu.js itself cannot be installed or loaded.
 #
-#   bash scripts/install-gpu.sh              # repo root node_modules (what CI uses)
-#   GPU_PREFIX=.gl bash scripts/install-gpu.sh
+#   bash packages/tensor/scripts/install-gpu.sh              # repo root node_modules (what CI uses)
+#   GPU_PREFIX=.gl bash packages/tensor/scripts/install-gpu.sh
 #                                            # a private prefix that other `npm install` runs cannot prune;
 #                                            # then run tests with DESCENT_GPUJS_PATH=.gl/node_modules
 #   SKIP_APT=1 …                             # do not touch apt
 # Afterwards: `npm test` runs the gpu suites in cpu and webasm modes; `xvfb-run -a npm test` adds headlessgl.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../../.."
 GPUJS_VERSION=${GPUJS_VERSION:-2.24.1}
 APT_PACKAGES="python3 make g++ pkg-config libxi-dev libglu1-mesa-dev libglew-dev libgl1-mesa-dri xvfb xauth"
 t0=$SECONDS
