@@ -2,7 +2,9 @@
  * The `Optimizer` users and the trainer hold: a plugin plus parameters (or parameter groups),
  * the step count and the plugin's state. `step(lr?)` reads each parameter's `.grad`, asks the
  * plugin for updates group by group and applies them with {@link applyUpdates}, the one function
- * that changes parameters.
+ * that changes parameters — or, when the plugin offers the optional fast path
+ * `OptimizerPlugin.updateInPlace` and the parameters are CPU tensors, lets the plugin add the
+ * updates itself in the same pass (bit-identical; the built-ins do).
  *
  * @module
  */
@@ -60,8 +62,9 @@ const dtypeOfArray = (a: unknown) => (a instanceof Float64Array ? 'float64' : a 
 
 /**
  * Add each update to its parameter in place: `θᵢ ← θᵢ + uᵢ`. The only function in
- * `@descent/optim` that changes parameters. On the CPU backend it writes into the live buffer;
- * on other backends it writes back with `Tensor.assign`.
+ * `@descent/optim` that changes parameters (a plugin's optional `updateInPlace` fast path does
+ * the same addition fused into its own loop, with bit-identical results). On the CPU backend it
+ * writes into the live buffer; on other backends it writes back with `Tensor.assign`.
  * @throws ValueError / ShapeError / DTypeError when the updates do not match the parameters (nothing is changed).
  * @example
  * ```ts
@@ -80,6 +83,30 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly TypedA
     if ((p as { handle?: { backend?: string } }).handle?.backend !== 'cpu') p.assign(buf);
   }
 }
+
+/** The live storage of every parameter, for `OptimizerPlugin.updateInPlace`; null (use `update` +
+ * `applyUpdates`) unless every parameter is a CPU tensor with contiguous storage that overlaps no
+ * other parameter's and no gradient's. */
+function inPlaceTargets(params: readonly Tensor[], grads: readonly TypedArray[]): TypedArray[] | null {
+  const targets: TypedArray[] = new Array<TypedArray>(params.length);
+  const byBuffer = new Map<ArrayBufferLike, TypedArray[]>();
+  for (let j = 0; j < params.length; j++) {
+    const p = params[j]!;
+    if ((p as { handle?: { backend?: string } }).handle?.backend !== 'cpu') return null;
+    const a = p.buffer();
+    if (a.length !== p.size) return null;
+    const same = byBuffer.get(a.buffer);
+    if (same === undefined) byBuffer.set(a.buffer, [a]);
+    else if (same.some((b) => overlaps(a, b))) return null;
+    else same.push(a);
+    targets[j] = a;
+  }
+  for (const g of grads) if (byBuffer.get(g.buffer)?.some((b) => overlaps(g, b))) return null;
+  return targets;
+}
+
+const overlaps = (a: TypedArray, b: TypedArray) =>
+  a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 
 function checkArrays(params: readonly Tensor[], arrays: readonly unknown[], what: string): DescentError | null {
   if (!Array.isArray(arrays) || arrays.length !== params.length) {
@@ -272,6 +299,21 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     const lrs = this.stepLrs(lr);
 
     const t = this.steps + 1;
+    const plugin = this.plugin;
+    // Fast path: the plugin adds the updates itself, one fused pass (bit-identical to the path below).
+    const targets = typeof plugin.updateInPlace === 'function' ? inPlaceTargets(params, arrays) : null;
+    if (targets !== null) {
+      const single = this.groups.length === 1;
+      let at = 0;
+      for (let gi = 0; gi < this.groups.length; gi++) {
+        const g = this.groups[gi]!, n = g.params.length;
+        const gGrads = single ? arrays : arrays.slice(at, at + n), gTargets = single ? targets : targets.slice(at, at + n);
+        at += n;
+        this.states[gi] = plugin.updateInPlace!(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options }, gTargets);
+      }
+      this.steps = t;
+      return;
+    }
     const results: { updates: TypedArray[]; state: unknown }[] = [];
     let offset = 0;
     for (let gi = 0; gi < this.groups.length; gi++) {

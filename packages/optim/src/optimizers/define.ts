@@ -91,6 +91,9 @@ function checkPluginShape(plugin: AnyOptimizerPlugin, where: string): void {
   if (typeof p.init !== 'function' || typeof p.update !== 'function') {
     throw new ConfigError(`${where}: optimizer plugin '${p.name}' must have init() and update() functions`);
   }
+  if (p.updateInPlace !== undefined && typeof p.updateInPlace !== 'function') {
+    throw new ConfigError(`${where}: optimizer plugin '${p.name}': 'updateInPlace' must be a function when given, but got ${formatValue(p.updateInPlace)}`);
+  }
   if (!p.defaults || typeof p.defaults !== 'object' || typeof (p.defaults as Record<string, unknown>).lr !== 'number' && !('lr' in p.defaults)) {
     throw new ConfigError(`${where}: optimizer plugin '${p.name}' must have 'defaults' including 'lr'`);
   }

@@ -12,6 +12,14 @@
  * Hyperparameters are baked into a transform when it is built; the per-step inputs (η, t) come
  * in the context. Step-dependent quantities use `ctx.step` (t = 1 at the first step).
  *
+ * **Fusion.** A chain plans its passes once, when it is built: a `fusable` transform absorbs a
+ * following {@link scaleByLr} (and {@link decoupledWeightDecay}) as an {@link Epilogue}, and a
+ * transform that is also `inPlace` absorbs a leading {@link addL2ToGrad} and, in
+ * {@link Chain.updateInPlace}, the parameter update itself (`θ ← θ + u`). Adam, AdamW, SGD (with or
+ * without momentum, with or without L2), RMSprop and Adagrad then take one pass over the arrays
+ * per step and allocate nothing. Fused or not, every value is computed with the same operations in
+ * the same order and rounded to the same dtype as the unfused passes, so results are bit-identical.
+ *
  * @module
  */
 import type { Tensor, TypedArray } from '@descent/tensor';
@@ -54,10 +62,18 @@ export interface Transform<S = unknown> {
   /** When true, `apply` honours an {@link Epilogue}, so the chain fuses a following `scaleByLr()`
    * (and `decoupledWeightDecay()` right after it) into this transform's loop: one pass instead of three. */
   readonly fusable?: boolean;
+  /** When true (with `fusable`), `apply` also honours the epilogue's `l2` and `target` fields, so a
+   * chain fuses a leading `addL2ToGrad()` and the parameter update into this transform's loop
+   * ({@link Chain.updateInPlace}: one pass, no update arrays). */
+  readonly inPlace?: boolean;
+  /** Set by {@link addL2ToGrad} (and {@link addDecayedWeights}): the λ of the `+ λθ` it adds, so a
+   * chain can fuse it into the next transform's loop as the epilogue's `l2`. */
+  readonly l2Coefficient?: number;
   /** The initial state for these parameters (`undefined` for a stateless transform). */
   init(params: readonly Tensor[]): S;
   /** Write the output for every parameter into `dst` (may alias `src`); return the next state.
-   * A fusable transform writes `scale·out + decay·θ` when given an epilogue. */
+   * A fusable transform writes `scale·out + decay·θ` when given an epilogue; an `inPlace` one given
+   * an epilogue with `target` adds that into `target` instead and leaves `dst` alone (it may be empty). */
   apply(src: readonly TypedArray[], dst: TypedArray[], state: S, params: readonly Tensor[], ctx: TransformContext, epilogue?: Epilogue): S;
 }
 
@@ -73,6 +89,15 @@ export interface Epilogue {
   readonly scale: number;
   /** Coefficient of `θ` added to the output (from a fused `decoupledWeightDecay()`; 0 if none). */
   readonly decay: number;
+  /** Only for `inPlace` transforms: λ of a fused leading `addL2ToGrad(λ)`. The transform reads
+   * `g + λθ`, rounded to the parameter's dtype (what the separate pass would have stored), instead
+   * of `g`. 0 or absent: none. */
+  readonly l2?: number;
+  /** Only for `inPlace` transforms: the parameters' live storage, one array per parameter. When
+   * given, the transform adds its output `u` (rounded to the parameter's dtype, as an update array
+   * would hold it) into it, `θᵢ ← θᵢ + uᵢ` — exactly what `applyUpdates` does with the
+   * output — instead of writing `dst`. Element i of θ is read (for `decay`, `l2`) before it is written. */
+  readonly target?: readonly TypedArray[];
 }
 
 /** The state of a chain: one entry per stateful transform, keyed by `Transform.key`.
@@ -94,6 +119,14 @@ export interface Chain {
   init(params: readonly Tensor[]): ChainState;
   /** Run the transforms over `grads`; returns the deltas to add to the parameters and the next state. */
   update(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: TransformContext): UpdateResult<ChainState>;
+  /** The same step, with the deltas added straight into `targets` (the parameters' live storage,
+   * `targets[j]` being `params[j].buffer()` on the CPU backend) instead of returned: the plugin
+   * fast path `OptimizerPlugin.updateInPlace`. Bit-identical to `update` followed by adding the
+   * updates (`θᵢ ← θᵢ + uᵢ`, as `applyUpdates` does). One fused pass when the chain is a
+   * single `inPlace` transform with its `scaleByLr()` (optionally after `addL2ToGrad()` and before
+   * `decoupledWeightDecay()`), or `scaleByLr()` alone after an optional `addL2ToGrad()` (plain
+   * SGD); otherwise it runs `update` and adds the result. Returns the next state. */
+  updateInPlace(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: TransformContext, targets: readonly TypedArray[]): ChainState;
 }
 
 /** A zero-filled typed array of a parameter's dtype and size.
@@ -120,6 +153,47 @@ export function zeroBuffer(p: Tensor): TypedArray {
  */
 export function chain(...transforms: Transform<any>[]): Chain { // eslint-disable-line @typescript-eslint/no-explicit-any
   const active = transforms.filter((t) => !t.identity);
+  // The passes, planned once: a fusable transform takes a following scaleByLr() (and
+  // decoupledWeightDecay() right after it) as its epilogue; an inPlace one also takes a leading
+  // addL2ToGrad() as its prologue.
+  const stages: Stage[] = [];
+  for (let k = 0; k < active.length; k++) {
+    const t = active[k]!;
+    const lr = t.fusable ? active[k + 1]?.lrFactor : undefined;
+    if (lr) {
+      const decay = active[k + 2]?.decayFactor;
+      stages.push({ t, lr, decay, l2: 0 });
+      k += decay ? 2 : 1;
+    } else {
+      stages.push({ t, lr: undefined, decay: undefined, l2: 0 });
+    }
+  }
+  if (stages.length >= 2 && stages[0]!.t.l2Coefficient !== undefined && stages[1]!.t.inPlace) {
+    stages.splice(0, 2, { ...stages[1]!, l2: stages[0]!.t.l2Coefficient });
+  }
+  // One pass in place: a single inPlace stage with its lr epilogue, or plain SGD (scaleByLr(),
+  // optionally after addL2ToGrad()).
+  const only = stages.length === 1 ? stages[0]! : null;
+  const fusedInPlace = only !== null && only.t.inPlace === true && only.lr !== undefined ? only : null;
+  const plain = stages.length === 1 && stages[0]!.t.lrFactor ? { lr: stages[0]!.t.lrFactor, l2: 0 }
+    : stages.length === 2 && stages[0]!.t.l2Coefficient !== undefined && stages[1]!.t.lrFactor ? { lr: stages[1]!.t.lrFactor, l2: stages[0]!.t.l2Coefficient }
+      : null;
+  const epilogueOf = (st: Stage, ctx: TransformContext, target?: readonly TypedArray[]): Epilogue | undefined =>
+    st.lr === undefined && st.l2 === 0 ? undefined
+      : { scale: st.lr ? st.lr(ctx) : 1, decay: st.decay ? st.decay(ctx) : 0, l2: st.l2, ...(target ? { target } : {}) };
+
+  const update: Chain['update'] = (grads, state, params, ctx) => {
+    const dst = params.map(zeroBuffer);
+    let src: readonly TypedArray[] = grads;
+    for (const st of stages) {
+      const t = st.t;
+      const next = t.apply(src, dst, state[t.key], params, ctx, epilogueOf(st, ctx));
+      if (next !== undefined) state[t.key] = next;
+      src = dst;
+    }
+    if (src !== dst) for (let j = 0; j < dst.length; j++) dst[j]!.set(grads[j]!);
+    return { updates: dst, state };
+  };
   return {
     init(params) {
       const state: ChainState = {};
@@ -129,29 +203,47 @@ export function chain(...transforms: Transform<any>[]): Chain { // eslint-disabl
       }
       return state;
     },
-    update(grads, state, params, ctx) {
-      const dst = params.map(zeroBuffer);
-      let src: readonly TypedArray[] = grads;
-      for (let k = 0; k < active.length; k++) {
-        const t = active[k]!;
-        let epilogue: Epilogue | undefined;
-        const lr = active[k + 1]?.lrFactor;
-        if (t.fusable && lr) {
-          const decay = active[k + 2]?.decayFactor;
-          epilogue = { scale: lr(ctx), decay: decay ? decay(ctx) : 0 };
-          k += decay ? 2 : 1;
-        }
-        const next = t.apply(src, dst, state[t.key], params, ctx, epilogue);
+    update,
+    updateInPlace(grads, state, params, ctx, targets) {
+      if (fusedInPlace !== null) {
+        const t = fusedInPlace.t;
+        const next = t.apply(grads, [], state[t.key], params, ctx, epilogueOf(fusedInPlace, ctx, targets));
         if (next !== undefined) state[t.key] = next;
-        src = dst;
+      } else if (plain !== null) {
+        const c = plain.lr(ctx);
+        for (let j = 0; j < targets.length; j++) scaledAddInto(targets[j]!, grads[j]!, c, plain.l2);
+      } else {
+        const { updates } = update(grads, state, params, ctx);
+        for (let j = 0; j < targets.length; j++) scaledAddInto(targets[j]!, updates[j]!, 1, 0);
       }
-      if (src !== dst) for (let j = 0; j < dst.length; j++) dst[j]!.set(grads[j]!);
-      return { updates: dst, state };
+      return state;
     },
   };
 }
 
-/** Wrap a chain built from the group's options as the `init`/`update` pair of a plugin.
+/** A pass of a chain: a transform, with the factors of what is fused into its loop. */
+interface Stage {
+  readonly t: Transform<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly lr: ((ctx: TransformContext) => number) | undefined;
+  readonly decay: ((ctx: TransformContext) => number) | undefined;
+  readonly l2: number;
+}
+
+/** `θᵢ ← θᵢ + round(c·round(gᵢ + λθᵢ))` (λ = 0: no L2 term; c = 1: the update as it is), with the
+ * rounding to θ's dtype that storing the intermediate arrays did: plain SGD in place, and the
+ * fallback `θ ← θ + u` of {@link Chain.updateInPlace}. */
+function scaledAddInto(th: TypedArray, g: TypedArray, c: number, l2: number): void {
+  const f32 = th instanceof Float32Array;
+  for (let i = 0, n = th.length; i < n; i++) {
+    let x = g[i]!;
+    if (l2 !== 0) { x = x + l2 * th[i]!; if (f32) x = Math.fround(x); }
+    if (c !== 1) { x = c * x; if (f32) x = Math.fround(x); }
+    th[i] = th[i]! + x;
+  }
+}
+
+/** Wrap a chain built from the group's options as the `init`/`update` pair of a plugin, with the
+ * optional fast path `updateInPlace` (see `OptimizerPlugin.updateInPlace`).
  * @example
  * ```ts
  * const { init, update } = chainPlugin((o: AdamOptions) => chain(scaleByAdam(o), scaleByLr()));
@@ -162,10 +254,13 @@ export function chainPlugin<O>(build: (options: O) => Chain): {
   init(params: readonly Tensor[], options: O): ChainState;
   /** Build the chain from `ctx.options` and run one step of it. */
   update(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: OptimizerContext<O & { lr: number }>): UpdateResult<ChainState>;
+  /** The same step adding the deltas into `targets` ({@link Chain.updateInPlace}): the plugin fast path. */
+  updateInPlace(grads: readonly TypedArray[], state: ChainState, params: readonly Tensor[], ctx: OptimizerContext<O & { lr: number }>, targets: readonly TypedArray[]): ChainState;
 } {
   return {
     init: (params, options) => build(options).init(params),
     update: (grads, state, params, ctx) => build(ctx.options).update(grads, state, params, ctx),
+    updateInPlace: (grads, state, params, ctx, targets) => build(ctx.options).updateInPlace(grads, state, params, ctx, targets),
   };
 }
 
@@ -183,6 +278,7 @@ export function addL2ToGrad(weightDecay: number): Transform<undefined> {
   if (weightDecay === 0) return IDENTITY;
   return {
     key: 'l2',
+    l2Coefficient: weightDecay,
     init: () => undefined,
     apply(src, dst, state, params) {
       for (let j = 0; j < dst.length; j++) {
@@ -288,24 +384,98 @@ export function trace(options: { momentum: number; dampening?: number; nesterov?
   return {
     key: 'momentum',
     fusable: true,
+    inPlace: true,
     init: (params) => ({ buf: params.map(zeroBuffer) }),
     apply(src, dst, state, params, ctx, epilogue) {
-      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0, l2 = epilogue?.l2 ?? 0, target = epilogue?.target;
       const first = ctx.step === 1;
-      for (let j = 0; j < dst.length; j++) {
-        const s = src[j]!, d = dst[j]!, b = state.buf[j]!;
-        const pd = decay !== 0 ? params[j]!.buffer() : null;
-        for (let i = 0; i < d.length; i++) {
-          const g = s[i]!;
-          const bi = first ? g : mu * b[i]! + damp * g;
+      for (let j = 0, count = target ? target.length : dst.length; j < count; j++) {
+        const s = src[j]!, b = state.buf[j]!;
+        const out = target ? target[j]! : dst[j]!;
+        // Values are rounded to the dtype of the array that held them in the unfused passes.
+        const add = target !== undefined, f32 = out instanceof Float32Array, f32b = b instanceof Float32Array;
+        if (add && f32 && f32b && s instanceof Float32Array && !first && !nesterov && decay === 0) {
+          momentumInPlaceF32(out as Float32Array, s, b as Float32Array, mu, damp, scale, l2);
+          continue;
+        }
+        const th = target ? out : decay !== 0 || l2 !== 0 ? params[j]!.buffer() : null;
+        for (let i = 0, n = out.length; i < n; i++) {
+          let g = s[i]!;
+          if (l2 !== 0) { g = g + l2 * th![i]!; if (f32) g = Math.fround(g); }
+          let bi = first ? g : mu * b[i]! + damp * g;
+          if (f32b) bi = Math.fround(bi);
           b[i] = bi;
-          const out = nesterov ? g + mu * b[i]! : b[i]!;
-          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
+          const o = nesterov ? g + mu * bi : bi;
+          let u = decay !== 0 ? scale * o + decay * th![i]! : scale * o;
+          if (add) { if (f32) u = Math.fround(u); out[i] = out[i]! + u; } else out[i] = u;
         }
       }
       return state;
     },
   };
+}
+
+/** {@link trace}'s loop in place on float32 storage after the first step, heavy ball without a
+ * decoupled decay (SGD with momentum, with or without L2): the general loop without the
+ * loop-invariant branches (which cost V8 a third of this cheap loop); same operations, same
+ * order, same float32 roundings. */
+function momentumInPlaceF32(th: Float32Array, s: Float32Array, b: Float32Array, mu: number, damp: number, scale: number, l2: number): void {
+  if (l2 === 0) {
+    for (let i = 0, n = th.length; i < n; i++) {
+      const bi = Math.fround(mu * b[i]! + damp * s[i]!);
+      b[i] = bi;
+      th[i] = th[i]! + Math.fround(scale * bi);
+    }
+  } else {
+    for (let i = 0, n = th.length; i < n; i++) {
+      const p = th[i]!;
+      const g = Math.fround(s[i]! + l2 * p);
+      const bi = Math.fround(mu * b[i]! + damp * g);
+      b[i] = bi;
+      th[i] = p + Math.fround(scale * bi);
+    }
+  }
+}
+
+/** {@link scaleByAdam}'s loop in place on float32 storage, without AMSGrad, and with a decoupled
+ * decay (AdamW) or an L2 term (Adam with weight decay) or neither (Adam): the general loop
+ * without its loop-invariant branches, which cost V8 20–50% here; same operations, same order,
+ * same float32 roundings. Returns false (having done nothing) for L2 and decay together. */
+function adamInPlaceF32(th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
+  a1: number, a2: number, bc1: number, bc2sqrt: number, eps: number, scale: number, decay: number, l2: number): boolean {
+  if (l2 === 0 && decay === 0) {
+    for (let i = 0, n = th.length; i < n; i++) {
+      const g = s[i]!;
+      const mi = Math.fround(beta1 * m[i]! + a1 * g);
+      m[i] = mi;
+      const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
+      v[i] = vi;
+      th[i] = th[i]! + Math.fround(scale * (mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps)));
+    }
+  } else if (l2 === 0) {
+    for (let i = 0, n = th.length; i < n; i++) {
+      const g = s[i]!;
+      const mi = Math.fround(beta1 * m[i]! + a1 * g);
+      m[i] = mi;
+      const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
+      v[i] = vi;
+      const p = th[i]!;
+      th[i] = p + Math.fround(scale * (mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps)) + decay * p);
+    }
+  } else if (decay === 0) {
+    for (let i = 0, n = th.length; i < n; i++) {
+      const p = th[i]!;
+      const g = Math.fround(s[i]! + l2 * p);
+      const mi = Math.fround(beta1 * m[i]! + a1 * g);
+      m[i] = mi;
+      const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
+      v[i] = vi;
+      th[i] = p + Math.fround(scale * (mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps)));
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 /** State of {@link scaleByAdam}: first and second moments (and the running max of v for AMSGrad).
@@ -334,25 +504,39 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
   return {
     key: 'adam',
     fusable: true,
+    inPlace: true,
     init: (params) => ({ m: params.map(zeroBuffer), v: params.map(zeroBuffer), ...(amsgrad ? { vmax: params.map(zeroBuffer) } : {}) }),
     apply(src, dst, state, params, ctx, epilogue) {
-      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0, l2 = epilogue?.l2 ?? 0, target = epilogue?.target;
       const t = ctx.step;
       const bc1 = 1 - beta1 ** t;
       const bc2sqrt = Math.sqrt(1 - beta2 ** t);
       const a1 = 1 - beta1, a2 = 1 - beta2;
-      for (let j = 0; j < dst.length; j++) {
-        const s = src[j]!, d = dst[j]!, m = state.m[j]!, v = state.v[j]!;
-        const pd = decay !== 0 ? params[j]!.buffer() : null;
+      for (let j = 0, count = target ? target.length : dst.length; j < count; j++) {
+        const s = src[j]!, m = state.m[j]!, v = state.v[j]!;
+        const out = target ? target[j]! : dst[j]!;
+        // Values are rounded to the dtype of the array that held them in the unfused passes.
+        const add = target !== undefined, f32 = out instanceof Float32Array;
+        const f32m = m instanceof Float32Array, f32v = v instanceof Float32Array;
+        if (add && f32 && f32m && f32v && s instanceof Float32Array && !amsgrad
+          && adamInPlaceF32(out as Float32Array, s, m as Float32Array, v as Float32Array, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2)) {
+          continue;
+        }
+        const th = target ? out : decay !== 0 || l2 !== 0 ? params[j]!.buffer() : null;
         const vmax = amsgrad ? state.vmax![j]! : null;
-        for (let i = 0; i < d.length; i++) {
-          const g = s[i]!;
-          m[i] = beta1 * m[i]! + a1 * g;
-          v[i] = beta2 * v[i]! + a2 * g * g;
-          let vi = v[i]!;
+        for (let i = 0, n = out.length; i < n; i++) {
+          let g = s[i]!;
+          if (l2 !== 0) { g = g + l2 * th![i]!; if (f32) g = Math.fround(g); }
+          let mi = beta1 * m[i]! + a1 * g;
+          if (f32m) mi = Math.fround(mi);
+          m[i] = mi;
+          let vi = beta2 * v[i]! + a2 * g * g;
+          if (f32v) vi = Math.fround(vi);
+          v[i] = vi;
           if (vmax !== null) { if (vi > vmax[i]!) vmax[i] = vi; else vi = vmax[i]!; }
-          const out = m[i]! / bc1 / (Math.sqrt(vi) / bc2sqrt + eps);
-          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
+          const o = mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps);
+          let u = decay !== 0 ? scale * o + decay * th![i]! : scale * o;
+          if (add) { if (f32) u = Math.fround(u); out[i] = out[i]! + u; } else out[i] = u;
         }
       }
       return state;
@@ -387,26 +571,37 @@ export function scaleByRms(options: { alpha: number; eps: number; centered?: boo
   return {
     key: 'rms',
     fusable: true,
+    inPlace: true,
     init: (params) => ({ v: params.map(zeroBuffer), ...(centered ? { gAvg: params.map(zeroBuffer) } : {}) }),
     apply(src, dst, state, params, ctx, epilogue) {
-      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0, l2 = epilogue?.l2 ?? 0, target = epilogue?.target;
       const warm = initFromGrad && ctx.step === 1;
-      for (let j = 0; j < dst.length; j++) {
-        const s = src[j]!, d = dst[j]!, v = state.v[j]!;
-        const pd = decay !== 0 ? params[j]!.buffer() : null;
+      for (let j = 0, count = target ? target.length : dst.length; j < count; j++) {
+        const s = src[j]!, v = state.v[j]!;
+        const out = target ? target[j]! : dst[j]!;
+        const th = target ? out : decay !== 0 || l2 !== 0 ? params[j]!.buffer() : null;
         const ga = centered ? state.gAvg![j]! : null;
-        for (let i = 0; i < d.length; i++) {
-          const g = s[i]!;
-          v[i] = warm ? g * g : alpha * v[i]! + a1 * g * g;
+        // Values are rounded to the dtype of the array that held them in the unfused passes.
+        const add = target !== undefined, f32 = out instanceof Float32Array;
+        const f32v = v instanceof Float32Array, f32a = ga instanceof Float32Array;
+        for (let i = 0, n = out.length; i < n; i++) {
+          let g = s[i]!;
+          if (l2 !== 0) { g = g + l2 * th![i]!; if (f32) g = Math.fround(g); }
+          let vi = warm ? g * g : alpha * v[i]! + a1 * g * g;
+          if (f32v) vi = Math.fround(vi);
+          v[i] = vi;
           let avg: number;
           if (ga !== null) {
-            ga[i] = warm ? g : alpha * ga[i]! + a1 * g;
-            avg = Math.sqrt(v[i]! - ga[i]! * ga[i]!) + eps;
+            let ai = warm ? g : alpha * ga[i]! + a1 * g;
+            if (f32a) ai = Math.fround(ai);
+            ga[i] = ai;
+            avg = Math.sqrt(vi - ai * ai) + eps;
           } else {
-            avg = Math.sqrt(v[i]!) + eps;
+            avg = Math.sqrt(vi) + eps;
           }
-          const out = g / avg;
-          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
+          const o = g / avg;
+          let u = decay !== 0 ? scale * o + decay * th![i]! : scale * o;
+          if (add) { if (f32) u = Math.fround(u); out[i] = out[i]! + u; } else out[i] = u;
         }
       }
       return state;
@@ -437,17 +632,25 @@ export function scaleByAdagrad(options: { eps: number; initialAccumulatorValue?:
   return {
     key: 'adagrad',
     fusable: true,
+    inPlace: true,
     init: (params) => ({ sum: params.map((p) => zeroBuffer(p).fill(init0)) }),
     apply(src, dst, state, params, ctx, epilogue) {
-      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0;
-      for (let j = 0; j < dst.length; j++) {
-        const s = src[j]!, d = dst[j]!, sum = state.sum[j]!;
-        const pd = decay !== 0 ? params[j]!.buffer() : null;
-        for (let i = 0; i < d.length; i++) {
-          const g = s[i]!;
-          sum[i] = sum[i]! + g * g;
-          const out = g / (Math.sqrt(sum[i]!) + eps);
-          d[i] = pd === null ? scale * out : scale * out + decay * pd[i]!;
+      const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0, l2 = epilogue?.l2 ?? 0, target = epilogue?.target;
+      for (let j = 0, count = target ? target.length : dst.length; j < count; j++) {
+        const s = src[j]!, sum = state.sum[j]!;
+        const out = target ? target[j]! : dst[j]!;
+        const th = target ? out : decay !== 0 || l2 !== 0 ? params[j]!.buffer() : null;
+        // Values are rounded to the dtype of the array that held them in the unfused passes.
+        const add = target !== undefined, f32 = out instanceof Float32Array, f32s = sum instanceof Float32Array;
+        for (let i = 0, n = out.length; i < n; i++) {
+          let g = s[i]!;
+          if (l2 !== 0) { g = g + l2 * th![i]!; if (f32) g = Math.fround(g); }
+          let si = sum[i]! + g * g;
+          if (f32s) si = Math.fround(si);
+          sum[i] = si;
+          const o = g / (Math.sqrt(si) + eps);
+          let u = decay !== 0 ? scale * o + decay * th![i]! : scale * o;
+          if (add) { if (f32) u = Math.fround(u); out[i] = out[i]! + u; } else out[i] = u;
         }
       }
       return state;

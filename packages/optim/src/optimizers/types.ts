@@ -4,6 +4,11 @@
  * Parameters are changed in exactly one place, {@link applyUpdates}, which the {@link Optimizer}
  * class calls after every group's update has been computed and checked.
  *
+ * A plugin may also offer the optional fast path `updateInPlace`, the same step with the
+ * `θ ← θ + u` of `applyUpdates` fused into its loop (no update arrays, one pass). It must give
+ * bit-identical results; the Optimizer uses it for CPU parameters and falls back to `update` +
+ * `applyUpdates` everywhere else. The built-ins have it (through `chainPlugin`).
+ *
  * Every built-in optimizer (`sgd`, `adam`, …) is written against this contract only, so a plugin
  * you write yourself is a first-class citizen: register it with {@link registerOptimizer}, check
  * it with `checkOptimizer` from `@descent/optim/testing`, and train with it.
@@ -106,6 +111,43 @@ export interface OptimizerPlugin<O extends OptimizerOptions = OptimizerOptions, 
   init(params: readonly Tensor[], options: O): S;
   /** One step: the deltas to add to the parameters, and the next state. See the ownership rules above. */
   update(grads: readonly TypedArray[], state: S, params: readonly Tensor[], ctx: OptimizerContext<O>): UpdateResult<S>;
+  /**
+   * Optional fast path: the same step as `update`, but instead of returning the updates it adds
+   * them into `targets` — the parameters' live storage, `targets[j]` being `params[j].buffer()` —
+   * and returns only the next state. Offer it when the update can be fused into one pass (the
+   * built-ins do, through `chainPlugin`); without it the `Optimizer` calls `update` and
+   * `applyUpdates`, and `update` stays the reference either way.
+   *
+   * **Equivalence.** Parameters and state must end up bit for bit as after
+   * `r = update(grads, state, params, ctx); applyUpdates(params, r.updates)`: each update value
+   * rounded to the parameter's dtype (as an update array holds it), then `θᵢ ← θᵢ + uᵢ`.
+   * `checkOptimizer` compares the Optimizer's steps (which take this path) with `update` +
+   * `applyUpdates` bit for bit.
+   *
+   * **Reads and writes.** Read `θᵢ` (for weight decay, say) before writing it, or finish any
+   * whole-tensor reduction before the first write. Do not modify `grads`. Do not throw once
+   * anything (parameters or state) has been written: validate first — the Optimizer's guarantee
+   * that a failed step changes nothing relies on it.
+   *
+   * **When it is called.** The Optimizer calls it, after checking the gradients, only when every
+   * parameter is a CPU tensor whose storage overlaps no other parameter's and no gradient's; each
+   * group is given its slice of `targets`. Otherwise it uses `update` + `applyUpdates`.
+   * @example
+   * ```ts
+   * // signSGD in place: θ ← θ + round(−η·sign(g))
+   * updateInPlace(grads, state, params, ctx, targets) {
+   *   grads.forEach((g, j) => {
+   *     const th = targets[j]!, f32 = th instanceof Float32Array;
+   *     for (let i = 0; i < th.length; i++) {
+   *       const u = -ctx.lr * Math.sign(g[i]!);
+   *       th[i] = th[i]! + (f32 ? Math.fround(u) : u); // the update as a Float32Array would hold it
+   *     }
+   *   });
+   *   return state;
+   * },
+   * ```
+   */
+  updateInPlace?(grads: readonly TypedArray[], state: S, params: readonly Tensor[], ctx: OptimizerContext<O>, targets: readonly TypedArray[]): S;
 }
 
 /** Any optimizer plugin, whatever its options and state types.
