@@ -172,6 +172,12 @@ describe('data: curriculum', () => {
     expect(o.fractionAt(2)).to.equal(0.1);
     expect(o.poolSize(0, 2)).to.equal(4);
     expect(o.poolSize(3, 2)).to.equal(n);
+    // the function gets (step, totalSteps), as its type says, not the ramp length (half the run by default)
+    const seen: number[] = [];
+    const p = new CurriculumOrder({ difficulty: Array.from({ length: n }, (_, i) => i), pacing: (t, total) => { seen.push(total); return t / total; } });
+    p.init({ x, y: [], n, totalSteps: 10, rng: new Rng(0) });
+    expect(p.fractionAt(5)).to.equal(0.5);
+    expect(seen).to.deep.equal([10]);
   });
 
   it('difficultyFromLoss scores samples by a reference model\'s per-sample loss', () => {

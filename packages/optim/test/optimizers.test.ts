@@ -232,6 +232,45 @@ describe('optimizers: hand-derived steps', () => {
     expect(w.buffer()[1]).to.be.closeTo(4 - d, 1e-6);
   });
 
+  it('adamax, lion, lamb: several steps with weight decay match their reference formulas (no traces cover them)', () => {
+    const theta0 = [0.5, -1.5, 2], grad = (th: number[], t: number) => th.map((v, i) => 2 * v + Math.sin(t + i)); // a noisy quadratic
+    const run = (name: string, options: Record<string, unknown>) => {
+      const w = f64(theta0);
+      const opt = createOptimizer(name, [w], options);
+      for (let t = 1; t <= 6; t++) opt.stepWithGrads([Float64Array.from(grad(Array.from(w.buffer()), t))]);
+      return Array.from(w.buffer());
+    };
+    // torch.optim.Adamax: L2 into g, u = max(β₂u, |g| + ε), θ -= lr/(1−β₁ᵗ)·m/u
+    let th = theta0.slice(), m = [0, 0, 0], u = [0, 0, 0];
+    for (let t = 1; t <= 6; t++) {
+      const g = grad(th, t).map((v, i) => v + 0.1 * th[i]!);
+      m = m.map((mi, i) => 0.9 * mi + 0.1 * g[i]!);
+      u = u.map((ui, i) => Math.max(0.999 * ui, Math.abs(g[i]!) + 1e-8));
+      th = th.map((v, i) => v - (0.05 / (1 - 0.9 ** t)) * m[i]! / u[i]!);
+    }
+    run('adamax', { lr: 0.05, weightDecay: 0.1 }).forEach((v, i) => expect(v).to.be.closeTo(th[i]!, 1e-12));
+    // Lion (Chen et al. 2023, Alg. 2): θ -= lr·(sign(β₁m + (1−β₁)g) + λθ); m = β₂m + (1−β₂)g
+    th = theta0.slice(); m = [0, 0, 0];
+    for (let t = 1; t <= 6; t++) {
+      const g = grad(th, t);
+      const c = m.map((mi, i) => 0.9 * mi + 0.1 * g[i]!);
+      th = th.map((v, i) => v - 0.01 * (Math.sign(c[i]!) + 0.5 * v));
+      m = m.map((mi, i) => 0.99 * mi + 0.01 * g[i]!);
+    }
+    run('lion', { lr: 0.01, weightDecay: 0.5 }).forEach((v, i) => expect(v).to.be.closeTo(th[i]!, 1e-12));
+    // LAMB (You et al. 2020, Alg. 2, φ = identity): r = m̂/(√v̂ + ε) + λθ; θ -= lr·‖θ‖/‖r‖·r
+    th = theta0.slice(); m = [0, 0, 0]; let v2 = [0, 0, 0];
+    for (let t = 1; t <= 6; t++) {
+      const g = grad(th, t);
+      m = m.map((mi, i) => 0.9 * mi + 0.1 * g[i]!);
+      v2 = v2.map((vi, i) => 0.999 * vi + 0.001 * g[i]! * g[i]!);
+      const r = m.map((mi, i) => (mi / (1 - 0.9 ** t)) / (Math.sqrt(v2[i]! / (1 - 0.999 ** t)) + 1e-6) + 0.01 * th[i]!);
+      const ratio = Math.hypot(...th) / Math.hypot(...r);
+      th = th.map((v, i) => v - 0.02 * ratio * r[i]!);
+    }
+    run('lamb', { lr: 0.02, weightDecay: 0.01 }).forEach((v, i) => expect(v).to.be.closeTo(th[i]!, 1e-12));
+  });
+
   it('lookahead: k fast steps, then θ ← φ + α(θ − φ)', () => {
     const w = f64([0]);
     const opt = createOptimizer('lookahead', [w], { inner: { name: 'sgd', options: { lr: 1 } }, k: 2, alpha: 0.5 });

@@ -149,6 +149,16 @@ describe('trainer: the loop', () => {
     expect(h2.epochs.at(-1)!.lr).to.be.lessThan(0.1);
   });
 
+  it('a non-finite validation loss counts as a bad epoch for the plateau scheduler, as in PyTorch', () => {
+    const val = blobs(8, 2);
+    const nanVal = { x: val.x.mul(NaN), y: val.y };
+    const h = new Trainer(base({ scheduler: { name: 'plateau', options: { patience: 1, factor: 0.5 } }, epochs: 4 }))
+      .fit(blobs(8, 1), { validation: nanVal });
+    expect(h.epochs.every((e) => Number.isNaN(e.valLoss))).to.equal(true);
+    // epoch 1 sets no best (NaN is never better), so 2 bad epochs (> patience 1) halve the lr from epoch 2 on
+    expect(h.epochs.map((e) => e.lr)).to.deep.equal([0.1, 0.1, 0.05, 0.05]);
+  });
+
   it('fills onecycle totalSteps and cosine tMax from the run length, and scales several parameter groups', () => {
     const t = new Trainer(base({ optimizer: { name: 'sgd', options: { lr: 0.1, momentum: 0.9 } }, scheduler: { name: 'onecycle', options: { maxLr: 0.5, pctStart: 0.5 } }, epochs: 3, batchSize: 4 }));
     const h = t.fit(blobs(8, 1));
@@ -164,6 +174,20 @@ describe('trainer: the loop', () => {
     const cos = new Trainer(base({ model, optimizer: opt, scheduler: { name: 'cosine', options: {} }, epochs: 2 }));
     cos.fit(blobs(8, 1));
     expect(cos.scheduler!.options.tMax).to.equal(4);
+  });
+
+  it('cycles the momentum / β₁ of the optimizer Lookahead wraps, as for the bare optimizer', () => {
+    const spec = (inner: { name: string; options: Record<string, unknown> }) => base({
+      optimizer: { name: 'lookahead', options: { inner, k: 2 } }, scheduler: { name: 'onecycle', options: { maxLr: 0.5, pctStart: 0.5 } }, epochs: 3, batchSize: 4,
+    });
+    for (const inner of [{ name: 'sgd', options: { lr: 0.1, momentum: 0.9 } }, { name: 'adam', options: { lr: 0.01 } }]) {
+      const t = new Trainer(spec(inner));
+      const h = t.fit(blobs(8, 1));
+      expect(h.steps.map((s) => s.momentum), inner.name).to.deep.equal(h.steps.map((_, i) => t.scheduler!.momentum!(i)));
+      const innerOptions = (t.optimizer.groups[0]!.options as unknown as { inner: { options: Record<string, unknown> } }).inner.options;
+      const last = t.scheduler!.momentum!(h.steps.length - 1);
+      expect(inner.name === 'adam' ? (innerOptions.betas as number[])[0] : innerOptions.momentum, inner.name).to.equal(last);
+    }
   });
 
   it('accepts an Optimizer instance, a loss module, and mse for regression (no accuracy)', () => {

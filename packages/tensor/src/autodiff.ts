@@ -1,7 +1,7 @@
 import { isGradEnabled, noGrad } from './engine.js';
 import { DTypeError, GradientError, ValueError } from './errors.js';
 import { getGradient } from './kernel_registry.js';
-import { add } from './ops/arithmetic.js';
+import { add, mul } from './ops/arithmetic.js';
 import { onesLike, zerosLike } from './ops/creation.js';
 import { reshape } from './ops/shape.js';
 import { sum } from './ops/reduce.js';
@@ -47,7 +47,7 @@ function unbroadcast(g: Tensor, x: Tensor, kernelName: string, input: string): T
   const axes = broadcastedAxes(x.shape, g.shape);
   const reduced = axes.length ? sum(g, axes, { keepDims: true }) : g;
   if (reduced.size !== x.size) {
-    throw new GradientError(`Error in gradient for op ${kernelName}. The gradient of input '${input}' has shape ${formatShape(g.shape)}, which does not match the shape of the input ${formatShape(x.shape)}`);
+    throw new GradientError(`backward: the gradient rule of '${kernelName}' gave input '${input}' a gradient of shape ${formatShape(g.shape)}, which does not match (or broadcast to) the input's shape ${formatShape(x.shape)}`);
   }
   return reshape(reduced, x.shape);
 }
@@ -104,15 +104,15 @@ function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): 
       const dy = grads.get(t.id);
       if (!node || !dy) continue;
       const config = getGradient(node.kernelName);
-      if (!config) throw new GradientError(`Cannot compute gradient: gradient function not found for ${node.kernelName}`);
+      if (!config) throw new GradientError(`backward: gradient function not found for ${node.kernelName}; a custom kernel needs registerGradient({ kernelName: '${node.kernelName}', gradFunc }) to be differentiated`);
       const thunks = config.gradFunc(dy, { inputs: node.inputs, output: t, attrs: node.attrs });
       for (const name in node.inputs) {
         const x = node.inputs[name]!;
         if (!x.requiresGrad) continue;
         const thunk = thunks[name];
-        if (!thunk) throw new GradientError(`Cannot compute gradient: the rule for ${node.kernelName} gives none for input '${name}'`);
+        if (!thunk) throw new GradientError(`backward: the gradient rule of '${node.kernelName}' gives no gradient for input '${name}', which requires grad`);
         const g = unbroadcast(thunk(), x, node.kernelName, name);
-        if (g.dtype !== x.dtype) throw new GradientError(`Error in gradient for op ${node.kernelName}: the gradient of input '${name}' is ${g.dtype} but the input is ${x.dtype}`);
+        if (g.dtype !== x.dtype) throw new GradientError(`backward: the gradient rule of '${node.kernelName}' gave input '${name}' a ${g.dtype} gradient, but the input is ${x.dtype}`);
         const prev = grads.get(x.id);
         grads.set(x.id, prev ? add(prev, g) : g);
       }
@@ -140,10 +140,20 @@ export function backward(y: Tensor, options: BackwardOptions = {}): void {
   if (!(y instanceof Tensor)) throw new ValueError(`backward: the output must be a Tensor, but got ${describe(y)}`);
   const leaves = topologicalOrder(y).filter((t) => t.isLeaf && t.requiresGrad);
   const grads = backpropagate(y, options, new Set(leaves.map((t) => t.id)));
+  // Rules pass gradients through unchanged (Add, BroadcastTo) or as views (Reshape), so two leaves,
+  // or a leaf and the caller's seed, can receive the same storage. Each `.grad` gets storage of its
+  // own, as PyTorch's AccumulateGrad does, so writing into one cannot change another.
+  const taken = new Set<unknown>();
+  const storage = (t: Tensor): unknown => (t.handle.backend === 'cpu' ? t.buffer() : t.handle);
+  if (options?.seed instanceof Tensor) taken.add(storage(options.seed));
   noGrad(() => {
     for (const leaf of leaves) {
-      const g = grads.get(leaf.id);
-      if (g) leaf.grad = leaf.grad ? add(leaf.grad, g) : g;
+      let g = grads.get(leaf.id);
+      if (!g) continue;
+      if (leaf.grad) { leaf.grad = add(leaf.grad, g); continue; }
+      if (taken.has(storage(g))) g = mul(g, 1);
+      taken.add(storage(g));
+      leaf.grad = g;
     }
   });
 }

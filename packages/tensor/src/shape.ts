@@ -121,6 +121,7 @@ export function normalizeAxes(axes: number | readonly number[] | undefined | nul
   if (!Array.isArray(list)) throw new ValueError(`${op}: axis must be an integer or an array of integers, but got ${describe(axes)}`);
   const out = new Set<number>();
   for (const ax of list) {
+    if (rank === 0) throw new ValueError(`${op}: the tensor is a scalar (rank 0) and has no axis ${describe(ax)}`);
     if (typeof ax !== 'number' || !Number.isInteger(ax) || ax < -rank || ax >= rank) {
       throw new ValueError(`${op}: axis must be an integer in [${-rank}, ${rank - 1}] for a tensor of rank ${rank}, but got ${describe(ax)}`);
     }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { lineChart } from '@descent/optim';
+import { lrRangeSvg } from '@descent/optim';
 import { choiceOption, intOption, numberOption, parseCommandArgs, stringOption, CliError, type CommandSpec } from '../args.js';
 import { DATASET_DEFAULTS, checkOptimizerNames, loadDataset, optimizerOptionsFor, type DatasetName } from '../compare.js';
 import type { CliIo } from '../io.js';
@@ -71,8 +71,11 @@ export async function lrFindMain(argv: readonly string[], io: CliIo): Promise<Lr
   if (out !== undefined) {
     const dir = resolve(io.cwd, out);
     mkdirSync(dir, { recursive: true });
-    const markers = [{ x: r.suggestion, label: `suggested ${fmtNumber(r.suggestion, 2)}` }];
-    writeFileSync(join(dir, 'lr_find.svg'), await lineChart({ x: r.lrs, y: r.losses }, { title: `LR range test (${optimizer})`, xTitle: 'learning rate', yTitle: 'smoothed loss', logX: true, markers }));
+    const svg = await lrRangeSvg(
+      { lrs: r.lrs, smoothedLosses: r.losses, suggestion: { steepest: r.suggestion, minimumDiv10: r.minimumOver10 ?? NaN } },
+      { title: `LR range test (${optimizer})` },
+    );
+    writeFileSync(join(dir, 'lr_find.svg'), svg);
     writeFileSync(join(dir, 'lr_find.json'), JSON.stringify(r, null, 1));
     io.out(`wrote ${join(dir, 'lr_find.svg')} and lr_find.json`);
   }

@@ -134,6 +134,7 @@ export class CurriculumOrder implements DataOrder {
   private ranks: Int32Array | null = null;
   private n = 0;
   private rampSteps = 1;
+  private totalSteps = 1;
 
   constructor(options: Partial<CurriculumOptions>) {
     const { pacing, difficulty, ...rest } = options ?? {};
@@ -174,6 +175,7 @@ export class CurriculumOrder implements DataOrder {
     this.ranks = Int32Array.from(idx);
     this.n = n;
     this.rampSteps = this.options.rampSteps ?? Math.max(1, Math.round(totalSteps / 2));
+    this.totalSteps = totalSteps;
   }
 
   /** The sample indices from easiest to hardest (hardest first with `anti`), after `init`.
@@ -191,7 +193,7 @@ export class CurriculumOrder implements DataOrder {
   fractionAt(step: number): number {
     const p = this.options.pacing;
     const f = typeof p === 'function'
-      ? p(step, this.rampSteps)
+      ? p(step, this.totalSteps)
       : pacingFraction(p, step, { startFraction: this.options.startFraction, rampSteps: this.rampSteps, stages: this.options.stages });
     if (typeof f !== 'number' || Number.isNaN(f)) throw new ValueError(`curriculum: the pacing function returned ${String(f)} at step ${step}; it must return a fraction in (0, 1]`);
     return Math.min(1, Math.max(0, f));

@@ -29,8 +29,8 @@ export interface ClipGradNormOptions {
  * g ← coef · g   only when coef < 1
  * ```
  * The direction is kept; only its length shrinks. A NaN total leaves the gradients unchanged
- * (coef < 1 is false), as in PyTorch with `error_if_nonfinite=False`; the trainer's NaN guard
- * reports it. `lastNorm` holds the total norm of the last call (PyTorch's return value).
+ * (coef < 1 is false), where PyTorch (`error_if_nonfinite=False`) multiplies every gradient by
+ * NaN; either way the trainer's NaN guard then reports the non-finite gradient. `lastNorm` holds the total norm of the last call (PyTorch's return value).
  *
  * @throws ConfigError / ValueError for a missing or non-positive `maxNorm` or a `normType` < 1.
  * @example

@@ -194,13 +194,14 @@ export function suggestLr(lrs: readonly number[], losses: readonly number[]): Lr
 
 /**
  * Plot the smoothed loss against the learning rate (log axis) as an SVG, with the two suggestions
- * marked; with `path`, also write it there.
+ * marked (a suggestion that is NaN is left out); with `path`, also write it there. Only `lrs`,
+ * `smoothedLosses` and `suggestion` are read, so a series kept from a result plots the same.
  * @example
  * ```ts
  * const svg = await lrRangeSvg(result, { path: 'docs/img/lr_find.svg', title: 'LR range test' });
  * ```
  */
-export async function lrRangeSvg(result: LrRangeResult, options: { path?: string; title?: string } = {}): Promise<string> {
+export async function lrRangeSvg(result: Pick<LrRangeResult, 'lrs' | 'smoothedLosses' | 'suggestion'>, options: { path?: string; title?: string } = {}): Promise<string> {
   const keep = result.lrs.map((_, i) => i).filter((i) => Number.isFinite(result.smoothedLosses[i]!) && result.lrs[i]! > 0);
   const marks = [
     { x: result.suggestion.steepest, label: `steepest ${result.suggestion.steepest.toExponential(1)}` },

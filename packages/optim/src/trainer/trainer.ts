@@ -451,7 +451,7 @@ export class Trainer {
     const before = tensors.map((t) => t.data());
     const rollback = this.callbacks.some((cb) => cb.onUpdateEnd) || this.constraints.length > 0 ? this.optimizer.state() : null;
     const previousOptions = momentum === null ? null : setMomentum(this.optimizer, momentum);
-    const appliedMomentum = previousOptions !== null && previousOptions.some(([key]) => key !== '') ? momentum : null;
+    const appliedMomentum = previousOptions !== null && previousOptions.some(([, key]) => key !== '') ? momentum : null;
 
     // 6–7: optimizer update, constraints.
     try {
@@ -461,7 +461,7 @@ export class Trainer {
     } catch (e) {
       // NOTE: undo the step: parameters, optimizer state and momentum options as they were.
       tensors.forEach((t, i) => t.assign(before[i]!));
-      if (previousOptions) restoreOptions(this.optimizer, previousOptions);
+      if (previousOptions) restoreOptions(previousOptions);
       if (rollback) this.optimizer.loadState(rollback);
       throw e;
     }
@@ -514,7 +514,8 @@ export class Trainer {
       gradNorm: acc.steps ? acc.gradNormSum / acc.steps : NaN,
     };
     const metric = record.valLoss ?? record.loss;
-    if (this.schedulerInstance?.observe && Number.isFinite(metric)) this.schedulerInstance.observe(metric, epoch);
+    // A NaN or infinite metric is observed too: it is never an improvement, so it counts as a bad epoch (PyTorch).
+    if (this.schedulerInstance?.observe) this.schedulerInstance.observe(metric, epoch);
     this.each('onEpochEnd', (cb) => {
       if (cb.onEpochEnd?.(record, run.ctx) === 'stop') this.requestStop(run, 'callback', `callback '${cb.name}' stopped training after epoch ${epoch}`);
     });
@@ -890,23 +891,37 @@ function countCorrect(pred: Tensor, y: Targets): { correct: number; total: numbe
   return { correct, total: rows };
 }
 
-/** Set the momentum (SGD) or β₁ (Adam family) of every group, as PyTorch's cyclic schedulers do;
- * returns the previous values. */
-function setMomentum(optimizer: Optimizer, m: number): Array<[string, unknown]> {
+/** The options a scheduler's momentum acts on: the group's own, or, for a wrapper such as
+ * Lookahead, those of the optimizer it wraps (`options.inner.options`), as PyTorch's schedulers
+ * reach a wrapped optimizer's `param_groups`. */
+function momentumOptions(options: Record<string, unknown>): Record<string, unknown> {
+  let o = options;
+  for (let depth = 0; depth < 8 && !Array.isArray(o.betas) && typeof o.momentum !== 'number'; depth++) {
+    const inner = o.inner as { options?: unknown } | null | undefined;
+    if (inner === null || typeof inner !== 'object' || inner.options === null || typeof inner.options !== 'object') break;
+    o = inner.options as Record<string, unknown>;
+  }
+  return o;
+}
+
+/** A previous momentum / β₁ value: the options object it was set on, its key ('' when none was
+ * set) and the value before. */
+type PreviousMomentum = [Record<string, unknown> | null, string, unknown];
+
+/** Set the momentum (SGD) or β₁ (Adam family) of every group (of the wrapped optimizer for
+ * Lookahead), as PyTorch's cyclic schedulers do; returns the previous values. */
+function setMomentum(optimizer: Optimizer, m: number): PreviousMomentum[] {
   return optimizer.groups.map((g) => {
     // NOTE: the Optimizer has no setter for hyperparameters: the group's resolved options are
     // updated in place (the plugins read them at every step), as torch's param_groups are.
-    const o = g.options as unknown as Record<string, unknown>;
-    if (Array.isArray(o.betas)) { const prev = o.betas; o.betas = [m, ...(o.betas as number[]).slice(1)]; return ['betas', prev]; }
+    const o = momentumOptions(g.options as unknown as Record<string, unknown>);
+    if (Array.isArray(o.betas)) { const prev = o.betas; o.betas = [m, ...(o.betas as number[]).slice(1)]; return [o, 'betas', prev]; }
     // NOTE: SGD built with momentum 0 has no momentum buffer in its state: it is left without momentum.
-    if (typeof o.momentum === 'number' && o.momentum > 0) { const prev = o.momentum; o.momentum = m; return ['momentum', prev]; }
-    return ['', undefined];
+    if (typeof o.momentum === 'number' && o.momentum > 0) { const prev = o.momentum; o.momentum = m; return [o, 'momentum', prev]; }
+    return [null, '', undefined];
   });
 }
 
-function restoreOptions(optimizer: Optimizer, previous: Array<[string, unknown]>): void {
-  optimizer.groups.forEach((g, i) => {
-    const [key, value] = previous[i]!;
-    if (key) (g.options as unknown as Record<string, unknown>)[key] = value;
-  });
+function restoreOptions(previous: readonly PreviousMomentum[]): void {
+  for (const [o, key, value] of previous) if (o !== null && key) o[key] = value;
 }

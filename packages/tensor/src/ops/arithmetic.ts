@@ -4,7 +4,7 @@ import { broadcastShapes, describe } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { ValueError } from '../errors.js';
 import { toTensor, toTensorPair, type TensorLike } from './convert.js';
-import { greaterEqual, lessEqual, where } from './compare.js';
+import { greater, less, notEqual, where } from './compare.js';
 
 function binary(kernel: string, op: string, a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb] = toTensorPair(a, b, op);
@@ -74,29 +74,30 @@ export function square(x: Tensor): Tensor { return pow(x, 2); }
  */
 export function neg(x: TensorLike): Tensor { return runKernel(Neg, { x: toTensor(x, 'x', 'neg') }); }
 
-/** Elementwise maximum; at ties the gradient goes to `a`.
+/** `b` where `b` beats `a` (`beats(a, b)` is 1) or is NaN, else `a`: NaN propagates from either
+ * side (as `torch.maximum`), and at ties the gradient goes to `a`. */
+function pick(a: TensorLike, b: TensorLike, op: string, beats: (a: Tensor, b: Tensor) => Tensor): Tensor {
+  const [ta, tb] = toTensorPair(a, b, op);
+  return where(add(beats(ta, tb), notEqual(tb, tb)), tb, ta);
+}
+
+/** Elementwise maximum; NaN propagates from either operand; at ties the gradient goes to `a`.
  * @example
  * ```ts
  * maximum(tensor([1, 5]), 3).toArray(); // [3, 5]
  * ```
  */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = toTensorPair(a, b, 'maximum');
-  return where(greaterEqual(ta, tb), ta, tb);
-}
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return pick(a, b, 'maximum', less); }
 
-/** Elementwise minimum; at ties the gradient goes to `a`.
+/** Elementwise minimum; NaN propagates from either operand; at ties the gradient goes to `a`.
  * @example
  * ```ts
  * minimum(tensor([1, 5]), 3).toArray(); // [1, 3]
  * ```
  */
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = toTensorPair(a, b, 'minimum');
-  return where(lessEqual(ta, tb), ta, tb);
-}
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return pick(a, b, 'minimum', greater); }
 
-/** Limit values to [min, max] (either bound may be omitted).
+/** Limit values to [min, max] (either bound may be omitted); NaN stays NaN.
  * @throws ValueError when min > max.
  * @example
  * ```ts
@@ -104,6 +105,9 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  for (const [name, bound] of [['min', min], ['max', max]] as const) {
+    if (bound !== undefined && typeof bound !== 'number') throw new ValueError(`clamp: ${name} must be a number or undefined, but got ${describe(bound)}`);
+  }
   if (min !== undefined && max !== undefined && min > max) throw new ValueError(`clamp: min must be <= max, but got min=${min}, max=${max}`);
   let out = toTensor(x, 'x', 'clamp');
   if (min !== undefined) out = maximum(out, min);

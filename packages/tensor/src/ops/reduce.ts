@@ -1,7 +1,7 @@
 import { runKernel } from '../engine.js';
-import { ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { Max, Sum } from '../kernel_names.js';
-import { normalizeAxes } from '../shape.js';
+import { formatShape, normalizeAxes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, neg, sub } from './arithmetic.js';
 import { optionsObject, toTensor } from './convert.js';
@@ -20,6 +20,7 @@ export interface ReduceOptions {
 function reduce(kernel: string, op: string, x: Tensor, axis: number | readonly number[] | undefined, options: ReduceOptions): Tensor {
   const t = toTensor(x, 'x', op);
   const axes = normalizeAxes(axis, t.rank, op);
+  if (kernel === Max) checkNonEmpty(t, axes, op);
   return runKernel(kernel, { x: t }, { axes, keepDims: optionsObject(options, op).keepDims ?? false });
 }
 
@@ -48,7 +49,8 @@ export function mean(x: Tensor, axis?: number | readonly number[], options: Redu
   return div(sum(t, axis, optionsObject(options, 'mean')), countOf(t, axis, 'mean'));
 }
 
-/** Maximum over `axis`. Ties share the gradient equally (like `torch.amax`).
+/** Maximum over `axis`. Ties share the gradient equally (like `torch.amax`); NaN propagates.
+ * @throws ShapeError when a reduced axis has size 0.
  * @example
  * ```ts
  * max(tensor([[1, 5], [3, 2]]), 1).toArray(); // [5, 3]
@@ -58,14 +60,25 @@ export function max(x: Tensor, axis?: number | readonly number[], options: Reduc
   return reduce(Max, 'max', x, axis, options);
 }
 
-/** Minimum over `axis`.
+/** max/min have no identity: reducing an axis of size 0 is an error, as in PyTorch (not −Infinity). */
+function checkNonEmpty(x: Tensor, axis: number | readonly number[] | undefined, op: string): void {
+  const empty = normalizeAxes(axis, x.rank, op).find((a) => x.shape[a] === 0);
+  if (empty !== undefined) {
+    throw new ShapeError(`${op}: cannot reduce over axis ${empty} of size 0 (x has shape ${formatShape(x.shape)}); ${op} of no values is undefined`);
+  }
+}
+
+/** Minimum over `axis` (ties and NaN as {@link max}).
+ * @throws ShapeError when a reduced axis has size 0.
  * @example
  * ```ts
  * min(tensor([4, 1, 3])).item(); // 1
  * ```
  */
 export function min(x: Tensor, axis?: number | readonly number[], options: ReduceOptions = {}): Tensor {
-  return neg(max(neg(toTensor(x, 'x', 'min')), axis, optionsObject(options, 'min')));
+  const t = toTensor(x, 'x', 'min');
+  checkNonEmpty(t, axis, 'min');
+  return neg(max(neg(t), axis, optionsObject(options, 'min')));
 }
 
 /** Variance over `axis`: `Σ(x − mean)² / (n − correction)`. `correction` defaults to 1 (unbiased, as

@@ -1,5 +1,5 @@
 import { runKernel } from '../engine.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { BroadcastTo, Concat, GatherRows, Pad, Reshape, ScatterAddRows, Slice, Transpose } from '../kernel_names.js';
 import { broadcastShapes, describe, formatShape, normalizeAxes, shapesEqual, sizeOf, validateShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -39,7 +39,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function flatten(x: Tensor): Tensor {
   const t = toTensor(x, 'x', 'flatten');
-  return reshape(t, t.rank === 0 ? [1] : [t.shape[0]!, t.size / Math.max(t.shape[0]!, 1)]);
+  return reshape(t, t.rank === 0 ? [1] : [t.shape[0]!, sizeOf(t.shape.slice(1))]);
 }
 
 /** Permute the axes; without `perm`, reverse them (a matrix transpose).
@@ -95,6 +95,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'slice');
   if (!Array.isArray(begin) || begin.length !== t.rank) throw new ShapeError(`slice: begin must have one entry per axis (${t.rank}), but got ${describe(begin)}`);
+  if (size !== undefined && !Array.isArray(size)) throw new ShapeError(`slice: size must be an array with one entry per axis (${t.rank}), but got ${describe(size)}`);
   const sz = (size ?? begin.map(() => -1)).map((s, i) => (s === -1 ? t.shape[i]! - begin[i]! : s));
   if (sz.length !== t.rank) throw new ShapeError(`slice: size must have one entry per axis (${t.rank}), but got ${describe(size)}`);
   for (let i = 0; i < t.rank; i++) {
@@ -115,6 +116,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 export function pad(x: Tensor, before: readonly number[], shape: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'pad');
   const target = validateShape(shape, 'pad');
+  if (!Array.isArray(before)) throw new ShapeError(`pad: before must be an array with one entry per axis (${t.rank}), but got ${describe(before)}`);
   if (before.length !== t.rank || target.length !== t.rank || before.some((b, i) => !Number.isInteger(b) || b < 0 || b + t.shape[i]! > target[i]!)) {
     throw new ShapeError(`pad: a tensor of shape ${formatShape(t.shape)} placed at ${formatShape(before)} does not fit in ${formatShape(target)}`);
   }
@@ -132,9 +134,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(`concat: tensors must be a non-empty array, but got ${describe(tensors)}`);
   const ts = tensors.map((t, i) => toTensor(t, `tensors[${i}]`, 'concat'));
   const first = ts[0]!;
-  const [ax] = normalizeAxes(axis, Math.max(first.rank, 1), 'concat');
+  if (first.rank === 0) throw new ShapeError('concat: tensors[0] is a scalar (rank 0), which has no axis to join along; use stack() to join scalars');
+  const [ax] = normalizeAxes(axis, first.rank, 'concat');
   ts.forEach((t, i) => {
-    if (t.dtype !== first.dtype) throw new ShapeError(`concat: tensors[${i}] is ${t.dtype} but tensors[0] is ${first.dtype}`);
+    if (t.dtype !== first.dtype) throw new DTypeError(`concat: tensors[${i}] is ${t.dtype} but tensors[0] is ${first.dtype}`);
     if (t.rank !== first.rank || t.shape.some((d, j) => j !== ax && d !== first.shape[j])) {
       throw new ShapeError(`concat: tensors[${i}] has shape ${formatShape(t.shape)}, which does not match tensors[0] ${formatShape(first.shape)} outside axis ${ax}`);
     }

@@ -70,12 +70,14 @@ export function matmulGpu(backend: GpuBackend, a: TensorInfo, b: TensorInfo, tra
   const M = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
   const K = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
   const N = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
-  const nb = ra === 3 ? a.shape[0]! : rb === 3 ? b.shape[0]! : 0;
-  const batches = Math.max(nb, 1);
+  const batched = ra === 3 || rb === 3;
+  const nb = ra === 3 ? a.shape[0]! : rb === 3 ? b.shape[0]! : 1;
+  if (nb === 0) return null; // an empty batch: the CPU kernel returns [0, M, N]
+  const batches = nb;
   const bA = ra === 3 ? batches : 1, bB = rb === 3 ? batches : 1;
   const K4 = Math.ceil(K / 4), M2 = Math.ceil(M / 2), N2 = Math.ceil(N / 2);
   const Mp = 2 * M2, Np = 2 * N2;
-  const outShape = nb ? [nb, M, N] : [M, N];
+  const outShape = batched ? [nb, M, N] : [M, N];
   const sizes = [bA * Mp * K4, bB * Np * K4, batches * M2 * N2, batches * M * N];
   if (sizes.some((s) => s >= MAX_GPU_ELEMENTS || s <= 0)) return null;
   if (!backend.packedMatmul) return matmulPlain(backend, a, b, transposeA, transposeB, M, K, N, bA, bB, batches, outShape);
