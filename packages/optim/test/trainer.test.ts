@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   ConfigError, NonFiniteError, RegistryError, Rng, ShapeError, sqrt, tensor, ValueError, zeros, matmul, type Tensor,
 } from '@descent/tensor';
-import { CrossEntropyLoss, Linear, ReLU, Sequential } from '@descent/layers';
+import { BatchNorm1d, CrossEntropyLoss, Linear, ReLU, Sequential } from '@descent/layers';
 import {
   createOptimizer, earlyStopping, Optimizer, snapshotModel, snapshotsEqual, Trainer,
   type Callback, type Constraint, type GradientTransform, type Regularizer, type Scheduler, type TrainableModel, type TrainerConfig,
@@ -218,6 +218,16 @@ describe('trainer: the loop', () => {
     expect(h.stopMessage).to.match(/fell below gradTolerance 1e-8/);
     expect(h.steps.length).to.be.lessThan(500);
     expect(Array.from(w.data()).map((v) => Math.round(v * 1e6) / 1e6)).to.deep.equal([1, 1]);
+  });
+
+  it('a gradTolerance stop leaves BatchNorm running statistics as they were before that step', () => {
+    const rng = new Rng(3);
+    const bn = new BatchNorm1d(2, { dtype: 'float64' });
+    const model = new Sequential(new Linear(2, 2, { rng, dtype: 'float64' }), bn);
+    const before = model.namedBuffers().map(([, t]) => Array.from(t.data()));
+    const h = new Trainer(base({ model, loss: 'crossEntropy', batchSize: 4, epochs: 2, gradTolerance: 1e9 })).fit(blobs(8, 1));
+    expect(h.stopReason).to.equal('gradTolerance');
+    expect(model.namedBuffers().map(([, t]) => Array.from(t.data()))).to.deep.equal(before);
   });
 
   it('a callback can stop training mid-epoch; the partial epoch is recorded', () => {

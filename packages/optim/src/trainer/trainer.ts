@@ -373,7 +373,11 @@ export class Trainer {
     let record: StepRecord;
     try {
       const r = this.stepUpdate(run, epoch, batch, indices);
-      if (r === null) return;
+      if (r === null) {
+        // gradTolerance stopped the run before the update: that step changes no model state either.
+        if (buffersBefore) run.buffers.forEach((b, i) => b.assign(buffersBefore[i]!));
+        return;
+      }
       record = r;
     } catch (e) {
       if (buffersBefore) run.buffers.forEach((b, i) => b.assign(buffersBefore[i]!));
