@@ -307,6 +307,31 @@ function benchMemory(): void {
   }
 }
 
+// ── long-run memory (issue 10): the same child `npm test` runs at 1,500 steps, here at 10,000 ──────
+function benchLongMemory(): void {
+  const steps = QUICK ? 2000 : 10000;
+  const child = path.join(here, '..', 'test', 'reliability', 'fixtures', 'memory_child.ts');
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--conditions=source', child, String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  let samples: Array<{ step: number; liveBuffers: number; liveLosses: number; heapUsed: number; rss: number }>;
+  try {
+    samples = (JSON.parse(last) as { samples: typeof samples }).samples;
+  } catch {
+    log(`  long memory run failed: ${r.stderr.slice(-500)}`);
+    return;
+  }
+  const after = samples.filter((x) => x.step >= Math.min(1000, steps / 2));
+  const range = (f: (x: (typeof samples)[number]) => number) => [Math.min(...after.map(f)), Math.max(...after.map(f))];
+  const mb = (v: number) => v / 2 ** 20;
+  const [bufMin, bufMax] = range((x) => x.liveBuffers);
+  const [lossMin, lossMax] = range((x) => x.liveLosses);
+  const [heapMin, heapMax] = range((x) => mb(x.heapUsed));
+  const [rssMin, rssMax] = range((x) => mb(x.rss));
+  results.memory_long_run = { steps, model: '4-32-3 MLP, Adam, batch 16', live_buffers: [bufMin, bufMax], live_step_losses: [lossMin, lossMax], heap_mb: [heapMin, heapMax], rss_mb: [rssMin, rssMax] };
+  log(`  ${steps} steps of a 4-32-3 MLP (Adam, batch 16), sampled from step ${after[0]!.step}: live buffers ${bufMin}–${bufMax}, `
+    + `live step losses ${lossMin}–${lossMax}, heap ${heapMin.toFixed(1)}–${heapMax.toFixed(1)} MiB, RSS ${rssMin.toFixed(0)}–${rssMax.toFixed(0)} MiB`);
+}
+
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
 results.descent_cpu = cpuBackend.info?.();
@@ -315,7 +340,7 @@ if (!CHILD) {
   log(`descent CPU backend: ${JSON.stringify(results.descent_cpu)}; ${results.kernel_check as string}`);
 }
 const sections: Array<[string, () => Promise<void> | void]> = [
-  ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory],
+  ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory], ['longmemory', benchLongMemory],
 ];
 for (const [name, fn] of sections) {
   if (!run(name)) continue;
