@@ -1,27 +1,12 @@
 /**
  * Command-line parsing shared by the commands: `node:util`'s `parseArgs` in strict mode, with
- * every problem reported as a {@link CliError} that names the option.
+ * every problem reported as a {@link UsageError} that names the option.
  * @module
  */
 import { parseArgs } from 'node:util';
+import { UsageError } from '@descent/tensor';
 
-/**
- * A usage error: bad arguments or a bad config file. The CLI prints the message (and a hint to
- * `--help`) and exits with `exitCode` (2 by default) without a stack trace.
- * @example
- * ```ts
- * throw new CliError("--epochs must be a positive integer, but got 'x'");
- * ```
- */
-export class CliError extends Error {
-  /** The process exit code to use (2: usage error). */
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 2) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
-}
+export { UsageError };
 
 /** One option of a command: its type, default, value name and help text.
  * @example
@@ -85,7 +70,7 @@ const HELP: OptionSpec = { type: 'boolean', short: 'h', help: 'show this help' }
 
 /**
  * Parse `argv` (the arguments after the command name) against a command's options.
- * @throws CliError naming the unknown option, the option missing its value, or the extra argument.
+ * @throws UsageError naming the unknown option, the option missing its value, or the extra argument.
  * @example
  * ```ts
  * parseCommandArgs(compareSpec, ['--epochs', '2', '--dataset', 'iris']).values.epochs; // '2'
@@ -101,12 +86,12 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, allowNegative: true });
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
-    throw new CliError(`descent ${spec.name}: ${msg}`);
+    throw new UsageError(`descent ${spec.name}: ${msg}`);
   }
   const max = spec.positionals ?? 0;
   if (parsed.positionals.length > max && !parsed.values.help) {
     const extra = parsed.positionals.slice(max).map((p) => `'${p}'`).join(', ');
-    throw new CliError(`descent ${spec.name}: unexpected argument ${extra}${max === 0 ? ' (this command takes options only)' : ''}`);
+    throw new UsageError(`descent ${spec.name}: unexpected argument ${extra}${max === 0 ? ' (this command takes options only)' : ''}`);
   }
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
 }
@@ -142,13 +127,13 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
 export function stringOption(args: ParsedArgs, name: string, fallback?: string): string | undefined {
   const v = args.values[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'string') throw new CliError(`--${name} needs a value`);
+  if (typeof v !== 'string') throw new UsageError(`--${name} needs a value`);
   return v;
 }
 
 /**
  * An integer option within bounds.
- * @throws CliError `--epochs must be an integer ≥ 1, but got 'x'`.
+ * @throws UsageError `--epochs must be an integer ≥ 1, but got 'x'`.
  * @example
  * ```ts
  * intOption(args, 'epochs', 4, { min: 1 });
@@ -161,14 +146,14 @@ export function intOption(args: ParsedArgs, name: string, fallback: number, boun
   const n = typeof raw === 'string' && /^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     const range = Number.isFinite(max) ? `an integer in [${min}, ${max}]` : `an integer ≥ ${min}`;
-    throw new CliError(`--${name} must be ${range}, but got '${String(raw)}'`);
+    throw new UsageError(`--${name} must be ${range}, but got '${String(raw)}'`);
   }
   return n;
 }
 
 /**
  * A finite number option, optionally > 0.
- * @throws CliError `--min-lr must be a number > 0, but got 'abc'`.
+ * @throws UsageError `--min-lr must be a number > 0, but got 'abc'`.
  * @example
  * ```ts
  * numberOption(args, 'min-lr', 1e-6, { positive: true });
@@ -179,14 +164,14 @@ export function numberOption(args: ParsedArgs, name: string, fallback: number, b
   if (raw === undefined) return fallback;
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (!Number.isFinite(n) || (bounds.positive && n <= 0)) {
-    throw new CliError(`--${name} must be ${bounds.positive ? 'a number > 0' : 'a finite number'}, but got '${String(raw)}'`);
+    throw new UsageError(`--${name} must be ${bounds.positive ? 'a number > 0' : 'a finite number'}, but got '${String(raw)}'`);
   }
   return n;
 }
 
 /**
  * One of a fixed set of words.
- * @throws CliError `--dataset must be one of mnist, iris, but got 'cifar'`.
+ * @throws UsageError `--dataset must be one of mnist, iris, but got 'cifar'`.
  * @example
  * ```ts
  * choiceOption(args, 'dataset', ['mnist', 'iris'], 'mnist');
@@ -196,7 +181,7 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
   const raw = args.values[name];
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string' || !choices.includes(raw as T)) {
-    throw new CliError(`--${name} must be one of ${choices.join(', ')}, but got '${String(raw)}'`);
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, but got '${String(raw)}'`);
   }
   return raw as T;
 }
@@ -211,13 +196,13 @@ export function listOption(args: ParsedArgs, name: string, fallback: readonly st
   const raw = args.values[name];
   if (raw === undefined) return fallback.slice();
   const list = String(raw).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (list.length === 0) throw new CliError(`--${name} needs at least one name, but got '${String(raw)}'`);
+  if (list.length === 0) throw new UsageError(`--${name} needs at least one name, but got '${String(raw)}'`);
   return list;
 }
 
 /**
  * `name=value` pairs separated by commas, as numbers (e.g. per-optimizer learning rates).
- * @throws CliError naming the malformed pair.
+ * @throws UsageError naming the malformed pair.
  * @example
  * ```ts
  * numberMapOption(args, 'lr'); // { adam: 0.002, sgdm: 0.05 } for --lr adam=0.002,sgdm=0.05
@@ -230,7 +215,7 @@ export function numberMapOption(args: ParsedArgs, name: string): Record<string, 
   for (const pair of String(raw).split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^([A-Za-z_][\w-]*)=(.+)$/.exec(pair);
     const v = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isFinite(v) || v <= 0) throw new CliError(`--${name} expects name=value pairs with values > 0 (e.g. adam=0.001,sgdm=0.05), but got '${pair}'`);
+    if (!m || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} expects name=value pairs with values > 0 (e.g. adam=0.001,sgdm=0.05), but got '${pair}'`);
     out[m[1]!] = v;
   }
   return out;

@@ -4,7 +4,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { CliError, helpText, type CommandSpec } from './args.js';
+import { UsageError, helpText, type CommandSpec } from './args.js';
 import { closest } from './config.js';
 import { compareCommand, compareMain } from './commands/compare.js';
 import { listCommand, listMain } from './commands/list.js';
@@ -99,7 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     await command.run(rest, io);
     return 0;
   } catch (e) {
-    if (e instanceof CliError) {
+    if (e instanceof UsageError) {
       io.err(`error: ${e.message}`);
       if (e.exitCode === 2) io.err(`Run 'descent ${name} --help' for usage.`);
       return e.exitCode;

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { optimizers } from '@descent/optim';
-import { CliError } from './args.js';
+import { UsageError } from './args.js';
 import { closest } from './config.js';
 import { loadIris, loadMnist, type ClassificationData } from './data/index.js';
 import { ROSENBROCK, SADDLE, trajectory } from './landscape.js';
@@ -130,7 +130,7 @@ export interface CompareResult {
 }
 
 /** Load a data set by name (MNIST sizes optional).
- * @throws CliError for an unknown name.
+ * @throws UsageError for an unknown name.
  * @example
  * ```ts
  * loadDataset('iris', 0).train.x.shape; // [120, 4]
@@ -139,7 +139,7 @@ export interface CompareResult {
 export function loadDataset(name: DatasetName, seed: number, sizes: { trainSize?: number; testSize?: number } = {}): ClassificationData {
   if (name === 'mnist') return loadMnist({ seed, ...sizes });
   if (name === 'iris') return loadIris({ seed });
-  throw new CliError(`unknown dataset '${String(name)}': use mnist or iris`);
+  throw new UsageError(`unknown dataset '${String(name)}': use mnist or iris`);
 }
 
 /** The options `compare` gives an optimizer: its defaults for this MLP (Iris: {@link IRIS_LRS}), then the lr override.
@@ -156,7 +156,7 @@ export function optimizerOptionsFor(name: string, lrs: Readonly<Record<string, n
 }
 
 /** Check optimizer names against the registry.
- * @throws CliError naming the unknown name and listing the registered ones.
+ * @throws UsageError naming the unknown name and listing the registered ones.
  * @example
  * ```ts
  * checkOptimizerNames(['adam', 'sgdm']);
@@ -166,17 +166,17 @@ export function checkOptimizerNames(names: readonly string[], option = '--optimi
   for (const n of names) {
     if (!optimizers.has(n)) {
       const hint = closest(n, optimizers.names());
-      throw new CliError(`${option}: unknown optimizer '${n}'${hint ? ` (did you mean '${hint}'?)` : ''}. Registered optimizers: ${optimizers.names().join(', ')}`);
+      throw new UsageError(`${option}: unknown optimizer '${n}'${hint ? ` (did you mean '${hint}'?)` : ''}. Registered optimizers: ${optimizers.names().join(', ')}`);
     }
   }
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new CliError(`${option}: '${dup}' is listed twice`);
+  if (dup) throw new UsageError(`${option}: '${dup}' is listed twice`);
 }
 
 /**
  * Train the MLP with each optimizer, then (optionally) run the LR range test and the 2-D
  * trajectories, print the summary table, and write `out/index.html` and `out/results.json`.
- * @throws CliError for unknown optimizers or bad sizes.
+ * @throws UsageError for unknown optimizers or bad sizes.
  * @example
  * ```ts
  * const result = await runCompare({ dataset: 'iris', optimizers: ['adam', 'sgdm'], epochs: 10, out: null, progress: 'none' });
@@ -187,11 +187,11 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   const t0 = performance.now();
   const dataset = options.dataset ?? 'mnist';
   const defaults = DATASET_DEFAULTS[dataset];
-  if (!defaults) throw new CliError(`--dataset must be one of mnist, iris, but got '${String(dataset)}'`);
+  if (!defaults) throw new UsageError(`--dataset must be one of mnist, iris, but got '${String(dataset)}'`);
   const names = [...(options.optimizers ?? LECTURE_OPTIMIZERS)];
   checkOptimizerNames(names);
   for (const k of Object.keys(options.lrs ?? {})) {
-    if (!names.includes(k)) throw new CliError(`--lr: '${k}' is not among the compared optimizers (${names.join(', ')})`);
+    if (!names.includes(k)) throw new UsageError(`--lr: '${k}' is not among the compared optimizers (${names.join(', ')})`);
   }
   const epochs = options.epochs ?? defaults.epochs;
   const batchSize = options.batchSize ?? defaults.batchSize;
@@ -207,9 +207,9 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   try {
     data = loadDataset(dataset, seed, sizes);
   } catch (e) {
-    throw e instanceof CliError ? e : new CliError((e as Error).message);
+    throw e instanceof UsageError ? e : new UsageError((e as Error).message);
   }
-  if (batchSize > data.train.y.length) throw new CliError(`--batch-size must be at most the training set size (${data.train.y.length}), but got ${batchSize}`);
+  if (batchSize > data.train.y.length) throw new UsageError(`--batch-size must be at most the training set size (${data.train.y.length}), but got ${batchSize}`);
   log(`${data.description}`);
   log(`Training ${names.length} optimizer${names.length > 1 ? 's' : ''} × ${epochs} epoch${epochs > 1 ? 's' : ''} (batch ${batchSize}, schedule ${schedule}, seed ${seed}).`);
 
@@ -227,7 +227,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
       });
     } catch (e) {
       progress.end();
-      throw new CliError(`${name}: ${(e as Error).message}`, 1);
+      throw new UsageError(`${name}: ${(e as Error).message}`, 1);
     }
     progress.end(`done in ${run.seconds.toFixed(1)} s: train loss ${fmtNumber(run.final.trainLoss)}, test acc ${pct(run.final.testAccuracy)}${run.diverged ? ' (diverged)' : ''}`);
     runs.push(run);

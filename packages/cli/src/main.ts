@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CliError } from './args.js';
+import { UsageError } from './args.js';
 import { runCompare, type CompareOptions, type CompareResult } from './compare.js';
 
 /**
@@ -26,7 +26,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   mainJob().then(
     (r) => console.log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s. Open ${r.reportPath} in a browser.`),
     (e: unknown) => {
-      console.error(e instanceof CliError ? `error: ${e.message}` : e);
+      console.error(e instanceof UsageError ? `error: ${e.message}` : e);
       process.exitCode = 1;
     },
   );

@@ -8,7 +8,7 @@ import {
   BatchNorm1d, Dropout, GELU, Identity, LayerNorm, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh,
   crossEntropyLoss, type TensorModule,
 } from '@descent/layers';
-import { CliError } from './args.js';
+import { UsageError } from './args.js';
 import { closest } from './config.js';
 import type { LabelledData } from './data/types.js';
 
@@ -60,14 +60,14 @@ const factories = new Map<string, LayerFactory>();
 
 /**
  * Register a layer type under a name usable in `descent train` configs (`{ "name": …, "options": … }`).
- * @throws CliError when the name is taken and `replace` is not set.
+ * @throws UsageError when the name is taken and `replace` is not set.
  * @example
  * ```ts
  * registerLayer('square', { description: 'x²', create: (_o, ctx) => ({ module: new Square(), outFeatures: ctx.inFeatures }) });
  * ```
  */
 export function registerLayer(name: string, factory: LayerFactory, options: { replace?: boolean } = {}): void {
-  if (factories.has(name) && !options.replace) throw new CliError(`registerLayer: a layer named '${name}' is already registered; pass { replace: true } to replace it`);
+  if (factories.has(name) && !options.replace) throw new UsageError(`registerLayer: a layer named '${name}' is already registered; pass { replace: true } to replace it`);
   factories.set(name, factory);
 }
 
@@ -83,12 +83,12 @@ export function layerNames(): Array<[string, string]> {
 
 const num = (o: Record<string, unknown>, key: string, where: string, fallback?: number): number => {
   const v = o[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CliError(`${where}: option '${key}' must be a number, but got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`${where}: option '${key}' must be a number, but got ${JSON.stringify(v)}`);
   return v;
 };
 const int = (o: Record<string, unknown>, key: string, where: string, fallback?: number): number => {
   const v = num(o, key, where, fallback);
-  if (!Number.isInteger(v) || v <= 0) throw new CliError(`${where}: option '${key}' must be a positive integer, but got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || v <= 0) throw new UsageError(`${where}: option '${key}' must be a positive integer, but got ${JSON.stringify(v)}`);
   return v;
 };
 const same = (module: TensorModule, ctx: LayerContext) => ({ module, outFeatures: ctx.inFeatures });
@@ -136,40 +136,40 @@ export interface BuiltModel {
 /**
  * Build a `Sequential` from layer specs; each layer's input width is the previous one's output.
  * @param where the config path used in error messages (`model`).
- * @throws CliError naming the layer (`model[2]`) for an unknown name, unknown or bad options.
+ * @throws UsageError naming the layer (`model[2]`) for an unknown name, unknown or bad options.
  * @example
  * ```ts
  * const { model, outFeatures } = buildModel(['relu'], 4, new Rng(0));
  * ```
  */
 export function buildModel(specs: readonly LayerSpec[], inFeatures: number, rng: Rng, where = 'model'): BuiltModel {
-  if (!Array.isArray(specs) || specs.length === 0) throw new CliError(`${where} must be a non-empty list of layers, e.g. [{ "name": "linear", "options": { "out": 10 } }]`);
+  if (!Array.isArray(specs) || specs.length === 0) throw new UsageError(`${where} must be a non-empty list of layers, e.g. [{ "name": "linear", "options": { "out": 10 } }]`);
   const modules: TensorModule[] = [];
   let width = inFeatures;
   specs.forEach((spec, i) => {
     const at = `${where}[${i}]`;
     const s = typeof spec === 'string' ? { name: spec } : spec;
-    if (s === null || typeof s !== 'object' || typeof s.name !== 'string') throw new CliError(`${at} must be a layer name or { "name": …, "options": {…} }, but got ${JSON.stringify(spec)}`);
+    if (s === null || typeof s !== 'object' || typeof s.name !== 'string') throw new UsageError(`${at} must be a layer name or { "name": …, "options": {…} }, but got ${JSON.stringify(spec)}`);
     const extra = Object.keys(s).filter((k) => k !== 'name' && k !== 'options');
-    if (extra.length) throw new CliError(`${at}: unknown field '${extra[0]}' (a layer has 'name' and 'options')`);
+    if (extra.length) throw new UsageError(`${at}: unknown field '${extra[0]}' (a layer has 'name' and 'options')`);
     const f = factories.get(s.name);
     if (!f) {
       const hint = closest(s.name, [...factories.keys()]);
-      throw new CliError(`${at}: unknown layer '${s.name}'${hint ? ` (did you mean '${hint}'?)` : ''}. Known layers: ${[...factories.keys()].sort().join(', ')}`);
+      throw new UsageError(`${at}: unknown layer '${s.name}'${hint ? ` (did you mean '${hint}'?)` : ''}. Known layers: ${[...factories.keys()].sort().join(', ')}`);
     }
     const o = s.options ?? {};
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new CliError(`${at}.options must be an object, but got ${JSON.stringify(o)}`);
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new UsageError(`${at}.options must be an object, but got ${JSON.stringify(o)}`);
     if (f.options) {
       const bad = Object.keys(o).find((k) => !f.options!.includes(k));
-      if (bad) throw new CliError(`${at}: ${s.name} has no option '${bad}'${f.options.length ? `. Options: ${f.options.join(', ')}` : ' (it takes none)'}`);
+      if (bad) throw new UsageError(`${at}: ${s.name} has no option '${bad}'${f.options.length ? `. Options: ${f.options.join(', ')}` : ' (it takes none)'}`);
     }
     try {
       const built = f.create(o as Record<string, unknown>, { inFeatures: width, rng });
       modules.push(built.module);
       width = built.outFeatures;
     } catch (e) {
-      if (e instanceof CliError) throw new CliError(`${at}: ${e.message}`);
-      throw new CliError(`${at} (${s.name}): ${(e as Error).message}`);
+      if (e instanceof UsageError) throw new UsageError(`${at}: ${e.message}`);
+      throw new UsageError(`${at} (${s.name}): ${(e as Error).message}`);
     }
   });
   return { model: new Sequential(...modules), outFeatures: width };

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import * as tensor from '@descent/tensor';
 import * as layers from '@descent/layers';
 import * as optim from '@descent/optim';
-import { CliError } from './args.js';
+import { UsageError } from './args.js';
 import { registerLayer } from './model.js';
 
 /** What a plugin's `register(api)` receives: the three packages and the CLI's layer registry.
@@ -44,7 +44,7 @@ export const pluginApi: PluginApi = { tensor, layers, optim, registerLayer };
 /**
  * Import each plugin module (paths relative to `cwd`) and call its `register(api)` export if it has one.
  * @returns the absolute paths loaded.
- * @throws CliError naming the plugin when the file is missing, fails to load, or `register` throws.
+ * @throws UsageError naming the plugin when the file is missing, fails to load, or `register` throws.
  * @example
  * ```ts
  * await loadPlugins(['./my-optimizer.js']);
@@ -54,19 +54,19 @@ export async function loadPlugins(paths: readonly string[], cwd = process.cwd())
   const loaded: string[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
-    if (!existsSync(abs)) throw new CliError(`--plugin ${p}: file not found (looked for ${abs})`);
+    if (!existsSync(abs)) throw new UsageError(`--plugin ${p}: file not found (looked for ${abs})`);
     let mod: Record<string, unknown>;
     try {
       mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     } catch (e) {
-      throw new CliError(`--plugin ${p}: failed to load: ${(e as Error).message}`);
+      throw new UsageError(`--plugin ${p}: failed to load: ${(e as Error).message}`);
     }
     const register = typeof mod.register === 'function' ? mod.register : typeof mod.default === 'function' ? mod.default : null;
     if (register) {
       try {
         await (register as (api: PluginApi) => unknown)(pluginApi);
       } catch (e) {
-        throw new CliError(`--plugin ${p}: register() failed: ${(e as Error).message}`);
+        throw new UsageError(`--plugin ${p}: register() failed: ${(e as Error).message}`);
       }
     }
     loaded.push(abs);

@@ -136,3 +136,32 @@ export class NonFiniteError extends DescentError {}
  * ```
  */
 export class ConfigError extends DescentError {}
+
+/**
+ * gpu.js (the optional peer of the `'gpu'` backend) could not be loaded; the message says where it
+ * was looked up and how to install it.
+ *
+ * @example
+ * ```ts
+ * try { loadGpuJs(); } catch (e) { if (e instanceof GpuJsLoadError) console.log(e.message); }
+ * ```
+ */
+export class GpuJsLoadError extends BackendError {}
+
+/**
+ * A command line or a config file given to the `descent` CLI is malformed: the CLI prints the
+ * message (no stack trace) and exits with `exitCode` (2, a usage error).
+ *
+ * @example
+ * ```ts
+ * throw new UsageError("--epochs must be a positive integer, but got 'x'");
+ * ```
+ */
+export class UsageError extends ConfigError {
+  /** The process exit code to use (2: usage error). */
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}

@@ -30,7 +30,7 @@ import { gpuBackendNamed, registerGpuBackend } from './backends/gpu/register.js'
 
 export { chooseMode, GpuBackend, GpuStorage, modeProblem, type GpuArg, type GpuBackendInfo, type GpuBackendOptions, type GpuHandle } from './backends/gpu/backend_gpu.js';
 export {
-  GPU_MODES, GpuJsLoadError, gpuJsVersion, loadGpuJs, type GpuJsClass, type GpuJsInstance, type GpuJsKernel, type GpuJsKernelDetails, type GpuJsModule, type GpuJsTexture, type GpuMode,
+  GPU_MODES, gpuJsVersion, loadGpuJs, type GpuJsClass, type GpuJsInstance, type GpuJsKernel, type GpuJsKernelDetails, type GpuJsModule, type GpuJsTexture, type GpuMode,
 } from './backends/gpu/gpujs.js';
 export { gpuBackendNamed, registerGpuBackend, registerGpuKernels } from './backends/gpu/register.js';
 export { runSelfTest, SELF_TEST_TOLERANCE } from './backends/gpu/selftest.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { choiceOption, intOption, listOption, numberMapOption, numberOption, parseCommandArgs, stringOption, CliError, type CommandSpec } from '../args.js';
+import { choiceOption, intOption, listOption, numberMapOption, numberOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
 import { DATASET_DEFAULTS, runCompare, type CompareResult, type DatasetName } from '../compare.js';
 import type { CliIo } from '../io.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
@@ -48,7 +48,7 @@ export const compareCommand: CommandSpec = {
 
 /**
  * Run `descent compare` with the arguments after the command name.
- * @throws CliError for bad arguments.
+ * @throws UsageError for bad arguments.
  * @example
  * ```ts
  * await compareMain(['--dataset', 'iris', '--epochs', '5', '--out', 'tmp'], processIo());
@@ -62,13 +62,13 @@ export async function compareMain(argv: readonly string[], io: CliIo): Promise<C
   const hiddenRaw = stringOption(args, 'hidden');
   const hidden = hiddenRaw === undefined ? d.hidden : hiddenRaw.split(',').map((s) => {
     const n = Number(s.trim());
-    if (!Number.isInteger(n) || n <= 0) throw new CliError(`--hidden must be comma-separated positive integers, but got '${hiddenRaw}'`);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--hidden must be comma-separated positive integers, but got '${hiddenRaw}'`);
     return n;
   });
   const dropout = numberOption(args, 'dropout', d.dropout);
-  if (dropout < 0 || dropout >= 1) throw new CliError(`--dropout must be in [0, 1), but got '${String(args.values.dropout)}'`);
+  if (dropout < 0 || dropout >= 1) throw new UsageError(`--dropout must be in [0, 1), but got '${String(args.values.dropout)}'`);
   if (dataset === 'iris' && (args.values['train-size'] !== undefined || args.values['test-size'] !== undefined)) {
-    throw new CliError('--train-size and --test-size apply to --dataset mnist only');
+    throw new UsageError('--train-size and --test-size apply to --dataset mnist only');
   }
   const out = stringOption(args, 'out', 'report');
   return runCompare({

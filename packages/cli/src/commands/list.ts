@@ -4,7 +4,7 @@
  * @module
  */
 import { registry, type PluginKind } from '@descent/optim';
-import { CliError, parseCommandArgs, type CommandSpec } from '../args.js';
+import { UsageError, parseCommandArgs, type CommandSpec } from '../args.js';
 import type { CliIo } from '../io.js';
 import { layerNames } from '../model.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
@@ -62,7 +62,7 @@ export const listCommand: CommandSpec = {
 
 /**
  * Run `descent list`; returns the listed names by kind.
- * @throws CliError for an unknown kind.
+ * @throws UsageError for an unknown kind.
  * @example
  * ```ts
  * (await listMain(['optimizer'], processIo())).optimizer; // ['adabound', 'adagrad', …]
@@ -73,7 +73,7 @@ export async function listMain(argv: readonly string[], io: CliIo): Promise<Reco
   await loadPlugins(pluginPaths(args), io.cwd);
   const want = args.positionals[0];
   const kinds = want === undefined ? LIST_KINDS : LIST_KINDS.filter((k) => k.kind === want || k.field === want || `${k.kind}s` === want);
-  if (kinds.length === 0) throw new CliError(`descent list: unknown kind '${want}'. Kinds: ${LIST_KINDS.map((k) => k.kind).join(', ')}`);
+  if (kinds.length === 0) throw new UsageError(`descent list: unknown kind '${want}'. Kinds: ${LIST_KINDS.map((k) => k.kind).join(', ')}`);
   const result: Record<string, string[]> = {};
   const blocks: string[] = [];
   for (const k of kinds) {

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lrRangeSvg } from '@descent/optim';
-import { choiceOption, intOption, numberOption, parseCommandArgs, stringOption, CliError, type CommandSpec } from '../args.js';
+import { choiceOption, intOption, numberOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
 import { DATASET_DEFAULTS, checkOptimizerNames, loadDataset, optimizerOptionsFor, type DatasetName } from '../compare.js';
 import type { CliIo } from '../io.js';
 import { runLrFind, type LrFindResult } from '../lr_find.js';
@@ -40,7 +40,7 @@ export const lrFindCommand: CommandSpec = {
 
 /**
  * Run `descent lr-find` with the arguments after the command name.
- * @throws CliError for bad arguments.
+ * @throws UsageError for bad arguments.
  * @example
  * ```ts
  * const r = await lrFindMain(['--dataset', 'iris'], processIo());
@@ -55,12 +55,12 @@ export async function lrFindMain(argv: readonly string[], io: CliIo): Promise<Lr
   checkOptimizerNames([optimizer], '--optimizer');
   const minLr = numberOption(args, 'min-lr', 1e-5, { positive: true });
   const maxLr = numberOption(args, 'max-lr', 10, { positive: true });
-  if (maxLr <= minLr) throw new CliError(`--max-lr must be greater than --min-lr (${minLr}), but got ${maxLr}`);
+  if (maxLr <= minLr) throw new UsageError(`--max-lr must be greater than --min-lr (${minLr}), but got ${maxLr}`);
   const steps = intOption(args, 'steps', 100, { min: 5, max: 100000 });
   const batchSize = intOption(args, 'batch-size', d.batchSize, { min: 2 });
   const seed = intOption(args, 'seed', 0, { min: 0 });
   const data = loadDataset(dataset, seed);
-  if (batchSize > data.train.y.length) throw new CliError(`--batch-size must be at most the training set size (${data.train.y.length}), but got ${batchSize}`);
+  if (batchSize > data.train.y.length) throw new UsageError(`--batch-size must be at most the training set size (${data.train.y.length}), but got ${batchSize}`);
   const r = runLrFind({ data, optimizer, optimizerOptions: optimizerOptionsFor(optimizer, {}, dataset), batchSize, seed, hidden: d.hidden, dropout: d.dropout, steps, minLr, maxLr });
   io.out(asciiChart({ loss: r.losses }, { title: `LR range test (${optimizer} on ${dataset}): smoothed loss, lr ${fmtNumber(r.lrs[0] ?? minLr, 2)} → ${fmtNumber(r.lrs.at(-1) ?? maxLr, 2)} (log scale)`, height: 12, width: 64, color: false }));
   io.out('');

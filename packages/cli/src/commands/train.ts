@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Rng } from '@descent/tensor';
 import { crossEntropyLoss, saveState } from '@descent/layers';
 import { Trainer, type Callback, type EpochRecord, type History } from '@descent/optim';
-import { CliError, intOption, parseCommandArgs, stringOption, type CommandSpec } from '../args.js';
+import { UsageError, intOption, parseCommandArgs, stringOption, type CommandSpec } from '../args.js';
 import { loadDataset } from '../compare.js';
 import { parseTrainConfig, type TrainConfig } from '../config.js';
 import type { CliIo } from '../io.js';
@@ -76,25 +76,25 @@ function shownEpochs(epochs: readonly EpochRecord[]): EpochRecord[] {
 }
 
 /** Read and parse a JSON config file.
- * @throws CliError when the file is missing or not valid JSON (with the parser's position).
+ * @throws UsageError when the file is missing or not valid JSON (with the parser's position).
  * @example
  * ```ts
  * const raw = readConfigFile('config.json');
  * ```
  */
 export function readConfigFile(path: string): unknown {
-  if (!existsSync(path)) throw new CliError(`config file not found: ${path}`);
+  if (!existsSync(path)) throw new UsageError(`config file not found: ${path}`);
   const text = readFileSync(path, 'utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new CliError(`${path}: not valid JSON: ${(e as Error).message}`);
+    throw new UsageError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
 }
 
 /**
  * Run `descent train` with the arguments after the command name.
- * @throws CliError for bad arguments or a bad config (naming the field); exit code 1 when training fails.
+ * @throws UsageError for bad arguments or a bad config (naming the field); exit code 1 when training fails.
  * @example
  * ```ts
  * await trainMain(['examples/iris/config.json', '--epochs', '5'], processIo());
@@ -103,17 +103,17 @@ export function readConfigFile(path: string): unknown {
 export async function trainMain(argv: readonly string[], io: CliIo): Promise<TrainOutcome> {
   const args = parseCommandArgs(trainCommand, argv);
   const file = args.positionals[0];
-  if (file === undefined) throw new CliError('descent train: missing the config file, e.g. `descent train config.json` (see --help)');
+  if (file === undefined) throw new UsageError('descent train: missing the config file, e.g. `descent train config.json` (see --help)');
   await loadPlugins(pluginPaths(args), io.cwd);
   const path = resolve(io.cwd, file);
   const config = parseTrainConfig(readConfigFile(path));
   const epochs = intOption(args, 'epochs', config.epochs, { min: 1 });
   const data = loadDataset(config.dataset.name, config.seed, config.dataset);
-  if (config.batchSize > data.train.y.length) throw new CliError(`config: 'batchSize' must be at most the training set size (${data.train.y.length}), but got ${config.batchSize}`);
+  if (config.batchSize > data.train.y.length) throw new UsageError(`config: 'batchSize' must be at most the training set size (${data.train.y.length}), but got ${config.batchSize}`);
   const rng = new Rng(config.seed);
   const { model, outFeatures } = buildModel(config.model, data.features, rng.split(), 'config: model');
   if (outFeatures !== data.classes.length) {
-    throw new CliError(`config: 'model': the last layer gives ${outFeatures} outputs, but ${data.name} has ${data.classes.length} classes; end with { "name": "linear", "options": { "out": ${data.classes.length} } }`);
+    throw new UsageError(`config: 'model': the last layer gives ${outFeatures} outputs, but ${data.name} has ${data.classes.length} classes; end with { "name": "linear", "options": { "out": ${data.classes.length} } }`);
   }
   io.out(data.description);
   io.out(`Model: ${describeLayers(config.model)} (${model.numParameters()} parameters); optimizer ${config.optimizer.name}${config.scheduler ? `, scheduler ${config.scheduler.name}` : ''}; ${epochs} epochs, batch ${config.batchSize}.`);
@@ -137,13 +137,13 @@ export async function trainMain(argv: readonly string[], io: CliIo): Promise<Tra
       progressBar: io.interactive && !args.values.quiet,
     });
   } catch (e) {
-    throw new CliError(`config: ${(e as Error).message}`);
+    throw new UsageError(`config: ${(e as Error).message}`);
   }
   let history: History;
   try {
     history = trainer.fit(data.train, { validation: data.test });
   } catch (e) {
-    throw new CliError(`training failed: ${(e as Error).message}`, 1);
+    throw new UsageError(`training failed: ${(e as Error).message}`, 1);
   }
   const train = evaluate(model, data.train);
   const test = evaluate(model, data.test);

@@ -2,6 +2,7 @@
 // dependency, so nothing here may import it (not even its types) for `tsc` to pass without it.
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { GpuJsLoadError } from '../../errors.js';
 
 /** A gpu.js execution mode descent can use. `headlessgl` runs GLSL shaders through headless-gl
  * (a real GPU when the host has one, Mesa llvmpipe otherwise); `webasm` and `cpu` run the same
@@ -111,20 +112,6 @@ export interface GpuJsClass {
   readonly isWebAssemblySupported: boolean;
   /** Whether a GL backend supports float textures. */
   readonly isSinglePrecisionSupported: boolean;
-}
-
-/** Where gpu.js was looked up, and what went wrong, when it could not be loaded.
- * @example
- * ```ts
- * try { loadGpuJs(); } catch (e) { if (e instanceof GpuJsLoadError) console.log(e.message); }
- * ```
- */
-export class GpuJsLoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GpuJsLoadError';
-    Object.setPrototypeOf(this, GpuJsLoadError.prototype);
-  }
 }
 
 /** The directory `DESCENT_GPUJS_PATH` names (a `node_modules` folder, or a folder holding one), if set. */
