@@ -94,6 +94,8 @@ export class FunctionBuilder {
   f64x2Splat(): this { return this.simd(0x14); }
   f64x2Add(): this { return this.simd(0xf0); }
   f64x2Mul(): this { return this.simd(0xf2); }
+  f64x2Div(): this { return this.simd(0xf3); }
+  f64x2Sqrt(): this { return this.simd(0xef); }
   /** v128.const of sixteen zero bytes. */
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   /** v128.load64_zero: load 8 bytes into the low lane, zero the high one. */
