@@ -28,7 +28,8 @@ import { modeProblem, type GpuBackend, type GpuBackendInfo, type GpuBackendOptio
 import { GPU_MODES, loadGpuJs, type GpuMode } from './backends/gpu/gpujs.js';
 import { gpuBackendNamed, registerGpuBackend } from './backends/gpu/register.js';
 
-export { chooseMode, GpuBackend, GpuStorage, modeProblem, type GpuArg, type GpuBackendInfo, type GpuBackendOptions, type GpuHandle } from './backends/gpu/backend_gpu.js';
+export { chooseMode, GpuBackend, GpuStorage, modeProblem, type GpuBackendInfo, type GpuBackendOptions, type GpuHandle } from './backends/gpu/backend_gpu.js';
+export type { GpuArg, GpuKernelHost } from './backends/gpu/kernel_host.js';
 export {
   GPU_MODES, gpuJsVersion, loadGpuJs, type GpuJsClass, type GpuJsInstance, type GpuJsKernel, type GpuJsKernelDetails, type GpuJsModule, type GpuJsTexture, type GpuMode,
 } from './backends/gpu/gpujs.js';

@@ -5,6 +5,7 @@ import { sizeOf } from '../../shape.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
 import { cpuBackend } from '../cpu/backend_cpu.js';
 import { MAX_GPU_ELEMENTS } from './codegen.js';
+import type { GpuArg, GpuKernelHost } from './kernel_host.js';
 import { runSelfTest } from './selftest.js';
 import {
   GPU_MODES, gpuJsVersion, loadGpuJs, type GpuJsInstance, type GpuJsKernel, type GpuJsModule, type GpuJsTexture, type GpuMode,
@@ -117,13 +118,6 @@ function toFloat32(x: unknown, size: number): Float32Array {
   return out;
 }
 
-/** What a gpu.js kernel takes for a tensor: a texture in GL modes, a Float32Array in the CPU-side modes.
- * @example
- * ```ts
- * const arg: GpuArg = backend.arg(tensorInfo);
- * ```
- */
-export type GpuArg = GpuJsTexture | Float32Array;
 
 /**
  * The gpu.js backend: one gpu.js `GPU` instance in one mode, precision `single`. float32 tensors are
@@ -143,7 +137,7 @@ export type GpuArg = GpuJsTexture | Float32Array;
  * registerBackend(new GpuBackend({ mode: 'webasm' }));
  * ```
  */
-export class GpuBackend implements Backend {
+export class GpuBackend implements Backend, GpuKernelHost {
   /** Registry name (`'gpu'` unless given). */
   readonly name: string;
   /** Priority of the automatic choice (2 unless given). */
