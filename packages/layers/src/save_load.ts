@@ -75,7 +75,7 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents);
+      if (typeof contents === 'string') writeSync(fd, contents); else writeSync(fd, contents);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
