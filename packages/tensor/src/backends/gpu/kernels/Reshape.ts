@@ -11,6 +11,7 @@ import type { GpuBackend } from '../backend_gpu.js';
  */
 export const reshapeConfig: KernelConfig = {
   kernelName: Reshape,
+  outputAliases: 'x',
   backendName: 'gpu',
   kernelFunc: ({ inputs, attrs, backend }) => {
     const x = inputs.x!;
