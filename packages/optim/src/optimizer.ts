@@ -81,6 +81,7 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly TypedA
     for (let i = 0; i < u.length; i++) buf[i] = buf[i]! + u[i]!;
     // NOTE: buffer() is the live storage only on the CPU backend; elsewhere write the sum back.
     if ((p as { handle?: { backend?: string } }).handle?.backend !== 'cpu') p.assign(buf);
+    else p.bumpVersion?.(); // a graph recorded before this step can no longer be differentiated
   }
 }
 
@@ -310,6 +311,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         const gGrads = single ? arrays : arrays.slice(at, at + n), gTargets = single ? targets : targets.slice(at, at + n);
         at += n;
         this.states[gi] = plugin.updateInPlace!(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options }, gTargets);
+        for (const p of g.params) p.bumpVersion?.();
       }
       this.steps = t;
       return;

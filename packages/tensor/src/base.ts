@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './kernel_names.js';
 export * from './kernel_registry.js';
 export * from './ops/index.js';
+export * from './options.js';
 export * from './random.js';
 export * from './shape.js';
 export { Tensor, type GraphNode } from './tensor.js';

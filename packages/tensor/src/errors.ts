@@ -165,3 +165,30 @@ export class UsageError extends ConfigError {
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * A tensor would hold more elements than a typed array can ({@link MAX_ELEMENTS}), or its storage
+ * could not be allocated: the message names the operation, the size asked for and the limit.
+ *
+ * @example
+ * ```ts
+ * zeros([1e6, 1e6]);
+ * // SizeLimitError: zeros: shape [1000000,1000000] has 1000000000000 elements, more than a tensor can hold (4294967296, the typed-array length limit)
+ * ```
+ */
+export class SizeLimitError extends ValueError {}
+
+/**
+ * A tensor saved for backpropagation was modified in place (by {@link Tensor.assign}, an optimizer
+ * step, or a write into its storage followed by {@link Tensor.bumpVersion}) after the forward pass
+ * used it, so its gradient would be computed from the new values. PyTorch raises the same
+ * ("modified by an inplace operation"). Recompute the forward pass after the write.
+ *
+ * @example
+ * ```ts
+ * const loss = w.mul(x).sum();
+ * w.assign([0, 0]);
+ * loss.backward(); // SavedTensorModifiedError: backward: input 'a' of 'Mul' … was modified in place …
+ * ```
+ */
+export class SavedTensorModifiedError extends GradientError {}

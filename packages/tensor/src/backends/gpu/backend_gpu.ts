@@ -1,6 +1,7 @@
 import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
 import { BackendError, KernelNotFoundError } from '../../errors.js';
 import { getKernel, type KernelArgs } from '../../kernel_registry.js';
+import { checkOptions, type OptionSpec } from '../../options.js';
 import { sizeOf } from '../../shape.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
 import { cpuBackend } from '../cpu/backend_cpu.js';
@@ -35,6 +36,16 @@ export interface GpuBackendOptions {
   /** Called once with the reason when the backend turns out unusable (default `console.warn`); `null` for silence. */
   warn?: ((message: string) => void) | null;
 }
+
+/** The options a {@link GpuBackend} takes, with their types (values are checked where they are used).
+ * @example
+ * ```ts
+ * Object.keys(GPU_BACKEND_OPTIONS); // ['name', 'priority', 'mode', …]
+ * ```
+ */
+export const GPU_BACKEND_OPTIONS = {
+  name: 'string', priority: 'number', mode: 'string', selfTest: ['boolean', 'function'], searchPath: 'string', matmul: 'string', warn: ['function', 'null'],
+} as const satisfies OptionSpec;
 
 /** Diagnostic information about a {@link GpuBackend} (its `info()`).
  * @example
@@ -156,7 +167,7 @@ export class GpuBackend implements Backend, GpuKernelHost {
   private uploader: GpuJsKernel | null = null;
 
   constructor(options: GpuBackendOptions = {}) {
-    this.options = options;
+    this.options = checkOptions(options, GPU_BACKEND_OPTIONS, 'GpuBackend');
     this.name = options.name ?? 'gpu';
     this.priority = options.priority ?? 2;
     this.requestedMode = options.mode ?? 'auto';

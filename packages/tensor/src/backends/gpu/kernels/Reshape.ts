@@ -11,6 +11,7 @@ import type { GpuKernelHost } from '../kernel_host.js';
  */
 export const reshapeConfig: KernelConfig = {
   kernelName: Reshape,
+  outputAliases: 'x',
   backendName: 'gpu',
   kernelFunc: ({ inputs, attrs, backend }) => {
     const x = inputs.x!;
