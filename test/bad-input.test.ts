@@ -318,11 +318,17 @@ function badValues(defaultValue: unknown): Array<[unknown, string, ErrorClass]> 
   if (Array.isArray(defaultValue)) return [[[0.9, 1], '[0.9,1]', ValueError], [[0.9, NaN], '[0.9,NaN]', ValueError]];
   return [[42, '42', ConfigError]];
 }
+// Options whose valid range contains the generic bad values above get their own.
+const OWN_BAD_VALUES: Record<string, Array<[unknown, string, ErrorClass]>> = {
+  'adafactor.beta2Decay': [[1, '1', ValueError], [NaN, 'NaN', ValueError]], // τ ≤ 0: −1 is valid
+  'adafactor.eps': [[[-1, 1e-3], '[-1,0.001]', ValueError], [[null, NaN], '[null,NaN]', ValueError]], // [0.9, 1] is valid
+  'prodigy.beta3': [[42, '42', ValueError], [-1, '-1', ValueError]], // null (√β₂) or a number
+};
 const sweep: Case[] = [];
 for (const name of optimizers.names()) {
   const known = Object.keys(getOptimizerPlugin(name).defaults);
   for (const [option, defaultValue] of Object.entries(getOptimizerPlugin(name).defaults as Record<string, unknown>)) {
-    for (const [value, shown, error] of badValues(defaultValue)) {
+    for (const [value, shown, error] of OWN_BAD_VALUES[`${name}.${option}`] ?? badValues(defaultValue)) {
       sweep.push(kase({
         name: `${name}: ${option} = ${shown}`, setup: trainedOptimizer, act: ({ params }) => new Optimizer(name, params!, { [option]: value }),
         error, arg: `${name}: option '${option}'`, expected: 'must be', given: `but got ${shown}`,

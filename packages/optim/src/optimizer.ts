@@ -85,6 +85,12 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly TypedA
   }
 }
 
+/** Set each parameter to the given values (checked like updates): the mode switch of
+ * {@link Optimizer.evalMode} / {@link Optimizer.trainMode}, the one other place parameters change. */
+function assignParams(params: readonly Tensor[], values: readonly TypedArray[]): void {
+  for (let j = 0; j < params.length; j++) params[j]!.assign(values[j]!);
+}
+
 /** The live storage of every parameter, for `OptimizerPlugin.updateInPlace`; null (use `update` +
  * `applyUpdates`) unless every parameter is a CPU tensor with contiguous storage that overlaps no
  * other parameter's and no gradient's. */
@@ -346,6 +352,52 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       throw new ValueError(`${this.name}.step: lr must be a number or one number per parameter group (${this.groups.length}), but got ${formatValue(lr)}`);
     }
     return lr.map((v, i) => check(v, `lr[${i}]`));
+  }
+
+  /**
+   * Put the parameters in evaluation mode: for a plugin with `evalParams` (Schedule-Free: the
+   * averaged x instead of the training iterate y) set each group's parameters to the values it
+   * returns; a no-op for other optimizers and when already in evaluation mode. The Trainer calls it
+   * before evaluating and checkpointing, and {@link Optimizer.trainMode} after.
+   * @returns whether any parameter changed (call `trainMode()` before the next step if so).
+   * @example
+   * ```ts
+   * opt.evalMode(); const acc = evaluate(model); opt.trainMode();
+   * ```
+   */
+  evalMode(): boolean {
+    return this.switchMode('evalParams');
+  }
+
+  /**
+   * Back to training mode after {@link Optimizer.evalMode} (a no-op when already there).
+   * @returns whether any parameter changed.
+   * @example
+   * ```ts
+   * opt.trainMode();
+   * ```
+   */
+  trainMode(): boolean {
+    return this.switchMode('trainParams');
+  }
+
+  private switchMode(hook: 'evalParams' | 'trainParams'): boolean {
+    const fn = this.plugin[hook];
+    if (typeof fn !== 'function') return false;
+    const results = this.groups.map((g, gi) => {
+      const r = fn.call(this.plugin, this.states[gi], g.params, g.options);
+      const wrong = r === null ? null : checkArrays(g.params, r.values, 'value');
+      if (wrong) throw new (wrong.constructor as new (m: string) => DescentError)(`${this.name}.${hook}: parameter group ${gi}: ${wrong.message}`);
+      return r;
+    });
+    let changed = false;
+    results.forEach((r, gi) => {
+      if (r === null) return;
+      assignParams(this.groups[gi]!.params, r.values);
+      this.states[gi] = r.state;
+      changed = true;
+    });
+    return changed;
   }
 
   /** Clear every parameter's gradient.

@@ -148,6 +148,43 @@ export interface OptimizerPlugin<O extends OptimizerOptions = OptimizerOptions, 
    * ```
    */
   updateInPlace?(grads: readonly TypedArray[], state: S, params: readonly Tensor[], ctx: OptimizerContext<O>, targets: readonly TypedArray[]): S;
+  /**
+   * Optional: the parameters to evaluate (and checkpoint) with, for an optimizer whose training
+   * iterate is not the point it wants evaluated (Schedule-Free's y vs x, an averaged model). Called
+   * by `Optimizer.evalMode()` — which the Trainer calls before every evaluation and checkpoint —
+   * with the group's state, parameters and options; returns the parameters' new values and the
+   * next state, or null when nothing changes (already in evaluation mode, or nothing to switch).
+   * The state must record the mode (and whatever {@link OptimizerPlugin.trainParams} needs to
+   * restore the training values), so a checkpoint taken in evaluation mode resumes exactly. Offer
+   * both hooks or neither.
+   * @example
+   * ```ts
+   * evalParams: (state, params) => (state.saved ? null : { values: averaged(state), state: { ...state, saved: params.map((p) => p.buffer().slice()) } }),
+   * ```
+   */
+  evalParams?(state: S, params: readonly Tensor[], options: O): ModeSwitch<S> | null;
+  /** Optional: undo {@link OptimizerPlugin.evalParams}: the training values of the parameters and
+   * the next state, or null when already in training mode. `Optimizer.trainMode()` calls it.
+   * @example
+   * ```ts
+   * trainParams: (state) => (state.saved ? { values: state.saved, state: { ...state, saved: null } } : null),
+   * ```
+   */
+  trainParams?(state: S, params: readonly Tensor[], options: O): ModeSwitch<S> | null;
+}
+
+/** What a mode switch (`evalParams` / `trainParams`) returns: the parameters' new values (one
+ * typed array per parameter, its dtype and size) and the plugin's next state.
+ * @example
+ * ```ts
+ * const r: ModeSwitch<{ saved: null }> = { values: [new Float64Array([0.5])], state: { saved: null } };
+ * ```
+ */
+export interface ModeSwitch<S> {
+  /** The new value of each parameter (replacing it, not added to it). */
+  readonly values: TypedArray[];
+  /** The plugin's next state. */
+  readonly state: S;
 }
 
 /** Any optimizer plugin, whatever its options and state types.

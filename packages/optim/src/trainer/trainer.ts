@@ -546,6 +546,8 @@ export class Trainer {
     const chunk = this.config.evalBatchSize ?? 1024;
     const wasTraining = (this.model as { training?: boolean }).training;
     this.model.eval?.();
+    // An optimizer with an evaluation point (Schedule-Free's x) is evaluated there.
+    const switched = this.optimizer.evalMode();
     try {
       return noGrad(() => {
         let lossSum = 0, correct = 0, counted = 0;
@@ -560,6 +562,7 @@ export class Trainer {
         return counted ? { loss: lossSum / n, accuracy: correct / counted } : { loss: lossSum / n };
       });
     } finally {
+      if (switched) this.optimizer.trainMode();
       if (wasTraining !== false) this.model.train?.(true);
     }
   }
@@ -690,7 +693,9 @@ export class Trainer {
     const progress: CheckpointProgress = {
       epoch: run.epoch, batch: run.step - run.epoch * run.sizes.length, step: run.step, orderRng: run.epochStartRng, stop: run.stop,
     };
-    const body: CheckpointBody = {
+    // The checkpoint holds the evaluation parameters (Schedule-Free's x); the optimizer state then
+    // carries the training values, restored on resume.
+    const body: CheckpointBody = this.inEvalMode(() => ({
       fingerprint: this.fingerprint(run),
       progress,
       accumulator: { ...run.acc },
@@ -700,8 +705,18 @@ export class Trainer {
       gradients: this.gradients.map((g) => (g.state ? g.state() : null)),
       callbacks: this.callbacks.filter((c) => c.state).map((c) => ({ name: c.name, state: c.state!() })),
       history: run.history,
-    };
+    }));
     for (const p of paths) writeCheckpoint(p, body);
+  }
+
+  /** Run `fn` with the optimizer in evaluation mode (`Optimizer.evalMode`), then back in training mode. */
+  private inEvalMode<T>(fn: () => T): T {
+    const switched = this.optimizer.evalMode();
+    try {
+      return fn();
+    } finally {
+      if (switched) this.optimizer.trainMode();
+    }
   }
 
   /** Load a checkpoint into the trainer's objects: everything is checked first, and a failure
@@ -745,6 +760,7 @@ export class Trainer {
       apply(saved);
       throw new StateError(`checkpoint '${path}' could not be loaded (nothing was changed): ${(e as Error).message}`);
     }
+    this.optimizer.trainMode(); // a checkpoint is written in evaluation mode
     run.epoch = p.epoch;
     run.step = p.step;
     run.epochStartRng = p.orderRng;
