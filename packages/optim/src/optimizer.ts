@@ -307,6 +307,34 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
 
     const t = this.steps + 1;
     const plugin = this.plugin;
+    // The first step runs with a snapshot, so a plugin that breaks the contract (no state
+    // returned) fails there with nothing changed.
+    if (!this.contractChecked) {
+      const before = { states: structuredClone(this.states), params: params.map((p) => p.data()) };
+      try {
+        this.takeStep(params, arrays, lrs, t, where);
+      } catch (e) {
+        this.states = before.states;
+        params.forEach((p, i) => p.assign(before.params[i]!));
+        throw e;
+      }
+      this.contractChecked = true;
+      return;
+    }
+    this.takeStep(params, arrays, lrs, t, where);
+  }
+
+  /** Whether a step has gone through the first-step contract check. */
+  private contractChecked = false;
+
+  /** A missing state from a plugin whose `init` gave one: the error naming the plugin, or null. */
+  private missingState(next: unknown, gi: number, method: string, where: string): StateError | null {
+    if (next !== undefined || this.states[gi] === undefined) return null;
+    return new StateError(`${where}: plugin '${this.name}'.${method} returned no state for parameter group ${gi}; ${method === 'update' ? 'return { updates, state }' : 'return the next state'} (the state it was given, updated in place, or a new one)`);
+  }
+
+  private takeStep(params: readonly Tensor[], arrays: readonly TypedArray[], lrs: readonly number[], t: number, where: string): void {
+    const plugin = this.plugin;
     // Fast path: the plugin adds the updates itself, one fused pass (bit-identical to the path below).
     const targets = typeof plugin.updateInPlace === 'function' ? inPlaceTargets(params, arrays) : null;
     if (targets !== null) {
@@ -316,8 +344,11 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         const g = this.groups[gi]!, n = g.params.length;
         const gGrads = single ? arrays : arrays.slice(at, at + n), gTargets = single ? targets : targets.slice(at, at + n);
         at += n;
-        this.states[gi] = plugin.updateInPlace!(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options }, gTargets);
+        const next = plugin.updateInPlace!(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options }, gTargets);
         for (const p of g.params) p.bumpVersion?.();
+        const missing = this.missingState(next, gi, 'updateInPlace', where);
+        if (missing) throw missing;
+        this.states[gi] = next;
       }
       this.steps = t;
       return;
@@ -332,6 +363,8 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       const r = this.plugin.update(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options });
       const wrong = r && typeof r === 'object' ? checkArrays(g.params, r.updates, 'update') : new ValueError('update must return { updates, state }');
       if (wrong) throw new (wrong.constructor as new (m: string) => DescentError)(`${where}: plugin '${this.name}' returned a bad result for parameter group ${gi}: ${wrong.message}`);
+      const missing = this.missingState(r.state, gi, 'update', where);
+      if (missing) throw missing;
       results.push(r);
     }
     for (let gi = 0; gi < this.groups.length; gi++) {

@@ -75,3 +75,4 @@ for (const p of builtinOptimizers) {
   // NOTE: tolerate a second evaluation of this module (e.g. two copies of the package) without throwing.
   registerOptimizer(p, { replace: optimizers.has(p.name) });
 }
+export * from './elementwise.js';

@@ -103,8 +103,14 @@ export interface OptimizerPlugin<O extends OptimizerOptions = OptimizerOptions, 
   readonly description?: string;
   /** Every option and its default. Defaults equal PyTorch's where PyTorch has the optimizer. */
   readonly defaults: O;
-  /** Per-option checks run when options are resolved (at creation). */
+  /** Per-option checks run when options are resolved (at creation). Every key must be an option
+   * of `defaults` (checked at registration). */
   readonly rules?: OptionRules<O>;
+  /** Which option is this optimizer's momentum (SGD's `momentum`, Adam's `betas[0]`): what
+   * momentum-cycling schedules (`onecycle`, `cyclic`) set at every step. A plugin without it
+   * cannot be used with a schedule that cycles momentum (the Trainer says so, unless
+   * `cycleMomentum: false`). See {@link MomentumOption}. */
+  readonly momentum?: MomentumOption;
   /** Cross-option checks and derived defaults, after `rules`; throw ValueError/ConfigError naming the option. */
   resolve?(options: O): O;
   /** The initial state for these parameters (zeros for moment buffers, step-independent). */
@@ -185,6 +191,25 @@ export interface ModeSwitch<S> {
   readonly values: TypedArray[];
   /** The plugin's next state. */
   readonly state: S;
+}
+
+/** Plugin metadata naming the option a momentum-cycling schedule sets: `{ option: 'momentum' }`
+ * for a number option, `{ option: 'betas', index: 0 }` for an element of an array option, or
+ * `{ option: 'inner', wraps: true }` for a wrapper whose option `inner` holds the optimizer it
+ * wraps (Lookahead): that optimizer's own declaration is used.
+ * @example
+ * ```ts
+ * const adaBelief = { name: 'adabelief', momentum: { option: 'betas', index: 0 }, … };
+ * const sgdLike = { name: 'mysgd', momentum: { option: 'beta1' }, … };
+ * ```
+ */
+export interface MomentumOption {
+  /** The option's name in `defaults`. */
+  readonly option: string;
+  /** For an array option, the index of the momentum in it (Adam's β₁ is `betas[0]`). */
+  readonly index?: number;
+  /** The option holds a wrapped optimizer (`{ plugin, options }` after resolution) whose momentum is meant. */
+  readonly wraps?: boolean;
 }
 
 /** Any optimizer plugin, whatever its options and state types.

@@ -96,6 +96,11 @@ export class FunctionBuilder {
   f64x2Mul(): this { return this.simd(0xf2); }
   f64x2Div(): this { return this.simd(0xf3); }
   f64x2Sqrt(): this { return this.simd(0xef); }
+  f64x2Sub(): this { return this.simd(0xf1); }
+  f64x2Neg(): this { return this.simd(0xed); }
+  f64x2Abs(): this { return this.simd(0xec); }
+  f64x2Min(): this { return this.simd(0xf4); }
+  f64x2Max(): this { return this.simd(0xf5); }
   /** v128.const of sixteen zero bytes. */
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   /** v128.load64_zero: load 8 bytes into the low lane, zero the high one. */
