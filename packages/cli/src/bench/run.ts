@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { optimizers } from '@descent/optim';
 import { UsageError } from '../args.js';
 import { checkOptimizerNames } from '../compare.js';
-import { closest } from '../config.js';
+import { closest } from '../suggest.js';
 import { loadPlugins } from '../plugins.js';
 import type { ProgressMode } from '../progress.js';
 import { LECTURE_OPTIMIZERS } from '../runner.js';
