@@ -30,6 +30,7 @@ import { scheduleFreeSgd } from './schedule_free_sgd.js';
 import { scheduleFreeAdamw } from './schedule_free_adamw.js';
 import { lbfgs } from './lbfgs.js';
 import { asam, sam } from './sam.js';
+import { averaged } from './averaged.js';
 import type { AnyOptimizerPlugin } from './types.js';
 
 export * from './types.js';
@@ -64,6 +65,7 @@ export * from './schedule_free_adamw.js';
 export * from './lbfgs.js';
 export * from './sam.js';
 export * from './param_groups.js';
+export * from './averaged.js';
 
 /** Every built-in optimizer plugin, in registration order.
  * @example
@@ -74,7 +76,7 @@ export * from './param_groups.js';
 export const builtinOptimizers: readonly AnyOptimizerPlugin[] = [
   sgd, sgdm, nag, sgdw, adagrad, rmsprop, adam, amsgrad, adamw, adabound, lookahead, nadam, radam, adamax, lion, lamb,
   adadelta, adafactor, adabelief, yogi, adan, muon, prodigy, dadaptAdam, scheduleFreeSgd, scheduleFreeAdamw,
-  lbfgs, sam, asam,
+  lbfgs, sam, asam, averaged,
 ];
 
 for (const p of builtinOptimizers) {
