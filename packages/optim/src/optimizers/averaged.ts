@@ -47,7 +47,9 @@ export interface ResolvedAveragedInner {
  */
 export interface AveragedOptions extends OptimizerOptions {
   /** The optimizer that trains θ: `{ name, options }` or a plugin; default `{ name: 'sgd' }`. */
-  inner: { name: string; options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedAveragedInner;
+  inner: {
+    /** Registered name of the inner optimizer (e.g. `'sgd'`). */ name: string;
+    /** Its options. */ options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedAveragedInner;
   /** 'swa' (equal weights, the running mean) or 'ema'; default 'swa'. */
   averaging: 'swa' | 'ema';
   /** EMA decay in [0, 1]; default 0.999. */

@@ -48,7 +48,9 @@ export interface SamOptions extends OptimizerOptions {
   /** Neighbourhood radius ρ > 0; default 0.05 (asam: 0.5). */ rho: number;
   /** ASAM's scale-invariant perturbation T = |θ|; default false (asam: true). */ adaptive: boolean;
   /** The base optimizer: `{ name, options }` or a plugin; default `{ name: 'sgd' }`. */
-  base: { name: string; options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedBase;
+  base: {
+    /** Registered name of the base optimizer (e.g. `'sgd'`). */ name: string;
+    /** Its options. */ options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedBase;
 }
 
 /** State of {@link sam}: the base optimizer's state.

@@ -48,7 +48,9 @@ export interface OptimizerContext<O extends OptimizerOptions = OptimizerOptions>
   /** Closure steps only: re-evaluate the loss and the gradients of this group's parameters with
    * them set to `values` (one typed array per parameter, its dtype and size); the parameters are
    * restored afterwards. Each call runs the user's closure once (a forward and backward pass). */
-  readonly evaluate?: (values: readonly TypedArray[]) => { loss: number; grads: TypedArray[] };
+  readonly evaluate?: (values: readonly TypedArray[]) => {
+    /** The loss at the trial values. */ loss: number;
+    /** The gradient of each of the group's parameters there. */ grads: TypedArray[] };
 }
 
 /** The result of one `update`: the deltas to add to the parameters and the next state.
@@ -243,4 +245,6 @@ export interface ParamGroup {
  * const closure: LossClosure = () => { const l = lossFn(model, batch); return { loss: l.item(), grads: gradients(l, params) }; };
  * ```
  */
-export type LossClosure = () => { loss: number; grads: ReadonlyArray<TypedArray | Tensor> };
+export type LossClosure = () => {
+  /** The loss at the parameters' current values. */ loss: number;
+  /** Its gradient, one per parameter of the optimizer, in `Optimizer.params` order. */ grads: ReadonlyArray<TypedArray | Tensor> };

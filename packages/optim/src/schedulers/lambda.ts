@@ -48,6 +48,7 @@ export function lambdaLR(baseLr: number, options: Partial<LambdaOptions>): Lambd
  */
 export class LambdaScheduler extends StatelessScheduler {
   readonly name: string = 'lambda';
+  /** The factor function `lrLambda`. */
   protected readonly fn: (step: number) => number;
   constructor(baseLr: number, options: Partial<LambdaOptions>, owner = 'lambda') {
     const o = resolveOptions(owner, lambdaDefaults, options, { lrLambda: isFunction });
