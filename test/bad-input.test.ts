@@ -323,6 +323,8 @@ const OWN_BAD_VALUES: Record<string, Array<[unknown, string, ErrorClass]>> = {
   'adafactor.beta2Decay': [[1, '1', ValueError], [NaN, 'NaN', ValueError]], // τ ≤ 0: −1 is valid
   'adafactor.eps': [[[-1, 1e-3], '[-1,0.001]', ValueError], [[null, NaN], '[null,NaN]', ValueError]], // [0.9, 1] is valid
   'prodigy.beta3': [[42, '42', ValueError], [-1, '-1', ValueError]], // null (√β₂) or a number
+  'lbfgs.maxEval': [[0, '0', ValueError], [1.5, '1.5', ValueError]], // null (1.25·maxIter) or a count: 42 is valid
+  'lbfgs.lineSearch': [['wolfe', '"wolfe"', ValueError]], // null or 'strong_wolfe'
 };
 const sweep: Case[] = [];
 for (const name of optimizers.names()) {

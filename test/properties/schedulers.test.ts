@@ -36,6 +36,13 @@ const generators: Record<string, [fc.Arbitrary<Record<string, unknown>>, number]
     mode: fc.constantFrom('min', 'max'), factor: fc.double({ min: 0, max: 0.99, noNaN: true }), patience: fc.nat(4),
     threshold: fc.double({ min: 0, max: 0.2, noNaN: true }), cooldown: fc.nat(3), minLr: fc.double({ min: 0, max: 1e-3, noNaN: true }),
   }), 60],
+  polynomial: [fc.record({ totalIters: fc.integer({ min: 1, max: 60 }), power: fc.double({ min: 0, max: 4, noNaN: true }) }), 100],
+  wsd: [fc.record({
+    warmupSteps: fc.nat(20), stableSteps: fc.nat(20), decaySteps: fc.nat(40), warmupType: fc.constantFrom('linear', 'cosine', '1-sqrt'),
+    decayType: fc.constantFrom('linear', 'cosine', '1-sqrt'), minLrRatio: unit, numCycles: fc.double({ min: 0, max: 0.5, noNaN: true }),
+  }), 100],
+  lambda: [fc.record({ k: fc.double({ min: 0, max: 0.2, noNaN: true }) }).map(({ k }) => ({ lrLambda: (t: number) => 1 / (1 + k * t) })), 100],
+  multiplicative: [fc.record({ g: fc.double({ min: 0.5, max: 1.05, noNaN: true }) }).map(({ g }) => ({ lrLambda: () => g })), 100],
 };
 
 const baseLr = fc.oneof(fc.constant(0), fc.double({ min: 1e-8, max: 10, noNaN: true }));

@@ -11,7 +11,7 @@
 import { ConfigError, DescentError, DTypeError, ShapeError, StateError, ValueError, type Tensor, type TypedArray } from '@descent/tensor';
 import { getOptimizerPlugin, resolveOptimizerOptions } from './optimizers/define.js';
 import { checkStateStructure, decodeState, encodeState, type EncodedState } from './optimizers/state.js';
-import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin, ParamGroup } from './optimizers/types.js';
+import type { AnyOptimizerPlugin, LossClosure, OptimizerOptions, OptimizerPlugin, ParamGroup } from './optimizers/types.js';
 import { formatValue } from './options.js';
 
 /** The saved form of an {@link Optimizer}: plain JSON, typed arrays encoded exactly.
@@ -83,6 +83,40 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly TypedA
     if ((p as { handle?: { backend?: string } }).handle?.backend !== 'cpu') p.assign(buf);
     else p.bumpVersion?.(); // a graph recorded before this step can no longer be differentiated
   }
+}
+
+/** Call a loss closure and check what it returns. */
+function callClosure(closure: LossClosure, where: string): { loss: number; grads: ReadonlyArray<TypedArray | Tensor> } {
+  const r = closure();
+  if (r === null || typeof r !== 'object' || typeof r.loss !== 'number' || !Array.isArray(r.grads)) {
+    throw new ValueError(`${where}: the closure must return { loss: number, grads: one gradient per parameter }, but got ${formatValue(r, 80)}`);
+  }
+  return r;
+}
+
+/** `ctx.evaluate` for a group: set the group's parameters to the trial values, run the closure,
+ * restore them, and return the loss and the group's gradients (as typed arrays). */
+function closureEvaluator(all: readonly Tensor[], offset: number, params: readonly Tensor[], closure: LossClosure, where: string) {
+  return (values: readonly TypedArray[]): { loss: number; grads: TypedArray[] } => {
+    const bad = checkArrays(params, values, 'trial value');
+    if (bad) throw new (bad.constructor as new (m: string) => DescentError)(`${where}: ${bad.message}`);
+    const saved = params.map((p) => p.buffer().slice());
+    assignParams(params, values);
+    try {
+      const r = callClosure(closure, where);
+      if (r.grads.length !== all.length) throw new ValueError(`${where}: the closure must return one gradient per parameter (${all.length}), but got ${r.grads.length}`);
+      const grads = params.map((p, j) => {
+        const g = r.grads[offset + j]!;
+        const a = isTensorLike(g) ? g.buffer() : g;
+        const wrong = checkArrays([p], [a], 'gradient');
+        if (wrong) throw new (wrong.constructor as new (m: string) => DescentError)(`${where}: closure: ${wrong.message}`);
+        return a.slice();
+      });
+      return { loss: r.loss, grads };
+    } finally {
+      assignParams(params, saved);
+    }
+  };
 }
 
 /** Set each parameter to the given values (checked like updates): the mode switch of
@@ -286,9 +320,12 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * opt.stepWithGrads([new Float64Array([0.1, -0.2])], 0.05);
    * ```
    */
-  stepWithGrads(grads: ReadonlyArray<TypedArray | Tensor>, lr?: number | readonly number[]): void {
+  stepWithGrads(grads: ReadonlyArray<TypedArray | Tensor>, lr?: number | readonly number[], closure?: { loss: number; closure: LossClosure }): void {
     const where = `${this.name}.step`;
     const params = this.params;
+    if (this.plugin.needsClosure && closure === undefined) {
+      throw new ValueError(`${where}: '${this.name}' re-evaluates the loss during a step and needs a closure; call stepWithClosure(closure) instead`);
+    }
     if (!Array.isArray(grads) || grads.length !== params.length) {
       throw new ValueError(`${where}: expected one gradient per parameter (${params.length}), but got ${Array.isArray(grads) ? grads.length : String(grads)}`);
     }
@@ -312,7 +349,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     if (!this.contractChecked) {
       const before = { states: structuredClone(this.states), params: params.map((p) => p.data()) };
       try {
-        this.takeStep(params, arrays, lrs, t, where);
+        this.takeStep(params, arrays, lrs, t, where, closure);
       } catch (e) {
         this.states = before.states;
         params.forEach((p, i) => p.assign(before.params[i]!));
@@ -321,7 +358,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       this.contractChecked = true;
       return;
     }
-    this.takeStep(params, arrays, lrs, t, where);
+    this.takeStep(params, arrays, lrs, t, where, closure);
   }
 
   /** Whether a step has gone through the first-step contract check. */
@@ -333,10 +370,10 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     return new StateError(`${where}: plugin '${this.name}'.${method} returned no state for parameter group ${gi}; ${method === 'update' ? 'return { updates, state }' : 'return the next state'} (the state it was given, updated in place, or a new one)`);
   }
 
-  private takeStep(params: readonly Tensor[], arrays: readonly TypedArray[], lrs: readonly number[], t: number, where: string): void {
+  private takeStep(params: readonly Tensor[], arrays: readonly TypedArray[], lrs: readonly number[], t: number, where: string, closure: { loss: number; closure: LossClosure } | undefined): void {
     const plugin = this.plugin;
     // Fast path: the plugin adds the updates itself, one fused pass (bit-identical to the path below).
-    const targets = typeof plugin.updateInPlace === 'function' ? inPlaceTargets(params, arrays) : null;
+    const targets = typeof plugin.updateInPlace === 'function' && closure === undefined ? inPlaceTargets(params, arrays) : null;
     if (targets !== null) {
       const single = this.groups.length === 1;
       let at = 0;
@@ -360,7 +397,10 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       const gGrads = arrays.slice(offset, offset + g.params.length);
       offset += g.params.length;
       // NOTE: the state is handed over to update(), which may write into it in place.
-      const r = this.plugin.update(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options });
+      const ctx = closure === undefined ? { lr: lrs[gi]!, step: t, options: g.options }
+        : { lr: lrs[gi]!, step: t, options: g.options, loss: closure.loss, evaluate: closureEvaluator(params, offset - g.params.length, g.params, closure.closure, where) };
+      // NOTE: a closure may throw part-way, after update() wrote into the state: work on a copy.
+      const r = this.plugin.update(gGrads, closure === undefined ? this.states[gi] : structuredClone(this.states[gi]), g.params, ctx);
       const wrong = r && typeof r === 'object' ? checkArrays(g.params, r.updates, 'update') : new ValueError('update must return { updates, state }');
       if (wrong) throw new (wrong.constructor as new (m: string) => DescentError)(`${where}: plugin '${this.name}' returned a bad result for parameter group ${gi}: ${wrong.message}`);
       const missing = this.missingState(r.state, gi, 'update', where);
@@ -372,6 +412,25 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       this.states[gi] = results[gi]!.state;
     }
     this.steps = t;
+  }
+
+  /**
+   * One step of an optimizer that re-evaluates the loss (L-BFGS, SAM; any optimizer works too):
+   * `closure()` evaluates the loss and gradients at the parameters' current values; it is called
+   * once here and again whenever the plugin asks (`ctx.evaluate`), with the parameters set to the
+   * plugin's trial values and restored afterwards. Returns the loss before the step.
+   * @throws as {@link Optimizer.step}, and ValueError when the closure returns a bad result.
+   * @example
+   * ```ts
+   * const opt = createOptimizer('lbfgs', params, { lineSearch: 'strong_wolfe' });
+   * const loss = opt.stepWithClosure(() => { const l = f(params); return { loss: l.item(), grads: gradients(l, params) }; });
+   * ```
+   */
+  stepWithClosure(closure: LossClosure, lr?: number | readonly number[]): number {
+    if (typeof closure !== 'function') throw new ValueError(`${this.name}.stepWithClosure: closure must be a function returning { loss, grads }, but got ${formatValue(closure)}`);
+    const first = callClosure(closure, `${this.name}.stepWithClosure`);
+    this.stepWithGrads(first.grads, lr, { loss: first.loss, closure });
+    return first.loss;
   }
 
   private stepLrs(lr: number | readonly number[] | undefined): number[] {

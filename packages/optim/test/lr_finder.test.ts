@@ -79,7 +79,7 @@ describe('lr finder: LR range test', () => {
   });
 
   it('suggestLr: steepest descent per log lr, and the minimum / 10', () => {
-    expect(suggestLr([1e-3, 1e-2, 1e-1, 1], [1.0, 0.9, 0.5, 2.0])).to.deep.equal({ steepest: 1e-2, minimumDiv10: 1e-2 });
+    expect(suggestLr([1e-3, 1e-2, 1e-1, 1], [1.0, 0.9, 0.5, 2.0])).to.deep.include({ steepest: 1e-2, minimumDiv10: 1e-2, steep: 1e-2, minimum: 1e-2 });
     expect(() => suggestLr([1], [1])).to.throw(ValueError);
   });
 
@@ -95,5 +95,33 @@ describe('lr finder: LR range test', () => {
     expect(() => lrRangeTest(base({ maxLr: 1e-7 }))).to.throw(ValueError, /maxLr must be a finite number > minLr/);
     expect(() => lrRangeTest(base({ steps: 1 }))).to.throw(ValueError, /steps must be an integer ≥ 2/);
     expect(() => lrRangeTest({ ...base(), stepz: 3 } as LrRangeTestOptions)).to.throw(ConfigError, /unknown option 'stepz'/);
+  });
+});
+
+describe('LR range test: fastai suggestions valley, slide, minimum, steep', () => {
+  it('valley: about half-way into the first two thirds of the longest decreasing run (fastai)', () => {
+    // longest decreasing run: indices 0…4, fastai's max_start = −1, sections 5/3 → index 0
+    expect(suggestLr([1, 2, 3, 4, 5, 6, 7], [5, 4, 3, 2, 1, 2, 3]).valley).to.equal(1);
+    // a single decrease at index 1: max_start −1, sections 2/3 → index −1, Python's last element
+    expect(suggestLr([1, 2, 3], [2, 1, 1]).valley).to.equal(3);
+  });
+
+  it('slide: walks left from the end while the loss gradient changes by more than 0.005 across 15 points', () => {
+    const lrs = Array.from({ length: 16 }, (_, i) => 10 ** (i / 4 - 4));
+    expect(suggestLr(lrs, lrs.map((_, i) => 1 - 0.01 * i)).slide).to.equal(lrs[0]); // constant gradient: the left end
+    // flat, then a parabola: gradients 0.1·(2k−1)… at the right end differ from the flat left part by
+    // more than 0.005 for every window, so the walk reaches the left end (local = lrs[0] at l = 0)
+    const bend = lrs.map((_, i) => (i < 8 ? 1 : 1 + 0.1 * (i - 7) ** 2));
+    expect(suggestLr(lrs, bend).slide).to.equal(lrs[0]);
+    expect(suggestLr(lrs.slice(0, 10), lrs.slice(0, 10)).slide).to.be.NaN; // shorter than 16
+  });
+
+  it('all four are returned by the range test and drawn', async () => {
+    const lrs = Array.from({ length: 60 }, (_, i) => 10 ** (i / 10 - 5));
+    const losses = lrs.map((lr) => 1 / (1 + 50 * lr) + 20 * lr * lr);
+    const s = suggestLr(lrs, losses);
+    for (const k of ['valley', 'slide', 'minimum', 'steep', 'steepest', 'minimumDiv10'] as const) expect(Number.isFinite(s[k]), k).to.equal(true);
+    const svg = await lrRangeSvg({ lrs, smoothedLosses: losses, suggestion: s });
+    for (const name of ['valley', 'slide', 'steepest']) expect(svg).to.include(name);
   });
 });

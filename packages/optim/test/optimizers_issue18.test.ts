@@ -1,11 +1,13 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, Rng, StateError, tensor, ValueError, type Tensor } from '@descent/tensor';
-import { Linear, ReLU, Sequential } from '@descent/layers';
-import { createOptimizer, decodeSnapshot, decodeState, newtonSchulz, readCheckpoint, snapshotModel, snapshotsEqual, Trainer, type TrainerConfig } from '@descent/optim';
+import { BatchNorm1d, Linear, ReLU, Sequential } from '@descent/layers';
+import { createOptimizer, decodeSnapshot, decodeState, newtonSchulz, noDecayOn1d, readCheckpoint, snapshotModel, snapshotsEqual, Trainer, updateBatchNorm, type TrainerConfig } from '@descent/optim';
 import { checkOptimizer } from '@descent/optim/testing';
+import '../../../test/golden_runner/all_kinds.js';
+import { runTraceFile } from '../../../test/golden_runner/runner.js';
 
 const f64 = (values: number[], shape?: number[]) => tensor(Float64Array.from(values), { shape: shape ?? [values.length], dtype: 'float64' });
 const values = (ts: readonly Tensor[]) => ts.map((t) => Array.from(t.buffer()));
@@ -199,5 +201,157 @@ describe('trainer with schedule-free: evaluation and checkpoints use x', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('closure optimizers: L-BFGS, SAM, ASAM', () => {
+  for (const [name, options] of [
+    ['lbfgs', { lineSearch: 'strong_wolfe' }], ['lbfgs', { historySize: 2, maxIter: 3, lr: 0.5 }],
+    ['sam', { rho: 0.1, base: { name: 'adam', options: { lr: 0.01 } } }], ['asam', { base: { name: 'sgd', options: { lr: 0.05, momentum: 0.9 } } }],
+  ] as const) {
+    it(`${name} ${JSON.stringify(options)} passes checkOptimizer (with the kit's closure)`, () => checkOptimizer(name, options as Record<string, unknown>));
+  }
+
+  it('refuses a step without a closure, changing nothing', () => {
+    for (const name of ['lbfgs', 'sam']) {
+      const p = [f64([1, 2])];
+      const opt = createOptimizer(name, p);
+      expect(() => opt.stepWithGrads([new Float64Array([1, 1])])).to.throw(ValueError, /needs a closure; call stepWithClosure/);
+      expect(values(p)).to.deep.equal([[1, 2]]);
+      expect(opt.stepCount).to.equal(0);
+    }
+  });
+
+  it('a closure with a bad result is a ValueError, and the step changes nothing', () => {
+    const p = [f64([1, 2])];
+    const opt = createOptimizer('lbfgs', p);
+    expect(() => opt.stepWithClosure((() => 3) as never)).to.throw(ValueError, /closure must return \{ loss: number, grads/);
+    let calls = 0;
+    const flaky = () => { if (++calls > 1) throw new ValueError('boom'); return { loss: 1, grads: [new Float64Array([1, 1])] }; };
+    const before = JSON.stringify(opt.state());
+    expect(() => opt.stepWithClosure(flaky)).to.throw(ValueError, /boom/);
+    expect(values(p)).to.deep.equal([[1, 2]]);
+    expect(JSON.stringify(opt.state())).to.equal(before);
+  });
+
+  it('sam = the gradient at θ + ρ g/‖g‖, applied by the base optimizer at θ', () => {
+    const p = [f64([1, -2, 0.5])];
+    const grad = (v: ArrayLike<number>) => Float64Array.from(v, (x, i) => 3 * x ** 3 - (i + 1)); // ∇ of ¾x⁴ − (i+1)x
+    const opt = createOptimizer('sam', p, { rho: 0.1, base: { name: 'sgd', options: { lr: 0.01 } } });
+    const theta = Array.from(p[0]!.buffer());
+    opt.stepWithClosure(() => ({ loss: 0, grads: [grad(p[0]!.buffer())] }));
+    const g = grad(theta), norm = Math.hypot(...g);
+    const expected = theta.map((x, i) => x - 0.01 * grad(theta.map((y, k) => y + g[k]! * (0.1 / (norm + 1e-12))))[i]!);
+    Array.from(p[0]!.buffer()).forEach((v, i) => expect(v).to.be.closeTo(expected[i]!, 1e-14));
+  });
+
+  it('the float64-only L-BFGS strong-Wolfe Rosenbrock trace matches PyTorch 1.13', () => {
+    const file = new URL('../../../test/golden/float64-only/opt-lbfgs-wolfe-rosenbrock.json', import.meta.url).pathname;
+    const r = runTraceFile(file);
+    expect(r.status, r.message).to.equal('pass');
+  });
+
+  describe('in the Trainer (a closure per batch)', () => {
+    const rng = new Rng(9);
+    const xs: number[][] = [], ys: number[] = [];
+    for (let i = 0; i < 30; i++) { const c = i % 3; xs.push([rng.normal() + 2 * c, rng.normal() - c]); ys.push(c); }
+    const data = { x: tensor(xs, { dtype: 'float64' }), y: ys };
+    const model = () => { const r = new Rng(4); return new Sequential(new Linear(2, 6, { rng: r, dtype: 'float64' }), new ReLU(), new Linear(6, 3, { rng: r, dtype: 'float64' })); };
+    for (const [optimizer, batchSize] of [[{ name: 'lbfgs', options: { lineSearch: 'strong_wolfe', maxIter: 5 } }, 30], [{ name: 'sam', options: { base: { name: 'sgd', options: { lr: 0.1, momentum: 0.9 } } } }, 10]] as const) {
+      it(`${optimizer.name} trains (full batch ${batchSize === 30})`, () => {
+        const t = new Trainer({ model: model(), loss: 'crossEntropy', optimizer, batchSize, epochs: 4, seed: 3, progressBar: false, regularizers: [{ name: 'l2', options: { lambda: 1e-4 } }] });
+        const h = t.fit(data);
+        expect(h.epochs[h.epochs.length - 1]!.loss).to.be.below(h.epochs[0]!.loss * 0.8);
+      });
+    }
+  });
+});
+
+describe('noDecayOn1d: weight-decay exclusion in one line', () => {
+  it('1-D parameters get weightDecay 0; group options are kept', () => {
+    const w = f64([1, 2, 3, 4], [2, 2]), b = f64([1, 1]), gain = f64([2]);
+    const groups = noDecayOn1d([{ params: [w, b], options: { lr: 0.1 } }, { params: [gain] }]);
+    expect(groups.map((g) => [g.params.length, g.options ?? null])).to.deep.equal([[1, { lr: 0.1 }], [1, { lr: 0.1, weightDecay: 0 }], [1, { weightDecay: 0 }]]);
+    const opt = createOptimizer('adamw', noDecayOn1d([w, b]), { lr: 0.1, weightDecay: 0.5 });
+    opt.stepWithGrads([new Float64Array(4), new Float64Array(2)]);
+    expect(Array.from(b.buffer())).to.deep.equal([1, 1]);                // not decayed
+    expect(Array.from(w.buffer())).to.deep.equal([0.95, 1.9, 2.85, 3.8]); // decayed by ηλ = 0.05
+    expect(() => noDecayOn1d([])).to.throw(ValueError, /noDecayOn1d: params must be a non-empty list/);
+  });
+});
+
+describe('averaged: SWA / EMA of the weights (torch.optim.swa_utils.AveragedModel)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/averaged-model.json', import.meta.url), 'utf8')) as {
+    init: number[]; runs: Array<{ options: Record<string, unknown>; steps: number; averages: number[][] }>;
+  };
+  const A = (JSON.parse(readFileSync(new URL('../../../test/golden/opt-adam-quadratic.json', import.meta.url), 'utf8')) as { problem: { A: number[][]; b: number[] } }).problem;
+  const grad = (theta: number[]) => theta.map((_, i) => A.A[i]!.reduce((s, a, j) => s + a * theta[j]!, 0) - A.b[i]!);
+
+  for (const run of fixture.runs) {
+    it(`matches PyTorch 1.13 AveragedModel: ${JSON.stringify({ averaging: run.options.averaging, start: run.options.start, every: run.options.every })}`, () => {
+      const params = [f64(fixture.init.slice(0, 4), [2, 2]), f64(fixture.init.slice(4))];
+      const opt = createOptimizer('averaged', params, run.options);
+      for (let t = 0; t < run.steps; t++) {
+        const g = grad(values(params).flat());
+        opt.stepWithGrads([Float64Array.from(g.slice(0, 4)), Float64Array.from(g.slice(4))]);
+        const trained = values(params).flat();
+        if (opt.evalMode()) {
+          values(params).flat().forEach((v, i) => expect(Math.abs(v - run.averages[t]![i]!), `step ${t + 1} [${i}]`).to.be.at.most(1e-12 + 1e-9 * Math.abs(run.averages[t]![i]!)));
+          opt.trainMode();
+        } else {
+          expect(run.averages[t]).to.deep.equal(fixture.init); // nothing averaged yet: AveragedModel still holds its copy of θ₀
+        }
+        expect(values(params).flat()).to.deep.equal(trained);
+      }
+    });
+  }
+
+  it('passes checkOptimizer and refuses to step in evaluation mode', () => {
+    checkOptimizer('averaged', { inner: { name: 'adam', options: { lr: 0.01 } }, averaging: 'ema', decay: 0.9 });
+    const p = [f64([1, 2])];
+    const opt = createOptimizer('averaged', p, { inner: { name: 'sgd', options: { lr: 0.1 } } });
+    opt.stepWithGrads([new Float64Array([1, 1])]);
+    opt.stepWithGrads([new Float64Array([1, 1])]);
+    expect(opt.evalMode()).to.equal(true);
+    values(p)[0]!.forEach((v, i) => expect(v).to.be.closeTo([0.85, 1.85][i]!, 1e-15)); // mean of 0.9 and 0.8 (and of 1.9 and 1.8)
+    expect(() => opt.stepWithGrads([new Float64Array([1, 1])])).to.throw(StateError, /evaluation mode/);
+    expect(() => createOptimizer('averaged', p, { inner: { name: 'lbfgs' } })).to.throw(ConfigError, /without a closure/);
+  });
+
+  it('in the Trainer, evaluation uses the averaged weights', () => {
+    const rng = new Rng(8);
+    const xs: number[][] = [], ys: number[] = [];
+    for (let i = 0; i < 24; i++) { const c = i % 3; xs.push([rng.normal() + c, rng.normal() - c]); ys.push(c); }
+    const data = { x: tensor(xs, { dtype: 'float64' }), y: ys };
+    const r = new Rng(1);
+    const model = new Sequential(new Linear(2, 4, { rng: r, dtype: 'float64' }), new ReLU(), new Linear(4, 3, { rng: r, dtype: 'float64' }));
+    const t = new Trainer({ model, loss: 'crossEntropy', optimizer: { name: 'averaged', options: { inner: { name: 'sgd', options: { lr: 0.1 } }, averaging: 'ema', decay: 0.5 } }, batchSize: 8, epochs: 2, seed: 1, progressBar: false });
+    t.fit(data);
+    const trained = values(t.model.parameters());
+    const atAverage = t.evaluate(data).loss;
+    expect(values(t.model.parameters())).to.deep.equal(trained);
+    t.optimizer.evalMode();
+    expect(values(t.model.parameters())).to.not.deep.equal(trained);
+    const direct = t.evaluate(data).loss;
+    t.optimizer.trainMode();
+    expect(atAverage).to.equal(direct);
+  });
+});
+
+describe('updateBatchNorm (torch.optim.swa_utils.update_bn)', () => {
+  it('recomputes running statistics as the cumulative average over the data; momentum and mode are restored', () => {
+    const bn = new BatchNorm1d(2, { dtype: 'float64' });
+    const model = new Sequential(bn);
+    model.eval();
+    const rows = [[1, 10], [3, 14], [5, 0], [7, 4]];
+    const x = tensor(rows, { dtype: 'float64' });
+    bn.runningMean.assign([100, 100]);
+    updateBatchNorm(model, x, { batchSize: 2 });
+    // batches {1,3},{5,7} and {10,14},{0,4}: means 2, 6 → 4 and 12, 2 → 7; unbiased variances 2, 2 and 8, 8
+    expect(Array.from(bn.runningMean.buffer())).to.deep.equal([4, 7]);
+    expect(Array.from(bn.runningVar.buffer())).to.deep.equal([2, 8]);
+    expect(bn.momentum).to.equal(0.1);
+    expect((model as unknown as { training: boolean }).training).to.equal(false);
+    expect(() => updateBatchNorm(model, x, { batchSize: 0 })).to.throw(ValueError, /batchSize must be a positive integer/);
   });
 });

@@ -2,7 +2,7 @@
 // registry name and options, and at each step compute the loss and its gradient by hand (float64,
 // FORMAT.md's quadratic or Rosenbrock), record the loss, take one step with `stepWithGrads`, and
 // record the parameters. Losses and trajectory are compared with `firstMismatch`.
-import { createOptimizer } from '@descent/optim';
+import { createOptimizer, getOptimizerPlugin } from '@descent/optim';
 import { tensor, type DType, type Tensor } from '@descent/tensor';
 import { FLOAT64_TOLERANCE, firstMismatch, trajectoryMismatch, type Tolerance } from '../compare.js';
 import { registerTraceKind, type Trace } from '../runner.js';
@@ -15,6 +15,8 @@ export interface OptimizerTrace extends Trace {
   steps: number;
   losses: number[];
   trajectory: number[][];
+  /** Project addition: the optimizer is stepped with a closure (L-BFGS, SAM). */
+  closure?: boolean;
 }
 
 /** Loss and gradient of the trace's problem at θ (flattened), in float64. */
@@ -62,7 +64,24 @@ export function runOptimizerTrace(trace: Trace, dtype: DType = 'float64', afterS
   const flatParams = () => params.flatMap((p) => Array.from(p.buffer()));
   const losses: number[] = [];
   const trajectory: number[][] = [];
+  // A closure optimizer (trace field `closure: true`, FORMAT.md's project additions) re-evaluates
+  // the problem at its trial points; losses[t] is the loss before the step, as without one.
+  const closureMode = t.closure === true || getOptimizerPlugin(t.optimizer.name).needsClosure === true;
+  const splitGrad = (grad: Float64Array) => {
+    let o = 0;
+    return params.map((p) => {
+      const g = grad.subarray(o, o + p.size);
+      o += p.size;
+      return dtype === 'float64' ? Float64Array.from(g) : Float32Array.from(g);
+    });
+  };
   for (let step = 0; step < t.steps; step++) {
+    if (closureMode) {
+      losses.push(opt.stepWithClosure(() => { const r = lossAndGrad(t.problem, flatParams()); return { loss: r.loss, grads: splitGrad(r.grad) }; }));
+      afterStep?.(params, step);
+      trajectory.push(flatParams());
+      continue;
+    }
     const { loss, grad } = lossAndGrad(t.problem, flatParams());
     losses.push(loss);
     let o = 0;

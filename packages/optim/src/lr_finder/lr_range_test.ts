@@ -87,12 +87,7 @@ export interface LrRangeResult {
   /** The smoothed, bias-corrected losses. */
   smoothedLosses: number[];
   /** Suggested learning rates read off the smoothed loss curve (see {@link suggestLr}). */
-  suggestion: {
-    /** The lr where the smoothed loss falls fastest (per log lr). */
-    steepest: number;
-    /** The lr of the lowest smoothed loss, divided by 10. */
-    minimumDiv10: number;
-  };
+  suggestion: LrSuggestions;
   /** Why the test stopped: all `steps` done, divergence, or a non-finite loss or gradient. */
   stopReason: 'steps' | 'diverged' | 'nonFinite';
 }
@@ -123,7 +118,7 @@ export function lrRangeTest(options: LrRangeTestOptions): LrRangeResult {
     state: () => ({}),
     loadState: () => undefined,
   };
-  const result: LrRangeResult = { lrs: [], losses: [], smoothedLosses: [], suggestion: { steepest: NaN, minimumDiv10: NaN }, stopReason: 'steps' };
+  const result: LrRangeResult = { lrs: [], losses: [], smoothedLosses: [], suggestion: { steepest: NaN, minimumDiv10: NaN, valley: NaN, slide: NaN, minimum: NaN, steep: NaN }, stopReason: 'steps' };
   let avg = 0;
   let best = Infinity;
   const recorder: Callback = {
@@ -164,16 +159,73 @@ export function lrRangeTest(options: LrRangeTestOptions): LrRangeResult {
   return result;
 }
 
+/** The suggested learning rates of an LR range test (fastai's `valley`, `slide`, `minimum`,
+ * `steep`; NaN where the series is too short for one).
+ * @example
+ * ```ts
+ * const s: LrSuggestions = suggestLr(result.lrs, result.smoothedLosses);
+ * s.valley; // fastai's default suggestion
+ * ```
+ */
+export interface LrSuggestions {
+  /** The lr where the smoothed loss falls fastest (per log lr): fastai's `steep`. */
+  steepest: number;
+  /** The lr of the lowest smoothed loss over the whole series, divided by 10. */
+  minimumDiv10: number;
+  /** fastai's `valley`: in the longest strictly decreasing run of the loss, the point at about
+   * half of its first two thirds (fastai's default since 2.4). */
+  valley: number;
+  /** fastai's `slide`: walking left from the end, the first lr where the loss gradient (per point)
+   * changes by at most 0.005 across 15 points. */
+  slide: number;
+  /** fastai's `minimum`: the lr of the lowest loss of the trimmed series, divided by 10. */
+  minimum: number;
+  /** fastai's `steep` (the same as `steepest`). */
+  steep: number;
+}
+
+/** fastai's `valley` on a series: the index of its suggestion. */
+function valleyIndex(losses: readonly number[]): number {
+  const n = losses.length;
+  let maxStart = 0, maxEnd = 0;
+  const lds = new Array<number>(n).fill(1);
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (losses[i]! < losses[j]! && lds[i]! < lds[j]! + 1) lds[i] = lds[j]! + 1;
+      if (lds[maxEnd]! < lds[i]!) { maxEnd = i; maxStart = maxEnd - lds[maxEnd]!; }
+    }
+  }
+  const sections = (maxEnd - maxStart) / 3;
+  // NOTE: as in fastai, the start may be −1 and the index then counts from the end (Python's lrs[-1]).
+  return maxStart + Math.trunc(sections) + Math.trunc(sections / 2);
+}
+
+/** fastai's `slide` (lr_diff 15, thresh 0.005, adjust_value 1) on a series; NaN when it is shorter than 16. */
+function slideLr(lrs: readonly number[], losses: readonly number[], lrDiff = 15, thresh = 0.005): number {
+  const n = losses.length;
+  if (n <= lrDiff) return NaN;
+  // numpy.gradient: central differences inside, one-sided at the ends
+  const grad = losses.map((_, i) => (i === 0 ? losses[1]! - losses[0]! : i === n - 1 ? losses[n - 1]! - losses[n - 2]! : (losses[i + 1]! - losses[i - 1]!) / 2));
+  let r = n - 1, l = r - lrDiff;
+  let local = lrs[l]!;
+  while (l >= 0 && Math.abs(grad[r]! - grad[l]!) > thresh) {
+    local = lrs[l]!;
+    r--; l--;
+  }
+  return local;
+}
+
 /**
- * The two suggestions from a (smoothed) loss-versus-lr series. The first 10% and the last 5
- * points are skipped for the steepest slope when the series has more than 20 points.
+ * The suggestions from a (smoothed) loss-versus-lr series. As fastai, the first 10% and the last 5
+ * points are skipped (for `steepest`/`steep`, `valley`, `slide` and `minimum`) when the series has
+ * more than 20 points; `minimumDiv10` uses the whole series.
  * @throws ValueError when the series are shorter than 2 or of different lengths.
  * @example
  * ```ts
  * suggestLr([1e-3, 1e-2, 1e-1, 1], [1.0, 0.9, 0.5, 2.0]); // { steepest: 0.01, minimumDiv10: 0.01 }
  * ```
  */
-export function suggestLr(lrs: readonly number[], losses: readonly number[]): LrRangeResult['suggestion'] {
+export function suggestLr(lrs: readonly number[], losses: readonly number[]): LrSuggestions {
   if (!Array.isArray(lrs) || !Array.isArray(losses)) {
     throw new ValueError(`suggestLr: lrs and losses must be arrays of numbers, but got ${formatValue(lrs, 40)} and ${formatValue(losses, 40)}`);
   }
@@ -189,11 +241,17 @@ export function suggestLr(lrs: readonly number[], losses: readonly number[]): Lr
     const slope = (losses[i + 1]! - losses[i]!) / (Math.log(lrs[i + 1]!) - Math.log(lrs[i]!));
     if (slope < steepest) { steepest = slope; iSteep = i; }
   }
-  return { steepest: lrs[iSteep]!, minimumDiv10: lrs[iMin]! / 10 };
+  const tl = lrs.slice(start, end), tLoss = losses.slice(start, end);
+  let iTrimMin = 0;
+  for (let i = 1; i < tLoss.length; i++) if (tLoss[i]! < tLoss[iTrimMin]!) iTrimMin = i;
+  return {
+    steepest: lrs[iSteep]!, minimumDiv10: lrs[iMin]! / 10,
+    valley: tl.at(valleyIndex(tLoss))!, slide: slideLr(tl, tLoss), minimum: tl[iTrimMin]! / 10, steep: lrs[iSteep]!,
+  };
 }
 
 /**
- * Plot the smoothed loss against the learning rate (log axis) as an SVG, with the two suggestions
+ * Plot the smoothed loss against the learning rate (log axis) as an SVG, with the suggestions
  * marked (a suggestion that is NaN is left out); with `path`, also write it there. Only `lrs`,
  * `smoothedLosses` and `suggestion` are read, so a series kept from a result plots the same.
  * @example
@@ -201,17 +259,28 @@ export function suggestLr(lrs: readonly number[], losses: readonly number[]): Lr
  * const svg = await lrRangeSvg(result, { path: 'docs/img/lr_find.svg', title: 'LR range test' });
  * ```
  */
-export async function lrRangeSvg(result: Pick<LrRangeResult, 'lrs' | 'smoothedLosses' | 'suggestion'>, options: { path?: string; title?: string } = {}): Promise<string> {
+export async function lrRangeSvg(
+  result: Pick<LrRangeResult, 'lrs' | 'smoothedLosses'> & { suggestion: Pick<LrSuggestions, 'steepest' | 'minimumDiv10'> & Partial<LrSuggestions> },
+  options: { path?: string; title?: string } = {},
+): Promise<string> {
   const keep = result.lrs.map((_, i) => i).filter((i) => Number.isFinite(result.smoothedLosses[i]!) && result.lrs[i]! > 0);
+  const sg = result.suggestion;
   const marks = [
-    { x: result.suggestion.steepest, label: `steepest ${result.suggestion.steepest.toExponential(1)}` },
-    { x: result.suggestion.minimumDiv10, label: `min/10 ${result.suggestion.minimumDiv10.toExponential(1)}` },
+    { x: sg.steepest, label: `steepest ${sg.steepest.toExponential(1)}` },
+    { x: sg.minimumDiv10, label: `min/10 ${sg.minimumDiv10.toExponential(1)}` },
+    ...(['valley', 'slide'] as const).map((k) => ({ x: sg[k] ?? NaN, label: `${k} ${(sg[k] ?? NaN).toExponential(1)}` })),
+    ...(sg.minimum !== undefined && sg.minimum !== sg.minimumDiv10 ? [{ x: sg.minimum, label: `minimum ${sg.minimum.toExponential(1)}` }] : []),
   ].filter((m) => Number.isFinite(m.x) && m.x > 0).sort((a, b) => a.x - b.x);
-  // NOTE: the labels are drawn to the right of their line at the same height: when the two lines
-  // are within a decade, the left one carries both names (left to right) so they do not overlap.
-  const markers = marks.length === 2 && Math.log10(marks[1]!.x / marks[0]!.x) < 1
-    ? [{ x: marks[0]!.x, label: `${marks[0]!.label.split(' ')[0]} | ${marks[1]!.label.split(' ')[0]}` }, { x: marks[1]!.x, label: '' }]
-    : marks;
+  // NOTE: the labels are drawn to the right of their line at the same height: lines within a decade
+  // of the first of their run share one label on that first line (names left to right), so they do not overlap.
+  const markers: { x: number; label: string }[] = [];
+  for (let i = 0; i < marks.length;) {
+    let j = i + 1;
+    while (j < marks.length && Math.log10(marks[j]!.x / marks[i]!.x) < 1) j++;
+    const run = marks.slice(i, j);
+    markers.push(run.length === 1 ? run[0]! : { x: run[0]!.x, label: run.map((m) => m.label.split(' ')[0]).join(' | ') }, ...run.slice(1).map((m) => ({ x: m.x, label: '' })));
+    i = j;
+  }
   const svg = await lineChart(
     { 'smoothed loss': { x: keep.map((i) => result.lrs[i]!), y: keep.map((i) => result.smoothedLosses[i]!) } },
     { title: options.title ?? 'LR range test', xTitle: 'learning rate', yTitle: 'loss (smoothed)', logX: true, markers },

@@ -38,7 +38,7 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
 export interface AdafactorOptions extends OptimizerOptions {
   /** τ ≤ 0: β̂₂ₜ = 1 − t^τ; default −0.8. */
   beta2Decay: number;
-  /** [ε₁, ε₂]: ε₁ stabilises the variance (null: the dtype's machine epsilon), ε₂ floors RMS(θ); default [null, 1e-3]. */
+  /** The pair ε₁, ε₂: ε₁ stabilises the variance (null: the dtype's machine epsilon), ε₂ floors RMS(θ); default [null, 1e-3]. */
   eps: [number | null, number];
   /** Update clipping threshold d ≥ 1; default 1. */
   d: number;

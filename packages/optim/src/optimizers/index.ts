@@ -28,6 +28,9 @@ import { prodigy } from './prodigy.js';
 import { dadaptAdam } from './dadapt_adam.js';
 import { scheduleFreeSgd } from './schedule_free_sgd.js';
 import { scheduleFreeAdamw } from './schedule_free_adamw.js';
+import { lbfgs } from './lbfgs.js';
+import { asam, sam } from './sam.js';
+import { averaged } from './averaged.js';
 import type { AnyOptimizerPlugin } from './types.js';
 
 export * from './types.js';
@@ -59,6 +62,10 @@ export * from './dadapt_adam.js';
 export * from './schedule_free.js';
 export * from './schedule_free_sgd.js';
 export * from './schedule_free_adamw.js';
+export * from './lbfgs.js';
+export * from './sam.js';
+export * from './param_groups.js';
+export * from './averaged.js';
 
 /** Every built-in optimizer plugin, in registration order.
  * @example
@@ -69,6 +76,7 @@ export * from './schedule_free_adamw.js';
 export const builtinOptimizers: readonly AnyOptimizerPlugin[] = [
   sgd, sgdm, nag, sgdw, adagrad, rmsprop, adam, amsgrad, adamw, adabound, lookahead, nadam, radam, adamax, lion, lamb,
   adadelta, adafactor, adabelief, yogi, adan, muon, prodigy, dadaptAdam, scheduleFreeSgd, scheduleFreeAdamw,
+  lbfgs, sam, asam, averaged,
 ];
 
 for (const p of builtinOptimizers) {

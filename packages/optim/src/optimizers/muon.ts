@@ -71,7 +71,9 @@ export interface MuonOptions extends OptimizerOptions {
   /** 'auto': 2-D parameters get Muon, others the fallback; 'never': the whole group uses the fallback. */
   useMuon: 'auto' | 'never';
   /** The optimizer for the other parameters: `{ name, options }` or a plugin; default `{ name: 'adamw' }`. */
-  fallback: { name: string; options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedFallback;
+  fallback: {
+    /** Registered name of the fallback optimizer (e.g. `'adamw'`). */ name: string;
+    /** Its options (its lr defaults to Muon's). */ options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedFallback;
 }
 
 /** State of {@link muon}: momentum buffers (empty arrays for fallback parameters) and the

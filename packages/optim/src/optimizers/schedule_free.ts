@@ -11,7 +11,7 @@
  */
 import { StateError, type Tensor, type TypedArray } from '@descent/tensor';
 import { torchLerp } from './numeric.js';
-import type { ModeSwitch, OptimizerPlugin } from './types.js';
+import type { ModeSwitch, OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** State of the Schedule-Free optimizers.
  * @example
@@ -60,7 +60,9 @@ export interface ScheduleFreeCommon {
 export function scheduleFreeStep(
   grads: readonly TypedArray[], state: ScheduleFreeState, params: readonly Tensor[], lrBase: number, beta: number,
   o: ScheduleFreeCommon, normalize: (j: number, i: number, g: number, k: number) => number, name: string,
-): { updates: TypedArray[]; state: ScheduleFreeState } {
+): {
+  /** The deltas y_new − y, one per parameter. */ updates: TypedArray[];
+  /** The next state. */ state: ScheduleFreeState } {
   if (state.trainValues !== null) throw new StateError(`${name}: step() in evaluation mode; call trainMode() before training (the parameters hold the averaged x, not y)`);
   const k = state.k;
   const sched = k < o.warmupSteps ? (k + 1) / o.warmupSteps : 1;
@@ -94,7 +96,7 @@ export function scheduleFreeStep(
  * const { evalParams, trainParams } = scheduleFreeModes((o: { momentum: number }) => o.momentum);
  * ```
  */
-export function scheduleFreeModes<O>(betaOf: (o: O) => number): Required<Pick<OptimizerPlugin<O & { lr: number }, ScheduleFreeState>, 'evalParams' | 'trainParams'>> {
+export function scheduleFreeModes<O extends OptimizerOptions>(betaOf: (o: O) => number): Required<Pick<OptimizerPlugin<O, ScheduleFreeState>, 'evalParams' | 'trainParams'>> {
   return {
     evalParams(state, params, options): ModeSwitch<ScheduleFreeState> | null {
       if (state.trainValues !== null) return null;

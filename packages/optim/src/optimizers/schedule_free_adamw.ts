@@ -33,7 +33,7 @@ import type { OptimizerOptions, OptimizerPlugin } from './types.js';
  * ```
  */
 export interface ScheduleFreeAdamwOptions extends OptimizerOptions, ScheduleFreeCommon {
-  /** [β₁, β₂]: β₁ the interpolation (in (0, 1)), β₂ the second-moment decay; default [0.9, 0.999]. */
+  /** The pair β₁, β₂: β₁ the interpolation (in (0, 1)), β₂ the second-moment decay; default [0.9, 0.999]. */
   betas: [number, number];
   /** ε added to √v̂; default 1e-8. */
   eps: number;

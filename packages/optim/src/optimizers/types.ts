@@ -42,6 +42,15 @@ export interface OptimizerContext<O extends OptimizerOptions = OptimizerOptions>
   readonly step: number;
   /** The resolved options of this parameter group (defaults merged with the group's overrides). */
   readonly options: O;
+  /** Closure steps only (`needsClosure` plugins): the loss at the current parameters, whose
+   * gradients are the `grads` passed to `update`. */
+  readonly loss?: number;
+  /** Closure steps only: re-evaluate the loss and the gradients of this group's parameters with
+   * them set to `values` (one typed array per parameter, its dtype and size); the parameters are
+   * restored afterwards. Each call runs the user's closure once (a forward and backward pass). */
+  readonly evaluate?: (values: readonly TypedArray[]) => {
+    /** The loss at the trial values. */ loss: number;
+    /** The gradient of each of the group's parameters there. */ grads: TypedArray[] };
 }
 
 /** The result of one `update`: the deltas to add to the parameters and the next state.
@@ -101,6 +110,10 @@ export interface OptimizerPlugin<O extends OptimizerOptions = OptimizerOptions, 
   readonly name: string;
   /** One-line description for docs and listings. */
   readonly description?: string;
+  /** True for an optimizer that re-evaluates the loss and gradients during a step (L-BFGS, SAM):
+   * `update` then gets `ctx.loss` and `ctx.evaluate`, and the Optimizer refuses a step without a
+   * closure (use `Optimizer.stepWithClosure`; the Trainer passes one). See writing-an-optimizer.md. */
+  readonly needsClosure?: boolean;
   /** Every option and its default. Defaults equal PyTorch's where PyTorch has the optimizer. */
   readonly defaults: O;
   /** Per-option checks run when options are resolved (at creation). Every key must be an option
@@ -249,3 +262,14 @@ export interface ParamGroup {
   /** Overrides of the optimizer's options for this group only. */
   readonly options?: Record<string, unknown>;
 }
+
+/** A loss closure: evaluates the loss and its gradients (one per parameter, in the optimizer's
+ * parameter order) at the parameters' current values. What `Optimizer.stepWithClosure` takes.
+ * @example
+ * ```ts
+ * const closure: LossClosure = () => { const l = lossFn(model, batch); return { loss: l.item(), grads: gradients(l, params) }; };
+ * ```
+ */
+export type LossClosure = () => {
+  /** The loss at the parameters' current values. */ loss: number;
+  /** Its gradient, one per parameter of the optimizer, in `Optimizer.params` order. */ grads: ReadonlyArray<TypedArray | Tensor> };

@@ -23,6 +23,9 @@ export * from './cyclic.js';
 export * from './onecycle.js';
 export * from './sequential.js';
 export * from './plateau.js';
+export * from './polynomial.js';
+export * from './wsd.js';
+export * from './lambda.js';
 
 /**
  * The learning rates of steps `0 … steps−1`: `lrs[t] = scheduler.lr(t)`. For a scheduler that

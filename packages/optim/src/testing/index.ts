@@ -131,16 +131,37 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
         return dtype === 'float64' ? Float64Array.from(vals) : Float32Array.from(vals);
       }));
 
+    // A closure optimizer (needsClosure) is run on ½‖θ − a‖²: its gradients come from the
+    // parameters, and ctx.evaluate / stepWithClosure re-evaluate it at trial values.
+    const closureMode = p.needsClosure === true;
+    const targets = init.map((v) => v.map(() => rnd()));
+    const quad = (values: readonly ArrayLike<number>[]) => {
+      let loss = 0;
+      const grads = values.map((v, j) => {
+        const g = dtype === 'float64' ? new Float64Array(v.length) : new Float32Array(v.length);
+        for (let i = 0; i < v.length; i++) { const d = v[i]! - targets[j]![i]!; g[i] = d; loss += 0.5 * d * d; }
+        return g;
+      });
+      return { loss, grads };
+    };
+    const stepOf = (opt: Optimizer, t: number) => {
+      if (!closureMode) return opt.stepWithGrads(gradSeq[t]!);
+      opt.stepWithClosure(() => quad(opt.params.map((x) => x.buffer())));
+    };
+
     // ── pure runs: contract, no mutation, determinism ───────────────────────────────────────
     const pureRun = (grads: TypedArray[][], check: boolean, at: (t: number) => { lr: number; step: number } = (t) => ({ lr: o.lr, step: t })): TypedArray[][] => {
       const params = makeParams();
       let state = p.init(params, o);
       const out: TypedArray[][] = [];
       for (let t = 1; t <= grads.length; t++) {
-        const g = grads[t - 1]!;
+        const current = closureMode ? quad(params.map((x) => x.buffer())) : null;
+        const g = current ? current.grads : grads[t - 1]!;
         const gBefore = g.map((a) => a.slice());
         const pBefore = params.map((x) => x.buffer().slice());
-        const r = p.update(g, state, params, { ...at(t), options: o });
+        const base = { ...at(t), options: o };
+        const ctx = current ? { ...base, loss: current.loss, evaluate: (values: readonly TypedArray[]) => quad(values) } : base;
+        const r = p.update(g, state, params, ctx);
         if (check && r && typeof r === 'object' && r.state === undefined && state !== undefined) {
           fail(name, label('contract'), `update returned no state at step ${t}; return { updates, state } (the state it was given, updated in place, or a new one)`);
         }
@@ -208,7 +229,7 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
     // ── Optimizer: same steps, state round trip, shapes and dtypes ───────────────────────────
     const p1 = makeParams();
     const opt1 = new Optimizer(p, p1, options);
-    for (let t = 0; t < saveAt; t++) opt1.stepWithGrads(gradSeq[t]!);
+    for (let t = 0; t < saveAt; t++) stepOf(opt1, t);
     let saved: unknown;
     try {
       saved = JSON.parse(JSON.stringify(opt1.state()));
@@ -227,8 +248,8 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
     const reference = makeParams();
     runA.slice(0, saveAt).forEach((us) => applyUpdates(reference, us));
     for (let t = saveAt; t < steps; t++) {
-      opt1.stepWithGrads(gradSeq[t]!);
-      opt2.stepWithGrads(gradSeq[t]!);
+      stepOf(opt1, t);
+      stepOf(opt2, t);
       applyUpdates(reference, runA[t]!);
       p1.forEach((x, j) => {
         const i = sameBits(x.buffer(), p2[j]!.buffer());
@@ -248,7 +269,8 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
     const opt3 = new Optimizer(p, makeParams(), options);
     const zeroRun = [zeros(), zeros(), zeros(), gradSeq[0]!, zeros(), zeros()];
     zeroRun.forEach((g, t) => {
-      opt3.stepWithGrads(g);
+      if (closureMode) opt3.stepWithClosure(() => (t === 3 ? quad(opt3.params.map((x) => x.buffer())) : { loss: 0, grads: zeros() }));
+      else opt3.stepWithGrads(g);
       opt3.params.forEach((x, j) => {
         const b = x.buffer();
         for (let i = 0; i < b.length; i++) if (!Number.isFinite(b[i])) fail(name, label('zero gradients'), `parameter ${j}[${i}] became ${b[i]} at step ${t + 1} (gradients ${t === 3 ? 'nonzero' : 'zero'})`);

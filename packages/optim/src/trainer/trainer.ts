@@ -39,7 +39,7 @@ import '../gradients/index.js';
 import '../callbacks/index.js';
 import '../regularizers/index.js';
 import { Optimizer, type OptimizerStateDict } from '../optimizer.js';
-import type { AnyOptimizerPlugin, MomentumOption } from '../optimizers/types.js';
+import type { AnyOptimizerPlugin, LossClosure, MomentumOption } from '../optimizers/types.js';
 import { formatValue } from '../options.js';
 import { constraints as constraintRegistry, isConstraint, isRegularizer, regularizers as regularizerRegistry, type Constraint, type Regularizer } from '../regularizers/types.js';
 import { checkSchedulerSpec, createScheduler, isScheduler, schedulers, type Scheduler, type SchedulerSpec, type SchedulerState } from '../schedulers/types.js';
@@ -464,7 +464,7 @@ export class Trainer {
 
     // 6–7: optimizer update, constraints.
     try {
-      this.optimizer.stepWithGrads(grads, lrs);
+      this.optimizer.stepWithGrads(grads, lrs, this.optimizer.plugin.needsClosure ? { loss: total.item(), closure: this.batchClosure(xb, yb) } : undefined);
       for (const c of this.constraints) c.apply(params);
       this.each('onUpdateEnd', (cb) => cb.onUpdateEnd?.({ step, epoch, params }, run.ctx));
     } catch (e) {
@@ -506,6 +506,20 @@ export class Trainer {
     acc.lastLr = record.lr;
     if (hits) { acc.correct += hits.correct; acc.counted += hits.total; }
     return record;
+  }
+
+  /** The loss closure of a batch for closure optimizers (L-BFGS, SAM): forward, loss + penalties
+   * and backward at the parameters' current values; gradient transforms are not applied. */
+  private batchClosure(xb: Tensor, yb: ReturnType<typeof takeTargets>): LossClosure {
+    const params = this.params, tensors = params.map((p) => p.tensor);
+    return () => {
+      let total = checkScalarLoss(this.lossFn(callModel(this.model, xb), yb));
+      for (const r of this.regularizers) {
+        const p = r.penalty(params);
+        if (p !== null) total = add(total, p);
+      }
+      return { loss: total.item(), grads: gradients(total, tensors) };
+    };
   }
 
   private endEpoch(run: Run, epoch: number): void {
