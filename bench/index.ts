@@ -27,8 +27,8 @@ const CHILD = args.includes('--child'); // run by this script: no kernel check, 
 const QUICK_SECTIONS = ['ceiling', 'matmul', 'elementwise', 'optimizer'];
 const run = (section: string): boolean => (only ? only.includes(section) : !QUICK || QUICK_SECTIONS.includes(section));
 const guardInput: GuardInput = {};
-/** Peers of the kernel sections: --quick leaves out tfjs-cpu (slow, and not what the guard checks). */
-const QUICK_PEERS = QUICK ? (['tfjs_wasm'] as const) : (['tfjs_cpu', 'tfjs_wasm'] as const);
+/** Peers of the kernel sections: --quick and --no-tfjs-cpu leave out tfjs-cpu (slow, and not what the guard checks). */
+const QUICK_PEERS = QUICK || args.includes('--no-tfjs-cpu') ? (['tfjs_wasm'] as const) : (['tfjs_cpu', 'tfjs_wasm'] as const);
 let ceilings: Ceilings | null = null;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -112,6 +112,7 @@ async function benchMatmul(): Promise<void> {
       const TA = tf.tensor2d(a, [n, n]), TB = tf.tensor2d(b, [n, n]);
       vsWasm[n] = {};
       for (const [name, tA, tB] of TRANS) {
+        if (QUICK && n > 256 && name !== 'NN') continue; // tfjs-wasm's transposed products are slow: keep --quick under a minute
         const o = { ...budget(n), warmup: 1, minReps: 3 };
         const d = gflops(n, timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, o));
         const w = gflops(n, timeIt(() => { const c = tf.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
@@ -123,7 +124,7 @@ async function benchMatmul(): Promise<void> {
   // every transposition variant (forward and backward use all four), for both CPU matmul kernels:
   // the default (WebAssembly SIMD) and the pure-TS reference
   const variants: Record<string, Record<string, Record<string, number>>> = {};
-  for (const kernel of QUICK ? ['auto'] as const : ['auto', 'js'] as const) {
+  for (const kernel of QUICK ? [] : ['auto', 'js'] as const) {
     const previous = cpuBackend.setMatmulKernel(kernel);
     const label = kernel === 'auto' ? String(cpuBackend.info?.().matmul) : 'js';
     variants[label] = {};

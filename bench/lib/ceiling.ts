@@ -51,8 +51,9 @@ function best(fn: () => void, reps: number): number {
 /** Measure the clock and copy bandwidth (about 1 s; `quick`: fewer repetitions). */
 export function measureCeilings(quick: boolean): Ceilings {
   const chain = chainKernel();
-  const iterations = 20000;
-  const ms = best(() => { chain(iterations, 3); }, quick ? 10 : 30);
+  // short trials (0.1–0.2 ms): on a loaded machine long ones are rarely left alone for their whole length
+  const iterations = 500;
+  const ms = best(() => { chain(iterations, 3); }, quick ? 100 : 300);
   const clock = (iterations * CHAIN) / (ms * 1e6);
   let cpuinfo: number | null = null;
   try {
