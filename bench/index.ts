@@ -1,5 +1,6 @@
 // descent vs TensorFlow.js (cpu and wasm backends), measured side by side in one process run.
-// `npm run bench` (a few minutes) or `npm run bench -- --quick` (about a minute).
+// `npm run bench` (a few minutes) or `npm run bench -- --quick` (under a minute: the ceilings, matmul,
+// elementwise and optimizer sections, then the regression guard, which exits non-zero on a regression).
 // Sections: matmul GFLOP/s, elementwise ns/element, Adam step cost, MLP training step, memory.
 // Writes bench/results.json and prints a table with descent's speed-up over each peer.
 import { spawnSync } from 'node:child_process';
@@ -7,7 +8,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { add, cpuBackend, matmul, mul, Rng, tensor } from '@descent/tensor';
+import { add, cpuBackend, exp, matmul, mul, relu, Rng, tensor } from '@descent/tensor';
+import { measureCeilings, type Ceilings } from './lib/ceiling.js';
+import { checkGuard, type GuardInput } from './lib/guard.js';
 import { checkMatmulKernels } from './lib/check.js';
 import {
   descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
@@ -20,7 +23,13 @@ const QUICK = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const OUT = args.find((a) => a.startsWith('--out='))?.slice(6); // results file (default bench/results.json)
 const CHILD = args.includes('--child'); // run by this script: no kernel check, no table
-const run = (section: string): boolean => !only || only.includes(section);
+// --quick runs the sections the regression guard checks (issue 19) unless --only says otherwise
+const QUICK_SECTIONS = ['ceiling', 'matmul', 'elementwise', 'optimizer'];
+const run = (section: string): boolean => (only ? only.includes(section) : !QUICK || QUICK_SECTIONS.includes(section));
+const guardInput: GuardInput = {};
+/** Peers of the kernel sections: --quick and --no-tfjs-cpu leave out tfjs-cpu (slow, and not what the guard checks). */
+const QUICK_PEERS = QUICK || args.includes('--no-tfjs-cpu') ? (['tfjs_wasm'] as const) : (['tfjs_cpu', 'tfjs_wasm'] as const);
+let ceilings: Ceilings | null = null;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 type Peer = 'descent' | 'tfjs_cpu' | 'tfjs_wasm';
@@ -82,10 +91,9 @@ async function benchMatmul(): Promise<void> {
     const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
     out[n] = { descent: gflops(n, timeIt(() => { matmul(A, B); }, budget(n))) };
   }
-  for (const peer of ['tfjs_cpu', 'tfjs_wasm'] as const) {
+  for (const peer of QUICK_PEERS) {
     const tf = await useTfBackend(TF_OF[peer]);
     for (const n of Ns) {
-      if (peer === 'tfjs_cpu' && QUICK && n > 256) continue;
       const [a, b] = data.get(n)!;
       const A = tf.tensor2d(a, [n, n]), B = tf.tensor2d(b, [n, n]);
       const ms = timeIt(() => { const c = tf.matMul(A, B); c.dataSync(); c.dispose(); }, budget(n));
@@ -93,10 +101,30 @@ async function benchMatmul(): Promise<void> {
       A.dispose(); B.dispose();
     }
   }
+  // every transposition against tfjs-wasm, side by side (issue 19: descent ≥ 1.2× at every size and transposition)
+  const TRANS = [['NN', false, false], ['NT', false, true], ['TN', true, false], ['TT', true, true]] as const;
+  const vsWasm: Record<string, Record<string, { descent: number; tfjs_wasm: number; ratio: number }>> = {};
+  {
+    const tf = await useTfBackend('wasm');
+    for (const n of Ns) {
+      const [a, b] = data.get(n)!;
+      const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
+      const TA = tf.tensor2d(a, [n, n]), TB = tf.tensor2d(b, [n, n]);
+      vsWasm[n] = {};
+      for (const [name, tA, tB] of TRANS) {
+        if (QUICK && n > 256 && name !== 'NN') continue; // tfjs-wasm's transposed products are slow: keep --quick under a minute
+        const o = { ...budget(n), warmup: 1, minReps: 3 };
+        const d = gflops(n, timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, o));
+        const w = gflops(n, timeIt(() => { const c = tf.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
+        vsWasm[n]![name] = { descent: d, tfjs_wasm: w, ratio: d / w };
+      }
+      TA.dispose(); TB.dispose();
+    }
+  }
   // every transposition variant (forward and backward use all four), for both CPU matmul kernels:
   // the default (WebAssembly SIMD) and the pure-TS reference
   const variants: Record<string, Record<string, Record<string, number>>> = {};
-  for (const kernel of ['auto', 'js'] as const) {
+  for (const kernel of QUICK ? [] : ['auto', 'js'] as const) {
     const previous = cpuBackend.setMatmulKernel(kernel);
     const label = kernel === 'auto' ? String(cpuBackend.info?.().matmul) : 'js';
     variants[label] = {};
@@ -117,20 +145,37 @@ async function benchMatmul(): Promise<void> {
     ['dY·W2ᵀ 64×128·128×256', 64, 256, 128, false, true],
   ];
   const mlpShapes: Record<string, number> = {};
+  const mlpVsWasm: Record<string, { descent: number; tfjs_wasm: number; ratio: number }> = {};
+  const tfw = await useTfBackend('wasm');
   for (const [name, m, nn, k, tA, tB] of shapes) {
-    const A = tensor(randomArray(m * k, rng), { shape: tA ? [k, m] : [m, k] });
-    const B = tensor(randomArray(k * nn, rng), { shape: tB ? [nn, k] : [k, nn] });
-    const ms = timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, { warmup: 5, minReps: 10, minTotalMs: 200 });
-    mlpShapes[name] = (2 * m * nn * k) / (ms * 1e6);
+    const a = randomArray(m * k, rng), b = randomArray(k * nn, rng);
+    const shapeA: [number, number] = tA ? [k, m] : [m, k], shapeB: [number, number] = tB ? [nn, k] : [k, nn];
+    const A = tensor(a, { shape: shapeA }), B = tensor(b, { shape: shapeB });
+    const TA = tfw.tensor2d(a, shapeA), TB = tfw.tensor2d(b, shapeB);
+    const o = { warmup: 5, minReps: 10, minTotalMs: QUICK ? 100 : 200 };
+    const g = (ms: number) => (2 * m * nn * k) / (ms * 1e6);
+    mlpShapes[name] = g(timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, o));
+    const w = g(timeIt(() => { const c = tfw.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
+    mlpVsWasm[name] = { descent: mlpShapes[name]!, tfjs_wasm: w, ratio: mlpShapes[name]! / w };
+    TA.dispose(); TB.dispose();
   }
   results.matmul_gflops = out;
   results.matmul_variants_gflops = variants;
   results.matmul_mlp_shapes_gflops = mlpShapes;
+  results.matmul_vs_tfjs_wasm = vsWasm;
+  results.matmul_mlp_shapes_vs_tfjs_wasm = mlpVsWasm;
+  guardInput.matmul = [...Object.entries(vsWasm).flatMap(([n, row]) => Object.entries(row).map(([t, r]) => [`matmul ${n} ${t}`, r.ratio] as [string, number])),
+    ...Object.entries(mlpVsWasm).map(([k, r]) => [`matmul ${k}`, r.ratio] as [string, number])];
   for (const n of Ns) addRow(`matmul ${n} GFLOP/s`, out[n]!, true);
   for (const [label, byN] of Object.entries(variants)) for (const [n, row] of Object.entries(byN)) {
     log(`  descent matmul ${n} (${label} kernel): ` + Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') + ' GFLOP/s');
   }
-  for (const [k, v] of Object.entries(mlpShapes)) log(`  descent matmul ${k}: ${v.toFixed(2)} GFLOP/s`);
+  const peak = ceilings ? ` (ceiling ≈ ${ceilings.peak_f32x4_gflops.toFixed(0)} GFLOP/s single-core f32x4)` : '';
+  log(`  descent vs tfjs-wasm, GFLOP/s${peak}:`);
+  for (const [n, row] of Object.entries(vsWasm)) {
+    log(`    ${n}: ` + Object.entries(row).map(([t, r]) => `${t} ${r.descent.toFixed(1)} / ${r.tfjs_wasm.toFixed(1)} = ${r.ratio.toFixed(2)}×`).join(', '));
+  }
+  for (const [k, r] of Object.entries(mlpVsWasm)) log(`    ${k}: ${r.descent.toFixed(1)} / ${r.tfjs_wasm.toFixed(1)} = ${r.ratio.toFixed(2)}×`);
 }
 
 // ── elementwise ───────────────────────────────────────────────────────────────────────────────
@@ -139,21 +184,31 @@ async function benchElementwise(): Promise<void> {
   const rng = new Rng(4);
   const a = randomArray(n, rng), b = randomArray(n, rng);
   const opts = { warmup: 5, minReps: 15, maxReps: 200, minTotalMs: QUICK ? 150 : 500 };
-  const out: Record<string, Row> = { add: {}, mul: {} };
+  const out: Record<string, Row> = { add: {}, mul: {}, relu: {}, exp: {} };
   const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
   out.add!.descent = (timeIt(() => { add(A, B); }, opts) * 1e6) / n;
   out.mul!.descent = (timeIt(() => { mul(A, B); }, opts) * 1e6) / n;
-  for (const peer of ['tfjs_cpu', 'tfjs_wasm'] as const) {
+  out.relu!.descent = (timeIt(() => { relu(A); }, opts) * 1e6) / n;
+  out.exp!.descent = (timeIt(() => { exp(A); }, opts) * 1e6) / n;
+  for (const peer of QUICK_PEERS) {
     const tf = await useTfBackend(TF_OF[peer]);
     const TA = tf.tensor1d(a), TB = tf.tensor1d(b);
     out.add![peer] = (timeIt(() => { tf.add(TA, TB).dispose(); }, opts) * 1e6) / n;
     out.mul![peer] = (timeIt(() => { tf.mul(TA, TB).dispose(); }, opts) * 1e6) / n;
+    out.relu![peer] = (timeIt(() => { tf.relu(TA).dispose(); }, opts) * 1e6) / n;
+    out.exp![peer] = (timeIt(() => { tf.exp(TA).dispose(); }, opts) * 1e6) / n;
     TA.dispose(); TB.dispose();
   }
   results.elementwise_ns = out;
-  addRow('add 1e6 ns/element', out.add!, false, 3);
-  addRow('mul 1e6 ns/element', out.mul!, false, 3);
-  if (CHILD) return;
+  for (const op of ['add', 'mul', 'relu', 'exp'] as const) addRow(`${op} 1e6 ns/element`, out[op]!, false, 3);
+  guardInput.elementwise = (['add', 'mul', 'relu', 'exp'] as const).map((op) => [`${op} 1e6`, out[op]!.tfjs_wasm! / out[op]!.descent!] as [string, number]);
+  if (ceilings) {
+    // bytes moved per element: two float32 reads and a write (add, mul), one read and a write (relu, exp)
+    const floor = (bytes: number) => bytes / ceilings!.copy_gbps_4mb;
+    log(`  ceiling at the measured cache-resident copy bandwidth (${ceilings.copy_gbps_4mb.toFixed(1)} GB/s, 4 MB arrays): add/mul ${floor(12).toFixed(3)}, relu/exp ${floor(8).toFixed(3)} ns/element; `
+      + `from DRAM (${ceilings.copy_gbps_64mb.toFixed(1)} GB/s): ${(12 / ceilings.copy_gbps_64mb).toFixed(3)} / ${(8 / ceilings.copy_gbps_64mb).toFixed(3)}`);
+  }
+  if (CHILD || QUICK) return;
   // Every op returns a fresh 4 MB array here. glibc gives such blocks back to the kernel when they
   // are freed, so each new one page-faults on first write (~2 ns/element in this VM): more than
   // the arithmetic. The same section with glibc keeping 64 MiB of freed memory (MALLOC_TOP_PAD_),
@@ -165,8 +220,7 @@ async function benchElementwise(): Promise<void> {
   try {
     const tuned = (JSON.parse(readFileSync(tmp, 'utf8')) as { elementwise_ns: Record<string, Row> }).elementwise_ns;
     results.elementwise_ns_malloc_top_pad_64mb = tuned;
-    addRow('add 1e6 ns/el, MALLOC_TOP_PAD_', tuned.add!, false, 3);
-    addRow('mul 1e6 ns/el, MALLOC_TOP_PAD_', tuned.mul!, false, 3);
+    for (const op of ['add', 'mul', 'relu', 'exp']) if (tuned[op]) addRow(`${op} 1e6 ns/el, MALLOC_TOP_PAD_`, tuned[op]!, false, 3);
     rmSync(tmp);
   } catch {
     log(`  elementwise child run failed: ${r.stderr.slice(-400)}`);
@@ -198,7 +252,7 @@ async function benchOptimizer(): Promise<void> {
       }, opts);
     }
   }
-  for (const peer of ['tfjs_cpu', 'tfjs_wasm'] as const) {
+  for (const peer of QUICK_PEERS) {
     const tf = await useTfBackend(TF_OF[peer]);
     const vars = init.values.map((v, i) => tf.variable(tf.tensor(v.slice(), init.shapes[i]!)));
     const gs = grads.map((g, i) => tf.tensor(g, init.shapes[i]!));
@@ -209,6 +263,7 @@ async function benchOptimizer(): Promise<void> {
     for (const t of [...vars, ...gs]) t.dispose();
   }
   results.adam_step_ms = { ...row, ...extra, params: parameterCount() };
+  if (extra['@descent/optim adam'] !== undefined) guardInput.adamMs = extra['@descent/optim adam'];
   addRow(`Adam step ${parameterCount()} params ms`, row, false, 3);
   for (const [k, v] of Object.entries(extra)) log(`  ${k}: ${v.toFixed(3)} ms/step`);
   // An optimizer plugin written outside the package (examples/plugin-package): AdaBelief as
@@ -360,12 +415,21 @@ function benchLongMemory(): void {
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
 results.descent_cpu = cpuBackend.info?.();
-if (!CHILD) {
+if (!CHILD && !QUICK) { // --quick leaves correctness to npm test (the check takes 10–40 s on a loaded machine)
   results.kernel_check = checkMatmulKernels();
   log(`descent CPU backend: ${JSON.stringify(results.descent_cpu)}; ${results.kernel_check as string}`);
 }
+async function benchCeiling(): Promise<void> {
+  ceilings = measureCeilings(QUICK);
+  results.ceiling = ceilings;
+  log(`  clock ≈ ${ceilings.clock_ghz.toFixed(2)} GHz (measured; /proc/cpuinfo says ${ceilings.cpuinfo_mhz ?? '?'} MHz) → single-core f32x4 peak ≈ ${ceilings.peak_f32x4_gflops.toFixed(1)} GFLOP/s `
+    + `(4 lanes × 2 flops per multiply-add × 2 SIMD pipes per cycle), f64x2 ≈ ${(ceilings.peak_f32x4_gflops / 2).toFixed(1)}`);
+  log(`  copy bandwidth (read + write bytes): ${ceilings.copy_gbps_4mb.toFixed(1)} GB/s on 4 MB arrays (cache), ${ceilings.copy_gbps_64mb.toFixed(1)} GB/s on 64 MB (DRAM)`);
+  log(`  os.availableParallelism() = ${ceilings.available_parallelism}`);
+}
+
 const sections: Array<[string, () => Promise<void> | void]> = [
-  ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory], ['longmemory', benchLongMemory],
+  ['ceiling', benchCeiling], ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory], ['longmemory', benchLongMemory],
 ];
 for (const [name, fn] of sections) {
   if (!run(name)) continue;
@@ -378,7 +442,16 @@ if (!CHILD) {
   log('');
   printTable();
 }
+let guardFailed = false;
+if (QUICK && !CHILD) {
+  const guard = checkGuard(guardInput);
+  results.guard = guard;
+  log('\nregression guard (issue 19 targets, failing below 0.8× each target):');
+  for (const c of guard.checks) log(`  ${c.pass ? 'ok  ' : 'FAIL'} ${c.name}: ${c.value.toFixed(3)} (target ${c.target}, limit ${c.limit.toFixed(3)})`);
+  guardFailed = !guard.pass;
+}
 results.total_s = (performance.now() - t0) / 1000;
 const file = OUT ?? path.join(here, 'results.json');
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 log(`\nwrote ${path.relative(process.cwd(), file)} (${(results.total_s as number).toFixed(0)} s)`);
+if (guardFailed) process.exitCode = 1;

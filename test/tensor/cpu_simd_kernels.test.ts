@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { cpuBackend, matmul, randn, Rng, type Tensor } from '@descent/tensor';
+import { add, cpuBackend, matmul, mul, randn, relu, Rng, tensor, type Tensor } from '@descent/tensor';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -62,4 +62,27 @@ describe('CPU SIMD kernels against the pure-TS reference', () => {
     expect(out.cases).to.be.greaterThan(0);
     expect(out.maxRelErr).to.be.below(2 ** -22);
   });
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`add, mul and relu, ${dtype}: the SIMD loops (≥ 4096 elements) equal the scalar operation bit for bit, special values included`, () => {
+      const rng = new Rng(22);
+      const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+      const specials = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38, 1e-310, 5e-324];
+      for (const n of [4096, 4099, 16384 + 5, 40000]) {
+        const make = () => {
+          const v = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+          for (let i = 0; i < n; i++) v[i] = i < 40 ? specials[i % specials.length]! * (i % 3 === 0 ? 1 : -1) : 4 * rng.uniform() - 2;
+          return v;
+        };
+        const a = make(), b = make().reverse();
+        const A = tensor(a, { dtype }), B = tensor(b, { dtype });
+        const check = (got: ArrayLike<number>, f: (i: number) => number, what: string) => {
+          for (let i = 0; i < n; i++) if (!Object.is(got[i], f(i))) expect.fail(`${what} ${dtype} n=${n} at ${i}: ${got[i]} vs ${f(i)}`);
+        };
+        check(add(A, B).data(), (i) => round(a[i]! + b[i]!), 'add');
+        check(mul(A, B).data(), (i) => round(a[i]! * b[i]!), 'mul');
+        check(relu(A).data(), (i) => (a[i]! <= 0 ? 0 : a[i]!), 'relu');
+      }
+    });
+  }
 });

@@ -3,6 +3,7 @@ import type { KernelFunc } from '../../kernel_registry.js';
 import { broadcastShapes, shapesEqual, stridesOf } from '../../shape.js';
 import type { TypedArray } from '../../types.js';
 import { newOutput, valuesOf } from './backend_cpu.js';
+import { createElementwiseSimd, type SimdElementwiseOp } from './wasm/tensor_ops_simd.js';
 
 // Each elementwise kernel gets its own loops compiled from an expression (as ndarray-ops' cwise
 // does): a shared loop calling a closure per element would be megamorphic and several times slower.
@@ -11,6 +12,10 @@ import { newOutput, valuesOf } from './backend_cpu.js';
 // vectorise, and 8-way unrolling halved the time per element (1.9 → 0.9 ns for a + b on 1e6
 // float32, docs/performance.md).
 const UNROLL = 8;
+/** add, mul and relu on same-shape operands of one dtype from this many elements on run in
+ * WebAssembly SIMD (bitwise identical; below it the copies through wasm memory cost more). */
+const SIMD_MIN = 4096;
+const simd = createElementwiseSimd();
 
 type UnaryLoop = (x: TypedArray, out: TypedArray, n: number, p: number) => void;
 type StridedLoop = (arrays: TypedArray[], out: TypedArray, shape: number[], strides: number[][]) => void;
@@ -29,17 +34,19 @@ function unrolled(n: string, body: (offset: string) => string): string {
 }
 
 /** Build a CPU kernel for `out = f(x)` from an expression in `x` (and the numeric attribute `p`).
+ * `simdOp`: the same operation's WebAssembly SIMD loop, used for large arrays.
  * @example
  * ```ts
  * const expCpu = unaryKernel('Math.exp(x)');
  * ```
  */
-export function unaryKernel(expression: string, param?: string): KernelFunc {
+export function unaryKernel(expression: string, param?: string, simdOp?: SimdElementwiseOp): KernelFunc {
   const source = `${unrolled('n', (i) => `const x = X[${i}]; out[${i}] = ${expression};`)}`;
   const loops = new Map<string, UnaryLoop>();
   return ({ inputs, attrs }) => {
     const x = inputs.x!;
     const [out, info] = newOutput(x.shape, x.dtype);
+    if (simdOp && simd && out.length >= SIMD_MIN) { simd(simdOp, valuesOf(x), null, out); return info; }
     let loop = loops.get(x.dtype);
     if (!loop) loops.set(x.dtype, (loop = new Function('X', 'out', 'n', 'p', source) as UnaryLoop));
     loop(valuesOf(x), out, out.length, param ? (attrs[param] as number) : 0);
@@ -49,13 +56,14 @@ export function unaryKernel(expression: string, param?: string): KernelFunc {
 
 /** Build a CPU kernel for `out = f(a, b, …)` with NumPy broadcasting, from an expression in the input names.
  * Operands that are full-size, scalars, or broadcast along leading axes only (a bias row) take an
- * unrolled flat loop; other broadcasts a strided loop.
+ * unrolled flat loop; other broadcasts a strided loop. `simdOp`: the same operation's WebAssembly SIMD
+ * loop, used for large same-shape operands of the output's dtype.
  * @example
  * ```ts
- * const addCpu = elementwiseKernel(['a', 'b'], 'a + b');
+ * const addCpu = elementwiseKernel(['a', 'b'], 'a + b', 'add');
  * ```
  */
-export function elementwiseKernel(names: string[], expression: string): KernelFunc {
+export function elementwiseKernel(names: string[], expression: string, simdOp?: SimdElementwiseOp): KernelFunc {
   const fast = new Map<string, FastLoop>();
   const compileFast = (kinds: Kind[]): FastLoop => {
     const scalars = names.map((k, j) => (kinds[j] === 's' ? `const ${k} = A${j}[0];` : '')).join(' ');
@@ -96,6 +104,10 @@ export function elementwiseKernel(names: string[], expression: string): KernelFu
     if (out.length === 0) return info;
     const arrays = infos.map(valuesOf);
     const layout = fastLayout(infos, shape);
+    if (simdOp && simd && out.length >= SIMD_MIN && layout && layout.kinds.every((k) => k === 'f') && infos.every((i) => i.dtype === dtype)) {
+      simd(simdOp, arrays[0]!, arrays[1] ?? null, out);
+      return info;
+    }
     if (layout) {
       const key = layout.kinds.join('') + infos.map((i) => i.dtype).join(',') + dtype;
       let loop = fast.get(key);

@@ -8,4 +8,4 @@ import { elementwiseKernel } from '../elementwise.js';
  * registerKernel(addConfig);
  * ```
  */
-export const addConfig: KernelConfig = { kernelName: Add, backendName: 'cpu', kernelFunc: elementwiseKernel(['a', 'b'], 'a + b') };
+export const addConfig: KernelConfig = { kernelName: Add, backendName: 'cpu', kernelFunc: elementwiseKernel(['a', 'b'], 'a + b', 'add') };

@@ -8,4 +8,4 @@ import { elementwiseKernel } from '../elementwise.js';
  * registerKernel(mulConfig);
  * ```
  */
-export const mulConfig: KernelConfig = { kernelName: Mul, backendName: 'cpu', kernelFunc: elementwiseKernel(['a', 'b'], 'a * b') };
+export const mulConfig: KernelConfig = { kernelName: Mul, backendName: 'cpu', kernelFunc: elementwiseKernel(['a', 'b'], 'a * b', 'mul') };

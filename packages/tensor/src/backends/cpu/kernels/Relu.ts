@@ -8,4 +8,4 @@ import { unaryKernel } from '../elementwise.js';
  * registerKernel(reluConfig);
  * ```
  */
-export const reluConfig: KernelConfig = { kernelName: Relu, backendName: 'cpu', kernelFunc: unaryKernel('(x <= 0 ? 0 : x)') };
+export const reluConfig: KernelConfig = { kernelName: Relu, backendName: 'cpu', kernelFunc: unaryKernel('(x <= 0 ? 0 : x)', undefined, 'relu') };

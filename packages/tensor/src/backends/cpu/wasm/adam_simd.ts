@@ -18,7 +18,7 @@ function emitAdam(f: FunctionBuilder, mode: 0 | 1 | 2): void {
     f.get(p).f64x2Splat().set(l);
     return l;
   }) as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
-  const i = f.local(I32), end = f.local(I32), p = f.local(V128), g = f.local(V128), mi = f.local(V128), vi = f.local(V128);
+  const i = f.local(I32), end = f.local(I32), p = f.local(V128), g = f.local(V128), mi = f.local(V128), vi = f.local(V128), r32 = f.local(V128);
   const TH = 0, S = 4 * CHUNK, M = 8 * CHUNK, V = 12 * CHUNK;
   const load = (off: number) => f.get(i).v128Load64Zero(off).f64x2PromoteLowF32x4();
   const demote = () => f.f32x4DemoteF64x2Zero();
@@ -30,15 +30,15 @@ function emitAdam(f: FunctionBuilder, mode: 0 | 1 | 2): void {
     if (mode === 2) f.get(l2).get(p).f64x2Mul().f64x2Add().f32x4DemoteF64x2Zero().f64x2PromoteLowF32x4();
     f.set(g);
     // mi = f32(beta1·m + a1·g)
-    f.get(i);
     f.get(beta1); load(M); f.f64x2Mul().get(a1).get(g).f64x2Mul().f64x2Add();
-    demote(); f.v128Store64Lane(0, M);
-    f.get(i).v128Load64Zero(M).f64x2PromoteLowF32x4().set(mi);
+    demote(); f.set(r32);
+    f.get(i).get(r32).v128Store64Lane(0, M);
+    f.get(r32).f64x2PromoteLowF32x4().set(mi);
     // vi = f32(beta2·v + (a2·g)·g)
-    f.get(i);
     f.get(beta2); load(V); f.f64x2Mul().get(a2).get(g).f64x2Mul().get(g).f64x2Mul().f64x2Add();
-    demote(); f.v128Store64Lane(0, V);
-    f.get(i).v128Load64Zero(V).f64x2PromoteLowF32x4().set(vi);
+    demote(); f.set(r32);
+    f.get(i).get(r32).v128Store64Lane(0, V);
+    f.get(r32).f64x2PromoteLowF32x4().set(vi);
     // th = f32(p + f32(scale·(mi / bc1 / (√vi / bc2sqrt + eps)) [+ decay·p]))
     f.get(i).get(p);
     f.get(scale).get(mi).get(bc1).f64x2Div().get(vi).f64x2Sqrt().get(bc2sqrt).f64x2Div().get(eps).f64x2Add().f64x2Div().f64x2Mul();
