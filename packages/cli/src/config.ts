@@ -83,7 +83,7 @@ export const CONFIG_KEYS: readonly string[] = [
 ];
 
 /** The candidate closest to `name` (case and `_`/`-` ignored) within 2 edits, if any: the tensor
- * package's {@link closestName}, the one did-you-mean of every unknown-name message.
+ * package's `closestName`, the one did-you-mean of every unknown-name message.
  * @example
  * ```ts
  * closest('epoch', ['epochs', 'seed']); // 'epochs'
