@@ -466,6 +466,8 @@ const issue13TensorCases: Case[] = [
   kase({ name: 'arange: 10^12 elements', act: () => T.arange(0, 1e12), error: SizeLimitError, arg: 'arange: the range start=0, stop=1000000000000, step=1', expected: limit, given: huge }),
   kase({ name: 'reshape: to 10^12 elements', act: () => T.reshape(zeros([2]), [1e6, 1e6]), error: SizeLimitError, arg: 'reshape: shape [1000000,1000000]', expected: limit, given: huge }),
   kase({ name: 'broadcastTo: 10^12 elements', act: () => T.broadcastTo(zeros([1]), [1e6, 1e6]), error: SizeLimitError, arg: 'broadcastTo: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'matmul: an outer product of 10^10 elements', act: () => T.matmul(zeros([1e5, 1]), zeros([1, 1e5])), error: SizeLimitError, arg: 'MatMul (inputs a [100000,1], b [1,100000]): the output', expected: limit, given: '10000000000 elements' }),
+  kase({ name: 'add: a broadcast to 10^10 elements', act: () => T.add(zeros([1e5, 1]), zeros([1, 1e5])), error: SizeLimitError, arg: 'Add (inputs a [100000,1], b [1,100000]): the output', expected: limit, given: '10000000000 elements' }),
   kase({ name: 'zeros: one past the limit', act: () => zeros([2 ** 16, 2 ** 16 + 1]), error: SizeLimitError, arg: 'zeros: shape [65536,65537]', expected: limit, given: `${2 ** 32 + 2 ** 16} elements` }),
 ];
 

@@ -6,6 +6,7 @@ import {
   ConfigError, GradientError, MAX_ELEMENTS, SavedTensorModifiedError, SizeLimitError, ValueError,
   arange, checkOptions, checkSize, closestName, gradients, matmul, ones, reshape, sum, tensor, zeros,
 } from '@descent/tensor';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const f64 = (v: number[]) => tensor(v, { dtype: 'float64' });
 
@@ -127,6 +128,21 @@ describe('version counters: in-place writes between forward and backward', () =>
 
   it('SavedTensorModifiedError is a GradientError', () => {
     expect(new SavedTensorModifiedError('x')).to.be.instanceOf(GradientError);
+  });
+});
+
+describeEachBackend('version counters on every backend', () => {
+  it('an assign after the forward pass is caught through a reshaped view, and a new forward pass works', () => {
+    const w = tensor([1, 2, 3, 4]).requireGrad();
+    const view = reshape(w, [2, 2]);
+    const loss = matmul(view, view).sum();
+    w.assign([1, 1, 1, 1]);
+    expect(view.version).to.equal(1);
+    expect(() => loss.backward()).to.throw(SavedTensorModifiedError, /of 'MatMul' \(a float32 tensor of shape \[2,2\]\)/);
+    expect(w.grad).to.equal(null);
+    const again = reshape(w, [2, 2]);
+    matmul(again, again).sum().backward();
+    expect(Array.from(w.grad!.data())).to.deep.equal([4, 4, 4, 4]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { findBackend, getBackend, type Backend, type TensorInfo } from './backend.js';
-import { KernelNotFoundError } from './errors.js';
+import { KernelNotFoundError, SizeLimitError } from './errors.js';
+import { formatShape } from './shape.js';
 import { getKernel } from './kernel_registry.js';
 import { Tensor } from './tensor.js';
 import type { Attrs } from './types.js';
@@ -69,7 +70,12 @@ export function runKernel(kernelName: string, inputs: Record<string, Tensor>, at
     infos[name] = onBackend(t, backend);
     if (t.requiresGrad) needsGrad = true;
   }
-  const result = config.kernelFunc({ inputs: infos, attrs, backend });
+  let result: TensorInfo | TensorInfo[];
+  try {
+    result = config.kernelFunc({ inputs: infos, attrs, backend });
+  } catch (e) {
+    throw e instanceof SizeLimitError && e.message.startsWith(ALLOCATE) ? namedSizeError(e, kernelName, inputs) : e;
+  }
   const info = Array.isArray(result) ? result[0]! : result;
   const out = new Tensor(info.handle, info.shape, info.dtype, config.outputAliases === undefined ? undefined : inputs[config.outputAliases]);
   if (needsGrad && gradEnabled) {
@@ -88,6 +94,14 @@ function savedVersions(inputs: Record<string, Tensor>, out: Tensor): number[] | 
   for (const name in inputs) versions.push(inputs[name]!.version);
   versions.push(out.version);
   return versions;
+}
+
+const ALLOCATE = 'allocate: ';
+
+/** A kernel's output past the size limit, named by the kernel and its inputs' shapes. */
+function namedSizeError(e: SizeLimitError, kernelName: string, inputs: Record<string, Tensor>): SizeLimitError {
+  const shapes = Object.keys(inputs).map((name) => `${name} ${formatShape(inputs[name]!.shape)}`).join(', ');
+  return new SizeLimitError(`${kernelName}${shapes ? ` (inputs ${shapes})` : ''}: the output${e.message.slice(ALLOCATE.length).replace(/^the tensor/, '')}`);
 }
 
 /** Wrap values already computed on a backend as a new leaf tensor.

@@ -90,19 +90,18 @@ export function checkOptions<T extends object>(options: T | undefined, spec: Opt
   if (options === null || typeof options !== 'object' || !isPlainRecord(options)) {
     throw new ValueError(`${owner}: options must be an object, but got ${describe(options)}`);
   }
-  const known = Array.isArray(spec) ? (spec as readonly string[]) : Object.keys(spec);
-  checkOptionNames(options, known, owner);
-  if (!Array.isArray(spec)) {
-    const types = spec as Readonly<Record<string, OptionType | readonly OptionType[]>>;
-    for (const key of Object.keys(options)) {
-      const value = (options as Record<string, unknown>)[key];
-      const allowed = types[key]!;
-      if (value === undefined || allowed === 'any') continue;
-      const list: readonly OptionType[] = typeof allowed === 'string' ? [allowed] : allowed;
-      if (list.includes('any') || list.includes(typeOf(value))) continue;
-      const shown = typeof value === 'number' || typeof value === 'boolean' ? `${describe(value)} (${typeof value})` : describe(value);
-      throw new ValueError(`${owner}: option '${key}' must be ${list.map(article).join(' or ')}, but got ${shown}`);
-    }
+  const list = Array.isArray(spec) ? (spec as readonly string[]) : null;
+  const types = list === null ? (spec as Readonly<Record<string, OptionType | readonly OptionType[]>>) : null;
+  // Only the given keys are visited, so `{}` costs nothing; the known names are listed only for an error.
+  for (const key of Object.keys(options)) {
+    const allowed = list !== null ? (list.includes(key) ? 'any' : undefined) : Object.hasOwn(types!, key) ? types![key] : undefined;
+    if (allowed === undefined) checkOptionNames(options, list ?? Object.keys(types!), owner);
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined || allowed === 'any') continue;
+    const accepted: readonly OptionType[] = typeof allowed === 'string' ? [allowed] : allowed!;
+    if (accepted.includes('any') || accepted.includes(typeOf(value))) continue;
+    const shown = typeof value === 'number' || typeof value === 'boolean' ? `${describe(value)} (${typeof value})` : describe(value);
+    throw new ValueError(`${owner}: option '${key}' must be ${accepted.map(article).join(' or ')}, but got ${shown}`);
   }
   return options;
 }

@@ -15,10 +15,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const gpuInstalled = gpuCases.some((c) => c.reason === null || !/not installed/.test(c.reason));
 const firstUsable = gpuCases.find((c) => c.reason === null);
 
-/** Run an ESM snippet in a fresh node (tsx, source condition) from the repo root; its stdout's last line as JSON. */
-function runNode(code: string, env: Record<string, string> = {}): unknown {
+/** Run an ESM snippet in a fresh node (tsx, source condition) from the repo root; its stdout's last line
+ * as JSON. `env` is laid over this process's environment; an `undefined` value removes a variable. */
+function runNode(code: string, env: Record<string, string | undefined> = {}): unknown {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete childEnv[k];
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=source', '--input-type=module', '-e', code], {
-    cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000,
+    cwd: root, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000,
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
@@ -27,6 +30,8 @@ const LOADED = `(await import('node:module')).createRequire(import.meta.url).cac
 
 describe('gpu backend: optional and lazy', () => {
   it('importing @descent/tensor and @descent/tensor/gpu does not load gpu.js', () => {
+    // Without DESCENT_BACKEND: with it set to gpu (the suite run in gpu mode), the import is asked to
+    // enable the backend and loads gpu.js by design (the next test).
     const r = runNode(`
       const T = await import('@descent/tensor');
       await import('@descent/tensor/gpu');
@@ -34,7 +39,7 @@ describe('gpu backend: optional and lazy', () => {
       const names = T.backendNames();
       T.setBackend('cpu'); T.add(T.tensor([1]), 1);
       console.log(JSON.stringify({ before, names, after: Object.keys(${LOADED}).some((k) => k.includes('gpu.js')) }));
-    `) as { before: boolean; names: string[]; after: boolean };
+    `, { DESCENT_BACKEND: undefined }) as { before: boolean; names: string[]; after: boolean };
     expect(r.names).to.include('gpu');
     expect(r.before, 'gpu.js loaded by the imports').to.equal(false);
     expect(r.after, 'gpu.js loaded by a CPU computation').to.equal(false);

@@ -20,6 +20,8 @@ export interface CreationOptions {
 
 /** The options every creation function takes. */
 const CREATION_OPTIONS = { dtype: 'any' } as const;
+const TENSOR_OPTIONS = { ...CREATION_OPTIONS, shape: 'any' } as const;
+const RANDN_OPTIONS = { ...CREATION_OPTIONS, mean: 'number', std: 'number' } as const;
 
 /** The dtype of a creation function's options (checked: only known options, a known dtype). */
 function dtypeOption(options: CreationOptions | undefined, op: string): DType {
@@ -62,7 +64,7 @@ function inferShape(values: NestedArray, op: string, path = 'values'): number[] 
  */
 export function tensor(values: NestedArray | TypedArray | readonly number[], options: CreationOptions & { shape?: readonly number[] } = {}): Tensor {
   const op = 'tensor';
-  options = checkOptions(options, { ...CREATION_OPTIONS, shape: 'any' }, op);
+  options = checkOptions(options, TENSOR_OPTIONS, op);
   const isTyped = values instanceof Float32Array || values instanceof Float64Array;
   const dtype = checkDtype(options.dtype ?? (values instanceof Float64Array ? 'float64' : undefined), op);
   let flat: ArrayLike<number>;
@@ -245,7 +247,7 @@ export function rand(shape: readonly number[], rng: Rng, options: CreationOption
 export function randn(shape: readonly number[], rng: Rng, options: CreationOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = validateShape(shape, 'randn');
   const r = checkRng(rng, 'randn');
-  options = checkOptions(options, { ...CREATION_OPTIONS, mean: 'number', std: 'number' }, 'randn');
+  options = checkOptions(options, RANDN_OPTIONS, 'randn');
   const { mean = 0, std = 1 } = options;
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
     throw new ValueError(`randn: mean must be finite and std a finite number >= 0, but got mean=${mean}, std=${std}`);

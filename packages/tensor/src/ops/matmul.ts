@@ -19,6 +19,8 @@ export interface MatMulOptions {
   transposeB?: boolean;
 }
 
+const MATMUL_OPTIONS = { transposeA: 'boolean', transposeB: 'boolean' } as const;
+
 /**
  * Matrix product of 2-D matrices, or batched over a leading axis when either operand is 3-D
  * (a 2-D operand is shared by every batch entry).
@@ -32,7 +34,7 @@ export interface MatMulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
   const ta = toTensor(a, 'a', 'matmul');
   const tb = toTensor(b, 'b', 'matmul');
-  const { transposeA = false, transposeB = false } = checkOptions(options, { transposeA: 'boolean', transposeB: 'boolean' }, 'matmul');
+  const { transposeA = false, transposeB = false } = checkOptions(options, MATMUL_OPTIONS, 'matmul');
   if (ta.rank < 2 || ta.rank > 3 || tb.rank < 2 || tb.rank > 3) {
     throw new ShapeError(`matmul: operands must be 2-D or 3-D, but a is ${formatShape(ta.shape)} and b is ${formatShape(tb.shape)}`);
   }

@@ -95,6 +95,8 @@ export interface CrossEntropyOptions {
   labelSmoothing?: number;
 }
 
+const CROSS_ENTROPY_OPTIONS = { reduction: 'string', labelSmoothing: 'number' } as const;
+
 /**
  * Softmax cross-entropy of logits `[N, C]` against integer labels, as `torch.nn.functional.cross_entropy`.
  *
@@ -108,7 +110,7 @@ export interface CrossEntropyOptions {
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number> | Tensor, options: CrossEntropyOptions = {}): Tensor {
   const t = toTensor(logits, 'logits', 'crossEntropy');
   if (t.rank !== 2) throw new ShapeError(`crossEntropy: logits must be 2-D [batch, classes], but got shape ${formatShape(t.shape)}`);
-  const { reduction = 'mean', labelSmoothing = 0 } = checkOptions(options, { reduction: 'string', labelSmoothing: 'number' }, 'crossEntropy');
+  const { reduction = 'mean', labelSmoothing = 0 } = checkOptions(options, CROSS_ENTROPY_OPTIONS, 'crossEntropy');
   if (!['mean', 'sum', 'none'].includes(reduction)) throw new ValueError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', but got ${describe(reduction)}`);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], but got ${describe(labelSmoothing)}`);
   const [n, c] = t.shape as [number, number];

@@ -19,6 +19,7 @@ export interface ReduceOptions {
 }
 
 const REDUCE_OPTIONS = { keepDims: 'boolean' } as const;
+const VARIANCE_OPTIONS = { ...REDUCE_OPTIONS, correction: 'number' } as const;
 
 function reduce(kernel: string, op: string, x: Tensor, axis: number | readonly number[] | undefined, options: ReduceOptions | undefined): Tensor {
   const t = toTensor(x, 'x', op);
@@ -95,7 +96,7 @@ export function min(x: Tensor, axis?: number | readonly number[], options: Reduc
  */
 export function variance(x: Tensor, axis?: number | readonly number[], options: ReduceOptions & { correction?: number } = {}): Tensor {
   const t = toTensor(x, 'x', 'variance');
-  const { correction = 1, keepDims = false } = checkOptions(options, { ...REDUCE_OPTIONS, correction: 'number' }, 'variance');
+  const { correction = 1, keepDims = false } = checkOptions(options, VARIANCE_OPTIONS, 'variance');
   const n = countOf(t, axis, 'variance');
   if (!Number.isInteger(correction) || correction < 0) {
     throw new ValueError(`variance: correction must be a non-negative integer, but got ${correction}`);
