@@ -8,3 +8,4 @@ export * from './checkpoint.js';
 export * from './model.js';
 export * from './batch.js';
 export * from './plugins.js';
+export * from './checkpoint_schema.js';
