@@ -6,8 +6,14 @@
  */
 import { DTypeError, ShapeError, StateError, Tensor, ValueError, describe, formatShape, tensor, type Rng } from '@descent/tensor';
 
-/** A random generator whose state can be saved (an `Rng`, or anything with the same methods). */
-const isGenerator = (v: unknown): v is Rng =>
+/** Whether a value is a random generator whose state can be saved (an `Rng`, or anything with
+ * `getState`, `setState` and `uniform`).
+ * @example
+ * ```ts
+ * isGenerator(new Rng(0)); // true
+ * ```
+ */
+export const isGenerator = (v: unknown): v is Rng =>
   v !== null && typeof v === 'object' && typeof (v as Rng).getState === 'function' && typeof (v as Rng).setState === 'function' && typeof (v as Rng).uniform === 'function';
 
 /** Any module, whatever its forward signature (the element type of child lists).

@@ -20,6 +20,7 @@ import type { EncodedTensor } from '@descent/layers';
 import type { OptimizerStateDict } from '../optimizer.js';
 import type { SchedulerState } from '../schedulers/types.js';
 import type { History, PluginState, StopReason } from './types.js';
+import type { SavedPlugin } from './plugin_state.js';
 
 /** The `format` field of a checkpoint file.
  * @example
@@ -146,6 +147,9 @@ export interface CheckpointBody {
   /** The state of every random generator the model holds (Dropout's, …) by name
    * (`TrainableModel.namedGenerators`); absent in files written before it was saved. */
   generators?: Record<string, RngState>;
+  /** Each plugin's own state and generators (order, regularizers, constraints, gradient transforms,
+   * callbacks, scheduler, in that order); absent in files written before it was saved. */
+  plugins?: SavedPlugin[];
 }
 
 /** A parsed, checksum-verified checkpoint file.

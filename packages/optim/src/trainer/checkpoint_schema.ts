@@ -124,7 +124,7 @@ function history(problems: Problems, h: unknown, step: unknown): void {
 export function checkCheckpointBody(body: unknown, where: string): void {
   const problems: Problems = [];
   if (!isObject(body)) throw new StateError(`${where}: the body must be a checkpoint object, but got ${formatValue(body, 80)}`);
-  exactKeys(problems, body, 'body', ['fingerprint', 'progress', 'accumulator', 'model', 'optimizer', 'scheduler', 'gradients', 'callbacks', 'history'], ['generators']);
+  exactKeys(problems, body, 'body', ['fingerprint', 'progress', 'accumulator', 'model', 'optimizer', 'scheduler', 'gradients', 'callbacks', 'history'], ['generators', 'plugins']);
   const f = fingerprint(problems, body.fingerprint) ? body.fingerprint as Obj : null;
   progress(problems, body.progress, f?.stepsPerEpoch);
   accumulator(problems, body.accumulator);
@@ -143,6 +143,12 @@ export function checkCheckpointBody(body: unknown, where: string): void {
   }
   if (body.generators !== undefined && object(problems, body.generators, 'generators')) {
     for (const [name, s] of Object.entries(body.generators)) rngState(problems, s, `generators['${name}']`);
+  }
+  if (body.plugins !== undefined && want(problems, Array.isArray(body.plugins), 'plugins', 'an array of { name, state, generators }', body.plugins)) {
+    (body.plugins as unknown[]).forEach((p, i) => {
+      if (!want(problems, isObject(p) && typeof p.name === 'string' && 'state' in p && isObject(p.generators), `plugins[${i}]`, '{ name, state, generators }', p)) return;
+      for (const [name, s] of Object.entries((p as Obj).generators as Obj)) rngState(problems, s, `plugins[${i}].generators['${name}']`);
+    });
   }
   history(problems, body.history, isObject(body.progress) ? body.progress.step : undefined);
   if (problems.length) {

@@ -9,3 +9,4 @@ export * from './model.js';
 export * from './batch.js';
 export * from './plugins.js';
 export * from './checkpoint_schema.js';
+export * from './plugin_state.js';

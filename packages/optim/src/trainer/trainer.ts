@@ -49,6 +49,7 @@ import {
 } from './checkpoint.js';
 import { callModel, checkModel, decodeSnapshot, encodeSnapshot, namedParametersOf, restoreModel, sampleCount, snapshotModel } from './model.js';
 import { describeValue, isPluginSpec, resolvePlugin, specProblem } from './plugins.js';
+import { ownedPlugin, pluginMismatches, restorePlugins, savePlugins, type OwnedPlugin, type SavedPlugin } from './plugin_state.js';
 import type {
   Dataset, EpochRecord, History, LossFunction, LossSpec, NamedParameter, PluginInput, PluginSpec, PluginState, StepRecord,
   StopReason, Targets, TrainableModel,
@@ -149,6 +150,8 @@ interface Run {
   buffers: Tensor[];
   /** The model's random generators (Dropout's) by name: checkpointed, and restored when a step fails. */
   generators: Array<[string, Rng]>;
+  /** Every plugin's own state and generators, for checkpoints. */
+  plugins: OwnedPlugin[];
   pendingCheckpoints: string[];
   history: History;
   ctx: TrainContext;
@@ -317,10 +320,11 @@ export class Trainer {
     const history: History = { steps: [], epochs: [], stopReason: 'epochs', stopMessage: '' };
     const run: Run = {
       x, y, n, validation: validation && { x: validation.x, y: validation.y }, sizes, totalSteps,
-      epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, resumed: false, targetsChecked: false, buffers: bufferTensors(this.model), generators: generatorsOf(this.model), pendingCheckpoints: [], history,
+      epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, resumed: false, targetsChecked: false, buffers: bufferTensors(this.model), generators: generatorsOf(this.model), plugins: [], pendingCheckpoints: [], history,
       ctx: undefined as unknown as TrainContext,
     };
     run.ctx = this.makeContext(run);
+    run.plugins = this.ownedPlugins();
     const names = this.params.map((p) => p.name);
     const tensors = this.params.map((p) => p.tensor);
 
@@ -672,6 +676,20 @@ export class Trainer {
 
   // ── checkpoints ──────────────────────────────────────────────────────────────────────────────
 
+  /** The plugins that own something for checkpoints: orders, regularizers and constraints with a
+   * `state()`, and every plugin (gradient transforms, callbacks and the scheduler too, whose
+   * `state()` is saved in their own fields) holding a generator as a property. */
+  private ownedPlugins(): OwnedPlugin[] {
+    return [
+      ownedPlugin(this.order, true),
+      ...this.regularizers.map((r) => ownedPlugin(r, true)),
+      ...this.constraints.map((c) => ownedPlugin(c, true)),
+      ...this.gradients.map((g) => ownedPlugin(g, false)),
+      ...this.callbacks.map((c) => ownedPlugin(c, false)),
+      ...(this.schedulerInstance ? [ownedPlugin(this.schedulerInstance, false)] : []),
+    ].filter((p) => p.hooks !== null || p.generators.length > 0); // NOTE: only those with something to save (a progress bar comes and goes with the terminal)
+  }
+
   private fingerprint(run: Run): CheckpointFingerprint {
     return {
       params: this.params.map((p) => ({ name: p.name, shape: p.tensor.shape.slice(), dtype: p.tensor.dtype })),
@@ -704,6 +722,7 @@ export class Trainer {
       callbacks: this.callbacks.filter((c) => c.state).map((c) => ({ name: c.name, state: c.state!() })),
       history: run.history,
       generators: Object.fromEntries(run.generators.map(([name, g]) => [name, g.getState()])),
+      plugins: savePlugins(run.plugins),
     };
     for (const p of paths) writeCheckpoint(p, body);
   }
@@ -720,6 +739,10 @@ export class Trainer {
     if (JSON.stringify(Object.keys(generators)) !== JSON.stringify(names)) {
       throw new StateError(`checkpoint '${path}' does not match this trainer (nothing was loaded): the model's random generators are ${formatValue(names)}, but the checkpoint saved ${formatValue(Object.keys(generators))}`);
     }
+    // NOTE: a file written before plugin states were saved has none: it fits only plugins that keep nothing.
+    const plugins = body.plugins ?? run.plugins.map((pl) => ({ name: pl.name, state: null, generators: {} }));
+    const pluginProblems = pluginMismatches(plugins, run.plugins);
+    if (pluginProblems.length) throw new StateError(`checkpoint '${path}' does not match this trainer (nothing was loaded):\n  ${pluginProblems.join('\n  ')}`);
     const model = decodeSnapshot(body.model, `checkpoint '${path}' model`);
     const stateful = this.callbacks.filter((c) => c.state);
     const saved = {
@@ -730,10 +753,11 @@ export class Trainer {
       callbacks: stateful.map((c) => c.state!()),
       orderRng: this.orderRng.getState(),
       generators: run.generators.map(([, g]) => g.getState()),
+      plugins: savePlugins(run.plugins),
     };
     const apply = (s: {
       model: ReturnType<typeof snapshotModel>; optimizer: OptimizerStateDict; scheduler: SchedulerState | null;
-      gradients: PluginState[]; callbacks: PluginState[]; orderRng: RngState; generators: RngState[];
+      gradients: PluginState[]; callbacks: PluginState[]; orderRng: RngState; generators: RngState[]; plugins: SavedPlugin[];
     }) => {
       restoreModel(this.model, s.model);
       this.optimizer.loadState(s.optimizer);
@@ -742,9 +766,10 @@ export class Trainer {
       stateful.forEach((c, i) => c.loadState?.(s.callbacks[i]!));
       this.orderRng.setState(s.orderRng);
       run.generators.forEach(([, g], i) => g.setState(s.generators[i]!));
+      restorePlugins(s.plugins, run.plugins);
     };
     try {
-      apply({ model, optimizer: body.optimizer, scheduler: body.scheduler, gradients: body.gradients, callbacks: body.callbacks.map((c) => c.state), orderRng: p.orderRng, generators: names.map((n) => generators[n]!) });
+      apply({ model, optimizer: body.optimizer, scheduler: body.scheduler, gradients: body.gradients, callbacks: body.callbacks.map((c) => c.state), orderRng: p.orderRng, generators: names.map((n) => generators[n]!), plugins });
     } catch (e) {
       apply(saved);
       throw new StateError(`checkpoint '${path}' could not be loaded (nothing was changed): ${(e as Error).message}`);
