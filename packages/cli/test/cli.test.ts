@@ -8,6 +8,8 @@ import { runCli } from '../src/cli.js';
 import { captureIo, tempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/descent.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../src/descent.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 const irisConfig = {
   dataset: 'iris',
@@ -168,7 +170,7 @@ describe('cli: descent', function () {
 
   it('`descent … | head`: a reader that goes away ends the command quietly (no EPIPE stack trace), exit code 0', async () => {
     // The read end of stdout is closed before the command writes anything, as `head` does after its lines.
-    const child = spawn(process.execPath, [BIN, 'list'], { cwd: tmp.path, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', ENTRY, 'list'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });

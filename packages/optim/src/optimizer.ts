@@ -440,9 +440,12 @@ function checkDistinctStorage(groups: ReadonlyArray<readonly Tensor[]>, name: st
     const fail = (other: string, otherShape: readonly number[]) => {
       throw new ValueError(`${name}: ${me} (shape ${fmt(p.shape)}) shares its storage with ${other} (shape ${fmt(otherShape)}): one is a view or a detached alias of the other, so each step would update the same values twice; pass each tensor once`);
     };
-    const sameHandle = byHandle.get(p.handle);
-    if (sameHandle !== undefined) fail(sameHandle.label, sameHandle.shape);
+    // NOTE: a handle may wrap shared storage (`handle.storage` on the gpu backend): that is compared too.
+    const storage = (p.handle as { storage?: unknown }).storage ?? p.handle;
+    const same = byHandle.get(p.handle) ?? byHandle.get(storage);
+    if (same !== undefined) fail(same.label, same.shape);
     byHandle.set(p.handle, { label: me, shape: p.shape });
+    byHandle.set(storage, { label: me, shape: p.shape });
     if (p.handle.backend !== 'cpu') return;
     const b = p.buffer();
     const start = b.byteOffset, end = b.byteOffset + b.byteLength;

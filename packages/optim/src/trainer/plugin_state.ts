@@ -9,12 +9,19 @@ import { isGenerator } from '@descent/layers';
 import { formatValue } from '../options.js';
 import type { PluginState } from './types.js';
 
-/** One plugin as a checkpoint sees it. */
+/** One plugin as a checkpoint sees it.
+ * @example
+ * ```ts
+ * const owned: OwnedPlugin = ownedPlugin(regularizer, true);
+ * ```
+ */
 export interface OwnedPlugin {
   /** The plugin's name. */
   readonly name: string;
   /** Its `state()` / `loadState()` when they are saved here (null for plugins whose state is saved elsewhere). */
-  readonly hooks: { state(): PluginState; loadState?(s: PluginState): void } | null;
+  readonly hooks: {
+    /** The plugin's `state()`. */ state(): PluginState;
+    /** The plugin's `loadState()`, when it has one. */ loadState?(s: PluginState): void } | null;
   /** The generators it holds as properties, by property name. */
   readonly generators: Array<[string, Rng]>;
 }
