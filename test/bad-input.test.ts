@@ -7,6 +7,7 @@
 //
 // CLI arguments and config files are covered by the CLI's own tests (packages/cli/test), not here.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import {
 } from '@descent/tensor';
 import { BatchNorm1d, Dropout, Linear, loadState, ReLU, saveState, Sequential, type StateDict } from '@descent/layers';
 import {
-  createScheduler, getOptimizerPlugin, Optimizer, optimizers, schedulers, Trainer, type TrainerConfig,
+  createScheduler, getOptimizerPlugin, Optimizer, optimizers, schedulers, Trainer, type Callback, type TrainerConfig,
 } from '@descent/optim';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -94,6 +95,42 @@ function trainedTrainer(over: Partial<TrainerConfig> = {}, train: { x: Tensor; y
 let dir = '';
 /** Files written once: a good checkpoint of the trainer above, and a model state file. */
 const file = (name: string) => join(dir, name);
+
+/** A checkpoint with a valid checksum whose body was edited by `edit` (so only the schema can catch it). */
+function editedCheckpoint(edit: (body: Record<string, any>) => void) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return checkpointCtx((good) => {
+    const f = JSON.parse(good.toString('utf8')) as { format: string; checksum: string; body: string };
+    const body = JSON.parse(f.body) as Record<string, unknown>;
+    edit(body);
+    const text = JSON.stringify(body);
+    return JSON.stringify({ format: f.format, checksum: createHash('sha256').update(text, 'utf8').digest('hex'), body: text });
+  });
+}
+
+/** A callback that throws `value` from `hook` (before any update of the step). */
+const throwing = (name: string, hook: 'onBatchBegin' | 'onBackwardEnd', value: unknown): Callback => ({ name, [hook]: () => { throw value; } });
+
+/** Run on the CPU backend (whatever backend the suite selected), then put the previous one back. */
+function onCpu<R>(f: () => R): R {
+  const previous = T.getBackend().name;
+  T.setBackend('cpu');
+  try { return f(); } finally { T.setBackend(previous); }
+}
+
+/** Replace the first `$typed` entry of an encoded optimizer state with `undefined`. */
+function dropFirstTypedArray(state: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(state)) as unknown;
+  const visit = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    for (const [k, e] of Object.entries(v)) {
+      if (e !== null && typeof e === 'object' && '$typed' in e) { (v as Record<string, unknown>)[k] = undefined; return true; }
+      if (visit(e)) return true;
+    }
+    return false;
+  };
+  visit(copy);
+  return copy;
+}
 
 function checkpointCtx(bad: (good: Buffer) => Buffer | string) {
   const good = readFileSync(file('good.json'));
@@ -204,6 +241,35 @@ const cases: Case[] = [
     error: StateError, arg: 'adam.loadState', expected: "not 'adam'", given: "saved by optimizer 'sgd'",
   }),
   kase({
+    name: 'Optimizer.loadState: a fractional step counter', setup: trainedOptimizer,
+    act: ({ optimizer }) => optimizer!.loadState({ ...optimizer!.state(), step: 1.5 }),
+    error: StateError, arg: "'step'", expected: 'must be a non-negative integer', given: 'but got 1.5',
+  }),
+  kase({
+    name: 'Optimizer.loadState: a fractional counter inside the state (lookahead count)',
+    setup: () => { const w = f64([[1, 2]]); const optimizer = new Optimizer('lookahead', [w]); return { optimizer, tensors: [w], optimizers: [optimizer] }; },
+    act: ({ optimizer }) => { const s = optimizer!.state(); (s.groups[0]!.state as Record<string, unknown>).count = 1.5; optimizer!.loadState(s); },
+    error: StateError, arg: 'groups[0].state.count', expected: 'expected a counter (an integer ≥ 0)', given: 'but got 1.5',
+  }),
+  kase({
+    name: 'Optimizer.loadState: Infinity where a finite number is required',
+    setup: () => { const w = f64([[1, 2]]); const optimizer = new Optimizer('lookahead', [w]); return { optimizer, tensors: [w], optimizers: [optimizer] }; },
+    act: ({ optimizer }) => { const s = optimizer!.state(); (s.groups[0]!.state as Record<string, unknown>).count = { $number: 'Infinity' }; optimizer!.loadState(s); },
+    error: StateError, arg: 'groups[0].state.count', expected: 'expected a finite number', given: 'but got Infinity',
+  }),
+  kase({
+    name: 'Optimizer.loadState: a missing buffer is "undefined", not "undefined undefined"', setup: trainedOptimizer,
+    act: ({ optimizer }) => optimizer!.loadState(dropFirstTypedArray(optimizer!.state())),
+    error: StateError, arg: 'groups[0].state.adam.m[0]', expected: 'expected JSON data', given: /but got undefined$/,
+  }),
+  kase({ name: 'Optimizer: a parameter and its detached alias', act: () => { const w = f64([[1, 2]]); return new Optimizer('sgd', [w, w.detach()]); }, error: ValueError, arg: 'parameter 1 (shape [1,2])', expected: 'shares its storage with parameter 0 (shape [1,2])', given: 'a view or a detached alias' }),
+  kase({ name: 'Optimizer: a parameter and a reshaped view of it (CPU: reshape returns a view)', act: () => onCpu(() => { const w = f64([[1, 2], [3, 4]]); return new Optimizer('adam', [{ params: [w] }, { params: [T.reshape(w, [4])] }]); }), error: ValueError, arg: 'parameter 0 (parameter group 1) (shape [4])', expected: 'shares its storage with parameter 0 (parameter group 0) (shape [2,2])', given: 'the same values twice' }),
+  kase({
+    name: 'Trainer: a model listing the same storage twice',
+    act: () => { const w = f64([[1, 2], [3, 4]]).requireGrad(); const alias = w.detach().requireGrad(); return new Trainer(trainerConfig({ model: { parameters: () => [w, alias], forward: (x: Tensor) => x.matmul(w).matmul(alias) } })); },
+    error: ValueError, arg: 'parameter 1 (shape [2,2])', expected: 'shares its storage with parameter 0', given: 'detached alias',
+  }),
+  kase({
     name: 'Optimizer.loadState: an unknown format version', setup: trainedOptimizer,
     act: ({ optimizer }) => optimizer!.loadState({ ...optimizer!.state(), format: 'descent.optimizer/2' }),
     error: StateError, arg: 'format', expected: "'descent.optimizer/1'", given: '"descent.optimizer/2"',
@@ -216,6 +282,12 @@ const cases: Case[] = [
   kase({ name: 'plateau: unknown mode', act: () => createScheduler('plateau', { mode: 'up' }, 0.1), error: ValueError, arg: "option 'mode'", expected: "one of 'min', 'max'", given: 'but got "up"' }),
   kase({ name: 'onecycle: pctStart above 1', act: () => createScheduler('onecycle', { maxLr: 0.1, totalSteps: 10, pctStart: 1.5 }, 0.1), error: ValueError, arg: "option 'pctStart'", expected: 'in [0, 1]', given: 'but got 1.5' }),
   kase({ name: 'onecycle: stepped past its total', act: () => createScheduler('onecycle', { maxLr: 0.1, totalSteps: 10 }, 0.1).lr(11), error: ValueError, arg: 'step 11', expected: 'exists for steps 0…10', given: 'total steps is 10' }),
+  kase({ name: 'Trainer.fit: an Optimizer instead of data says "an Optimizer"', setup: () => trainedTrainer(), act: ({ trainer }) => trainer.fit(trainer.optimizer as never), error: ValueError, arg: 'training data', expected: 'must be { x, y }', given: 'but got an Optimizer' }),
+  kase({ name: 'cosine.loadState: the state of a stateful schedule', act: () => createScheduler('cosine', { tMax: 10 }, 0.1).loadState({ best: 1, numBadEpochs: 2 }), error: StateError, arg: 'cosine: loadState', expected: 'expects {} (the schedule keeps no state)', given: 'but got fields best, numBadEpochs' }),
+  kase({ name: 'plateau.loadState: best null (ambiguous: ±Infinity)', act: () => createScheduler('plateau', {}, 0.1).loadState({ lr: 0.1, best: null, numBadEpochs: 0, cooldownCounter: 0, lastEpoch: 0 }), error: StateError, arg: "'best'", expected: "'Infinity' or '-Infinity'", given: 'but got null' }),
+  kase({ name: 'plateau.loadState: a fractional bad-epoch counter', act: () => createScheduler('plateau', {}, 0.1).loadState({ lr: 0.1, best: 1, numBadEpochs: 1.5, cooldownCounter: 0, lastEpoch: 0 }), error: StateError, arg: "'numBadEpochs'", expected: 'an integer ≥ 0', given: 'but got 1.5' }),
+  kase({ name: 'plateau.loadState: NaN best', act: () => createScheduler('plateau', {}, 0.1).loadState({ lr: 0.1, best: NaN, numBadEpochs: 0, cooldownCounter: 0, lastEpoch: 0 }), error: StateError, arg: "'best'", expected: 'a finite number', given: 'but got NaN' }),
+  kase({ name: 'plateau.loadState: a fractional lastEpoch', act: () => createScheduler('plateau', {}, 0.1).loadState({ lr: 0.1, best: 1, numBadEpochs: 0, cooldownCounter: 0, lastEpoch: 0.5 }), error: StateError, arg: "'lastEpoch'", expected: 'an integer', given: 'but got 0.5' }),
   kase({ name: 'unknown scheduler name lists the known ones', act: () => createScheduler('warmup', {}, 0.1), error: RegistryError, arg: 'scheduler', expected: `Registered: ${schedulers.names().join(', ')}`, given: "'warmup'" }),
 
   // trainer
@@ -245,6 +317,20 @@ const cases: Case[] = [
   kase({ name: 'plugin options: unknown name', act: () => new Trainer(trainerConfig({ callbacks: [{ name: 'earlyStopping', options: { patiance: 3 } }] })), error: ConfigError, arg: "option 'patiance'", expected: 'Known options: monitor, mode, patience', given: 'unknown' }),
   kase({ name: 'plugin options: a plugin that takes none', act: () => new Trainer(trainerConfig({ order: { name: 'shuffle', options: { seed: 3 } } })), error: ConfigError, arg: "option 'seed'", expected: 'it takes no options', given: 'unknown' }),
   kase({ name: 'plugin spec: unknown plugin name', act: () => new Trainer(trainerConfig({ gradients: ['clipNorm'] })), error: RegistryError, arg: 'gradient', expected: 'Registered: clipGradNorm, clipGradValue, gradientNoise', given: "'clipNorm'" }),
+
+  // callbacks that throw what is not an extensible Error (issue 13): wrapped, naming callback and hook
+  kase({
+    name: 'callback: throws a string',
+    setup: () => { const model = mlp(); return { trainer: new Trainer(trainerConfig({ model, callbacks: [throwing('thrower', 'onBatchBegin', 'disk full')] })), tensors: modelTensors(model) }; },
+    act: ({ trainer }) => trainer.fit(data),
+    error: T.CallbackError, arg: "callback 'thrower' (onBatchBegin)", expected: 'threw a string', given: '"disk full"',
+  }),
+  kase({
+    name: 'callback: throws a frozen Error',
+    setup: () => { const model = mlp(); return { trainer: new Trainer(trainerConfig({ model, callbacks: [throwing('frozen', 'onBackwardEnd', Object.freeze(new RangeError('frozen message')))] })), tensors: modelTensors(model) }; },
+    act: ({ trainer }) => trainer.fit(data),
+    error: T.CallbackError, arg: "callback 'frozen' (onBackwardEnd)", expected: 'threw a frozen RangeError', given: 'frozen message',
+  }),
 
   // checkpoints and state files
   kase({
@@ -281,6 +367,43 @@ const cases: Case[] = [
     name: 'checkpoint: a missing file', setup: () => ({ ...trainedTrainer(), dirs: [dir] }),
     act: ({ trainer }) => trainer.fit(data, { resumeFrom: file('nope.json') }),
     error: StateError, arg: 'nope.json', expected: 'cannot read the file', given: 'no such file',
+  }),
+  // checkpoints whose checksum is valid but whose body is not a checkpoint (issue 13): nothing is loaded
+  kase({
+    name: 'checkpoint: the file is JSON null', setup: () => ({ ...trainedTrainer(), ...checkpointCtx(() => 'null') }),
+    act: ({ trainer, path }) => trainer.fit(data, { resumeFrom: path }),
+    error: StateError, arg: 'checkpoint', expected: 'expected a checkpoint object', given: 'but got null',
+  }),
+  kase({
+    name: 'checkpoint body: a counter of the wrong type', setup: () => ({ ...trainedTrainer(), ...editedCheckpoint((b) => { b.progress.step = '3'; }) }),
+    act: ({ trainer, path }) => trainer.fit(data, { resumeFrom: path }),
+    error: StateError, arg: 'progress.step', expected: 'must be an integer ≥ 0', given: 'but got "3"',
+  }),
+  kase({
+    name: 'checkpoint body: an out-of-range batch', setup: () => ({ ...trainedTrainer(), ...editedCheckpoint((b) => { b.progress.batch = 7; b.progress.step = 10; }) }),
+    act: ({ trainer, path }) => trainer.fit(data, { resumeFrom: path }),
+    error: StateError, arg: 'progress.batch', expected: 'at most the steps per epoch (3)', given: 'but got 7',
+  }),
+  kase({
+    name: 'checkpoint body: an unknown stop reason', setup: () => ({ ...trainedTrainer(), ...editedCheckpoint((b) => { b.progress.stop = { reason: 'bored', message: 'x' }; }) }),
+    act: ({ trainer, path }) => trainer.fit(data, { resumeFrom: path }),
+    error: StateError, arg: 'progress.stop.reason', expected: 'one of epochs, earlyStopping, gradTolerance, callback', given: 'but got "bored"',
+  }),
+  kase({
+    name: 'checkpoint body: a history that is not an array', setup: () => ({ ...trainedTrainer(), ...editedCheckpoint((b) => { b.history.steps = { 0: 1 }; }) }),
+    act: ({ trainer, path }) => trainer.fit(data, { resumeFrom: path }),
+    error: StateError, arg: 'history.steps', expected: 'must be an array', given: 'but got {"0":1}',
+  }),
+  kase({
+    name: 'checkpoint body: a fractional accumulator count', setup: () => ({ ...trainedTrainer(), ...editedCheckpoint((b) => { b.accumulator.steps = 1.5; }) }),
+    act: ({ trainer, path }) => trainer.fit(data, { resumeFrom: path }),
+    error: StateError, arg: 'accumulator.steps', expected: 'must be an integer ≥ 0', given: 'but got 1.5',
+  }),
+  kase({
+    name: 'checkpoint body: a NaN optimizer step (found after the model was checked: rolled back)',
+    setup: () => ({ ...trainedTrainer(), ...editedCheckpoint((b) => { b.optimizer.step = { $nonFinite: 'NaN' }; }) }),
+    act: ({ trainer, path }) => trainer.fit(data, { resumeFrom: path }),
+    error: StateError, arg: "'step'", expected: 'must be a non-negative integer', given: 'but got NaN',
   }),
   kase({
     name: 'loadState: truncated model file',
@@ -529,6 +652,19 @@ describe('bad input across the public API', () => {
   describe('every optimizer hyperparameter', () => {
     for (const c of sweep) it(c.name, () => run(c));
   });
+});
+
+describe('bad input: what a callback threw is kept as the cause', () => {
+  for (const [what, value] of [['a string', 'disk full'], ['a frozen Error', Object.freeze(new Error('frozen'))], ['undefined', undefined]] as const) {
+    it(what, () => {
+      const t = new Trainer(trainerConfig({ callbacks: [throwing('odd', 'onBatchBegin', value)] }));
+      let error: unknown = null;
+      try { t.fit(data); } catch (e) { error = e; }
+      expect(error).to.be.instanceOf(T.CallbackError);
+      expect(error).to.include({ callback: 'odd', hook: 'onBatchBegin' });
+      expect((error as Error).cause).to.equal(value);
+    });
+  }
 });
 
 describe('bad input: a failed backward can be retried', () => {

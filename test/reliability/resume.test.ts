@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateError } from '@descent/tensor';
+import type { Sequential } from '@descent/layers';
 import { readCheckpoint, type Callback } from '@descent/optim';
 import { makeTrainer, runData } from './fixtures/run.js';
 
@@ -16,7 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = join(ROOT, 'test/reliability/fixtures/train_child.ts');
 
 interface ChildResult { code: number | null; signal: NodeJS.Signals | null; lines: string[]; stderr: string }
-interface RunResult { params: Record<string, string>; optimizer: unknown; losses: number[] }
+interface RunResult { params: Record<string, string>; buffers: Record<string, string>; generators: Array<[string, number[]]>; optimizer: unknown; losses: number[] }
 
 /** Run train_child.ts with `options`; SIGKILL it as soon as a stdout line matches `killOn`. */
 function child(options: Record<string, unknown>, killOn?: RegExp): Promise<ChildResult> {
@@ -70,6 +71,7 @@ describe('reliability: interrupt, resume and determinism across processes', func
   it('the same seed gives bit-identical parameters, optimizer state and losses in two processes', () => {
     const other = read(join(root, 'ref-b', 'out.json'));
     expect(reference.losses).to.have.length(24); // 4 epochs × 6 batches
+    expect(reference.generators.map(([n]) => n)).to.deep.equal(['3.rng']);
     expect(other).to.deep.equal(reference);
   });
 
@@ -79,7 +81,10 @@ describe('reliability: interrupt, resume and determinism across processes', func
     const killed = await child({ dir: d, pauseAtStep: 9 }, /^paused 9$/);
     expect(killed.signal).to.equal('SIGKILL');
     expect(killed.lines).to.not.include('done');
-    expect(readCheckpoint(join(d, 'last.json')).body.progress).to.include({ step: 8, epoch: 1, batch: 2 });
+    const saved = readCheckpoint(join(d, 'last.json')).body;
+    expect(saved.progress).to.include({ step: 8, epoch: 1, batch: 2 });
+    expect(Object.keys(saved.generators!), 'the Dropout generator is in the checkpoint').to.deep.equal(['3.rng']);
+    expect(Object.keys(saved.model)).to.include('1.runningMean');
     // A fresh process with other initial weights: only the checkpoint can make the runs agree.
     const resumed = await child({ dir: d, initSeed: 99, resume: true, out: join(d, 'out.json') });
     expect(resumed.code, resumed.stderr).to.equal(0);
@@ -131,5 +136,7 @@ describe('reliability: interrupt, resume and determinism across processes', func
     expect(history.steps.map((s) => s.loss)).to.deep.equal(reference.losses);
     const bytes = Object.fromEntries(resumed.parameters.map((p) => [p.name, Buffer.from(p.tensor.data().buffer).toString('base64')]));
     expect(bytes).to.deep.equal(reference.params);
+    const buffers = Object.fromEntries((resumed.model as Sequential).namedBuffers().map(([n, b]) => [n, Buffer.from(b.data().buffer).toString('base64')]));
+    expect(buffers).to.deep.equal(reference.buffers);
   });
 });

@@ -3,5 +3,7 @@
  * @module
  */
 import { runCli } from './cli.js';
+import { exitQuietlyOnClosedPipe } from './io.js';
 
+exitQuietlyOnClosedPipe();
 process.exitCode = await runCli(process.argv.slice(2));

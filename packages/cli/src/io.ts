@@ -35,3 +35,23 @@ export function processIo(): CliIo {
     interactive: process.stderr.isTTY === true,
   };
 }
+
+/**
+ * End the process quietly with exit code 0 when the reader of stdout or stderr goes away
+ * (`descent compare | head`): the output was not wanted any more, which is not a failure, and
+ * without this handler Node dies with an unhandled EPIPE 'error' event and its stack trace.
+ * Other stream errors are rethrown.
+ * @example
+ * ```ts
+ * exitQuietlyOnClosedPipe();
+ * process.exitCode = await runCli(process.argv.slice(2));
+ * ```
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}

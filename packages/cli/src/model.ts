@@ -69,6 +69,19 @@ const factories = new Map<string, LayerFactory>();
 export function registerLayer(name: string, factory: LayerFactory, options: { replace?: boolean } = {}): void {
   if (factories.has(name) && !options.replace) throw new UsageError(`registerLayer: a layer named '${name}' is already registered; pass { replace: true } to replace it`);
   factories.set(name, factory);
+  layerRegistrations++;
+}
+
+let layerRegistrations = 0;
+
+/** How many successful {@link registerLayer} calls there have been (replacements included).
+ * @example
+ * ```ts
+ * const before = layerRegistrationCount(); registerLayer('sq', factory); layerRegistrationCount() - before; // 1
+ * ```
+ */
+export function layerRegistrationCount(): number {
+  return layerRegistrations;
 }
 
 /** Names and descriptions of the registered layer types, sorted by name.

@@ -12,7 +12,8 @@ import * as tensor from '@descent/tensor';
 import * as layers from '@descent/layers';
 import * as optim from '@descent/optim';
 import { UsageError } from './args.js';
-import { registerLayer } from './model.js';
+import { formatValue } from '@descent/optim';
+import { layerRegistrationCount, registerLayer } from './model.js';
 
 /** What a plugin's `register(api)` receives: the three packages and the CLI's layer registry.
  * @example
@@ -33,6 +34,10 @@ export interface PluginApi {
   readonly registerLayer: typeof registerLayer;
 }
 
+/** Plugin modules that registered something in this process (a second import of a module is cached
+ * and registers nothing new). */
+const everLoaded = new Set<string>();
+
 /** The API object handed to plugins' `register` functions.
  * @example
  * ```ts
@@ -44,7 +49,8 @@ export const pluginApi: PluginApi = { tensor, layers, optim, registerLayer };
 /**
  * Import each plugin module (paths relative to `cwd`) and call its `register(api)` export if it has one.
  * @returns the absolute paths loaded.
- * @throws UsageError naming the plugin when the file is missing, fails to load, or `register` throws.
+ * @throws UsageError naming the plugin when the file is missing, fails to load, exports a `register`
+ *   that is not a function, registers nothing, or `register` throws.
  * @example
  * ```ts
  * await loadPlugins(['./my-optimizer.js']);
@@ -52,7 +58,9 @@ export const pluginApi: PluginApi = { tensor, layers, optim, registerLayer };
  */
 export async function loadPlugins(paths: readonly string[], cwd = process.cwd()): Promise<string[]> {
   const loaded: string[] = [];
+  const registrations = () => optim.registry.registrations + layerRegistrationCount();
   for (const p of paths) {
+    const before = registrations();
     const abs = resolve(cwd, p);
     if (!existsSync(abs)) throw new UsageError(`--plugin ${p}: file not found (looked for ${abs})`);
     let mod: Record<string, unknown>;
@@ -61,14 +69,24 @@ export async function loadPlugins(paths: readonly string[], cwd = process.cwd())
     } catch (e) {
       throw new UsageError(`--plugin ${p}: failed to load: ${(e as Error).message}`);
     }
-    const register = typeof mod.register === 'function' ? mod.register : typeof mod.default === 'function' ? mod.default : null;
-    if (register) {
+    const exported = 'register' in mod ? 'register' : 'default' in mod ? 'default' : null;
+    const register = exported === null ? null : mod[exported];
+    if (exported !== null && typeof register !== 'function' && registrations() === before) {
+      throw new UsageError(`--plugin ${p}: the '${exported}' export must be a function register(api), but got ${formatValue(register, 80)}`);
+    }
+    if (typeof register === 'function') {
       try {
         await (register as (api: PluginApi) => unknown)(pluginApi);
       } catch (e) {
-        throw new UsageError(`--plugin ${p}: register() failed: ${(e as Error).message}`);
+        throw new UsageError(`--plugin ${p}: register() failed: ${e instanceof Error ? e.message : formatValue(e, 200)}`);
       }
     }
+    // NOTE: a module imported before (ESM caches it) registered its plugins the first time.
+    if (registrations() === before && !everLoaded.has(abs)) {
+      const names = Object.keys(mod);
+      throw new UsageError(`--plugin ${p}: the module registered nothing: a plugin module must register plugins when imported, or export a function register(api) that does (its exports: ${names.length ? names.join(', ') : 'none'})`);
+    }
+    everLoaded.add(abs);
     loaded.push(abs);
   }
   return loaded;

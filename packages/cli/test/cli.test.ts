@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { optimizers } from '@descent/optim';
 import { runCli } from '../src/cli.js';
 import { captureIo, tempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/descent.js', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../src/descent.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 const irisConfig = {
   dataset: 'iris',
@@ -164,6 +166,35 @@ describe('cli: descent', function () {
     expect(r.code, r.err).to.equal(0);
     expect(r.out).to.match(/suggested learning rate: [\d.e-]+/);
     expect(readFileSync(join(tmp.path, 'lr', 'lr_find.svg'), 'utf8')).to.match(/^<svg/);
+  });
+
+  it('`descent … | head`: a reader that goes away ends the command quietly (no EPIPE stack trace), exit code 0', async () => {
+    // The read end of stdout is closed before the command writes anything, as `head` does after its lines.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', ENTRY, 'list'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(stderr).to.not.match(/EPIPE|Error|at /);
+    expect(code, stderr).to.equal(0);
+  });
+
+  it('--plugin: a module that registers nothing, or exports a register that is not a function, is a usage error', async () => {
+    writeFileSync(join(tmp.path, 'empty.mjs'), 'export const answer = 42;');
+    const empty = await run(['list', '--plugin', 'empty.mjs']);
+    expect(empty.code).to.equal(2);
+    expect(empty.err).to.contain('--plugin empty.mjs: the module registered nothing: a plugin module must register plugins when imported, or export a function register(api) that does (its exports: answer)');
+    writeFileSync(join(tmp.path, 'garbage.mjs'), 'export default "not a function";');
+    const garbage = await run(['list', '--plugin', 'garbage.mjs']);
+    expect(garbage.code).to.equal(2);
+    expect(garbage.err).to.contain(`--plugin garbage.mjs: the 'default' export must be a function register(api), but got "not a function"`);
+    writeFileSync(join(tmp.path, 'garbage2.mjs'), 'export const register = { optimizers: [] };');
+    const garbage2 = await run(['list', '--plugin', 'garbage2.mjs']);
+    expect(garbage2.code).to.equal(2);
+    expect(garbage2.err).to.contain(`--plugin garbage2.mjs: the 'register' export must be a function register(api), but got {"optimizers":[]}`);
+    writeFileSync(join(tmp.path, 'throws-string.mjs'), 'export function register() { throw "no"; }');
+    const str = await run(['list', '--plugin', 'throws-string.mjs']);
+    expect(str.err).to.contain('--plugin throws-string.mjs: register() failed: "no"');
   });
 
   it('runs as `descent` through the bin shim (tsx, no build)', () => {

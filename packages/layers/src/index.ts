@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-export { Module, type AnyModule, type LoadStateDictOptions, type StateDict } from './module.js';
+export { Module, isGenerator, type AnyModule, type LoadStateDictOptions, type StateDict } from './module.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Sequential, type TensorModule } from './sequential.js';
 export {

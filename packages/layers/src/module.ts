@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { DTypeError, ShapeError, StateError, Tensor, ValueError, describe, formatShape, tensor } from '@descent/tensor';
+import { DTypeError, ShapeError, StateError, Tensor, ValueError, describe, formatShape, tensor, type Rng } from '@descent/tensor';
+
+/** Whether a value is a random generator whose state can be saved (an `Rng`, or anything with
+ * `getState`, `setState` and `uniform`).
+ * @example
+ * ```ts
+ * isGenerator(new Rng(0)); // true
+ * ```
+ */
+export const isGenerator = (v: unknown): v is Rng =>
+  v !== null && typeof v === 'object' && typeof (v as Rng).getState === 'function' && typeof (v as Rng).setState === 'function' && typeof (v as Rng).uniform === 'function';
 
 /** Any module, whatever its forward signature (the element type of child lists).
  * @example
@@ -353,6 +363,28 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
    */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Every random generator the tree's modules hold as a property (Dropout's `rng`, …), by dotted
+   * name, each once (a generator shared by two modules is listed under its first name). Checkpoints
+   * save and restore their states so a resumed run draws the same masks.
+   * @example
+   * ```ts
+   * new Sequential(new Linear(2, 3, { rng }), new Dropout(0.5, { rng: rng.split() })).namedGenerators().map(([n]) => n);
+   * // ['1.rng']
+   * ```
+   */
+  namedGenerators(): Array<[string, Rng]> {
+    const out: Array<[string, Rng]> = [];
+    const seen = new Set<Rng>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [key, value] of Object.entries(m)) {
+        if (!isGenerator(value) || seen.has(value)) continue;
+        seen.add(value);
+        out.push([prefix ? `${prefix}.${key}` : key, value]);
+      }
+    }
+    return out;
   }
 
   /** The number of parameter values (elements) in the tree.

@@ -246,6 +246,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       }
       return { params: g.params.slice(), options: resolved };
     });
+    checkDistinctStorage(this.groups.map((g) => g.params), name);
     this.states = this.groups.map((g) => this.plugin.init(g.params, g.options));
   }
 
@@ -540,7 +541,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   loadState(saved: OptimizerStateDict | unknown): void {
     const s = saved as Partial<OptimizerStateDict> | null;
     const where = `${this.name}.loadState`;
-    if (typeof s !== 'object' || s === null) throw new StateError(`${where}: expected a saved optimizer state object, but got ${String(saved)}`);
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new StateError(`${where}: expected a saved optimizer state object, but got ${formatValue(saved, 80)}`);
     if (s.format !== 'descent.optimizer/1') throw new StateError(`${where}: expected format 'descent.optimizer/1', but got ${formatValue(s.format)}`);
     if (s.optimizer !== this.name) throw new StateError(`${where}: the state was saved by optimizer '${String(s.optimizer)}', not '${this.name}'`);
     if (!Number.isInteger(s.step) || (s.step as number) < 0) throw new StateError(`${where}: 'step' must be a non-negative integer, but got ${formatValue(s.step)}`);
@@ -556,7 +557,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       g.params.forEach((p, i) => {
         const sp = sg.params![i];
         if (!sp || !Array.isArray(sp.shape) || !sameShape(sp.shape, p.shape) || sp.dtype !== p.dtype) {
-          throw new StateError(`${where}: group ${gi} parameter ${i} is ${p.dtype} ${fmt(p.shape)}, but the state has ${sp ? `${String(sp.dtype)} ${Array.isArray(sp.shape) ? fmt(sp.shape) : '?'}` : 'nothing'}`);
+          throw new StateError(`${where}: group ${gi} parameter ${i} is ${p.dtype} ${fmt(p.shape)}, but the state has ${sp ? `${typeof sp.dtype === 'string' ? sp.dtype : `dtype ${formatValue(sp.dtype)}`} ${Array.isArray(sp.shape) ? fmt(sp.shape) : `and shape ${formatValue(sp.shape)}`}` : 'nothing'}`);
         }
       });
       const decoded = decodeState(sg.state, `groups[${gi}].state`);
@@ -567,6 +568,39 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     this.states = states;
     this.steps = s.step as number;
   }
+}
+
+/**
+ * Reject two parameters that share storage — a tensor and its `detach()` alias (the same handle),
+ * or, on the CPU, views whose bytes overlap in one buffer: the optimizer would update the same
+ * values twice per step.
+ * @throws ValueError naming both parameters.
+ */
+function checkDistinctStorage(groups: ReadonlyArray<readonly Tensor[]>, name: string): void {
+  const label = (gi: number, i: number) => `parameter ${i}${groups.length > 1 ? ` (parameter group ${gi})` : ''}`;
+  const byHandle = new Map<unknown, { label: string; shape: number[] }>();
+  const byBuffer = new Map<ArrayBufferLike, Array<{ start: number; end: number; label: string; shape: number[] }>>();
+  groups.forEach((params, gi) => params.forEach((p, i) => {
+    if (p.handle === null || typeof p.handle !== 'object') return;
+    const me = label(gi, i);
+    const fail = (other: string, otherShape: readonly number[]) => {
+      throw new ValueError(`${name}: ${me} (shape ${fmt(p.shape)}) shares its storage with ${other} (shape ${fmt(otherShape)}): one is a view or a detached alias of the other, so each step would update the same values twice; pass each tensor once`);
+    };
+    // NOTE: a handle may wrap shared storage (`handle.storage` on the gpu backend): that is compared too.
+    const storage = (p.handle as { storage?: unknown }).storage ?? p.handle;
+    const same = byHandle.get(p.handle) ?? byHandle.get(storage);
+    if (same !== undefined) fail(same.label, same.shape);
+    byHandle.set(p.handle, { label: me, shape: p.shape });
+    byHandle.set(storage, { label: me, shape: p.shape });
+    if (p.handle.backend !== 'cpu') return;
+    const b = p.buffer();
+    const start = b.byteOffset, end = b.byteOffset + b.byteLength;
+    const list = byBuffer.get(b.buffer) ?? [];
+    const overlap = list.find((o) => start < o.end && o.start < end);
+    if (overlap) fail(overlap.label, overlap.shape);
+    list.push({ start, end, label: me, shape: p.shape });
+    byBuffer.set(b.buffer, list);
+  }));
 }
 
 /** The options as JSON for the record: plugin objects (lookahead's inner) become their names. */

@@ -1,4 +1,4 @@
-import { checkOptionNames, ConfigError, ValueError } from '@descent/tensor';
+import { checkOptionNames, ConfigError, ValueError, withArticle } from '@descent/tensor';
 
 /** A check on one option value: returns an error text ("must be in [0, 1)") or null when fine.
  * @example
@@ -66,9 +66,9 @@ export function formatValue(value: unknown, maxLength = 120): string {
     if (typeof v === 'symbol') return String(v);
     if (depth > 4) return '…';
     if (Array.isArray(v)) return `[${v.map((e) => format(e, depth + 1)).join(',')}]`;
-    if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<number>).length ?? v.byteLength}`;
+    if (ArrayBuffer.isView(v)) return `${withArticle(v.constructor.name)} of length ${(v as unknown as ArrayLike<number>).length ?? v.byteLength}`;
     const name = (v as object).constructor?.name;
-    if (name && name !== 'Object') return `a ${name}`;
+    if (name && name !== 'Object') return withArticle(name);
     return `{${Object.entries(v as object).map(([k, e]) => `${JSON.stringify(k)}:${format(e, depth + 1)}`).join(',')}}`;
   };
   const text = format(value, 0);

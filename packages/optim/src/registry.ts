@@ -45,6 +45,18 @@ export interface PluginDefinition<O extends object = object, T = unknown> {
  */
 export class PluginRegistry {
   private readonly entries = new Map<string, PluginDefinition<object, unknown>>();
+  private registered = 0;
+
+  /** How many successful `register` calls there have been (replacements included): a loader can
+   * tell whether a plugin module registered anything.
+   * @example
+   * ```ts
+   * const before = registry.registrations; await import(path); registry.registrations > before;
+   * ```
+   */
+  get registrations(): number {
+    return this.registered;
+  }
 
   /** Add a plugin. Registering a taken name is an error unless `replace` is set.
    * @example
@@ -61,6 +73,7 @@ export class PluginRegistry {
       throw new RegistryError(`register: a ${def.kind} named '${def.name}' is already registered; pass { replace: true } to replace it`);
     }
     this.entries.set(k, def as unknown as PluginDefinition<object, unknown>);
+    this.registered++;
   }
 
   /** The definition of a plugin.

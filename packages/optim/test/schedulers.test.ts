@@ -214,6 +214,23 @@ describe('schedulers', () => {
         expectLrs(run({ patience: 0, factor: 0.5, cooldown: 1, minLr: 0.3 }, [1, 2, 3, 4, 5, 6, 7, 8]), [1, 0.5, 0.5, 0.3, 0.3, 0.3, 0.3, 0.3]);
       });
 
+      it('an infinite best survives a JSON round trip with its sign (no null standing for either)', () => {
+        for (const [mode, metric] of [['min', -Infinity], ['max', Infinity], ['min', 2], ['max', -3]] as const) {
+          const a = reduceLROnPlateau(1, { mode, patience: 1 });
+          a.observe(metric);
+          const b = reduceLROnPlateau(1, { mode, patience: 1 });
+          b.loadState(JSON.parse(JSON.stringify(a.state())));
+          expect(b.state(), `${mode} ${metric}`).to.deep.equal(a.state());
+          // The restored best decides as the original: the same metric is no improvement for either.
+          for (const s of [a, b]) s.observe(metric);
+          expect(b.state()).to.deep.equal(a.state());
+        }
+        expect(reduceLROnPlateau(1).state().best).to.equal('Infinity');
+        const minusInf = reduceLROnPlateau(1);
+        minusInf.observe(-Infinity);
+        expect(minusInf.state().best).to.equal('-Infinity');
+      });
+
       it('saves and restores its state as JSON', () => {
         const a = reduceLROnPlateau(1, { patience: 1, factor: 0.5 });
         for (const m of [1, 2, 3, 0.5, 0.6]) a.observe(m);
@@ -225,7 +242,8 @@ describe('schedulers', () => {
         // 1 best; 2, 3 bad → 0.5; 0.5 best; 0.6 bad 1 (saved here); 0.7 bad 2 → 0.25; 0.8 bad 1; 0.9 bad 2 → 0.125
         expect(b.lr()).to.equal(a.lr());
         expect(b.lr()).to.equal(0.125);
-        expect(reduceLROnPlateau(1).state().best).to.equal(null);
+        expect(reduceLROnPlateau(1).state().best).to.equal('Infinity');
+        expect(reduceLROnPlateau(1, { mode: 'max' }).state().best).to.equal('-Infinity');
         expect(() => b.loadState({ lr: -1 })).to.throw(StateError, /'lr' is invalid/);
         expect(b.lr()).to.equal(0.125);
       });

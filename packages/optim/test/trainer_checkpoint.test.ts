@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng, StateError, tensor, type Tensor } from '@descent/tensor';
+import { Rng, StateError, add, mul, sum, tensor, type Tensor } from '@descent/tensor';
 import { Linear, ReLU, Sequential } from '@descent/layers';
-import { readCheckpoint, snapshotModel, snapshotsEqual, Trainer, type Callback, type History, type TrainerConfig } from '@descent/optim';
+import {
+  readCheckpoint, snapshotModel, snapshotsEqual, Trainer, type Callback, type Constraint, type History, type NamedParameter, type Regularizer, type TrainerConfig,
+} from '@descent/optim';
 
 const f64 = (values: number[][]) => tensor(values, { dtype: 'float64' });
 
@@ -91,6 +93,43 @@ describe('trainer: checkpoints', () => {
       expect(JSON.parse(ref.stopping)).to.include({ bestEpoch: 4, wait: 1 });
     });
   }
+
+  it('what a plugin owns is saved and restored: a generator held as a property, and state() of a regularizer and a constraint', () => {
+    /** An L2 penalty whose weight is jittered by its own generator at every step. */
+    class JitteredL2 implements Regularizer {
+      readonly name = 'jitteredL2';
+      constructor(readonly rng: Rng) {}
+      penalty(ps: readonly NamedParameter[]) {
+        const w = 1e-3 * (1 + 0.5 * this.rng.normal());
+        return ps.map((p) => sum(mul(p.tensor, p.tensor))).reduce((a, b) => add(a, b)).mul(w);
+      }
+    }
+    /** Scales the weights down a little every third application: its count lives in a closure. */
+    const everyThird = (): Constraint => {
+      let count = 0;
+      return {
+        name: 'everyThird',
+        apply: (ps) => { if (++count % 3 === 0) for (const p of ps) p.tensor.assign(p.tensor.data().map((v) => v * 0.999)); },
+        state: () => ({ count }),
+        loadState: (st) => { const c = (st as { count?: unknown } | null)?.count; if (!Number.isInteger(c)) throw new StateError(`everyThird: bad count ${String(c)}`); count = c as number; },
+      };
+    };
+    const over = (seed: number): Partial<TrainerConfig> => ({ regularizers: [new JitteredL2(new Rng(seed))], constraints: [everyThird()] });
+    const ref = uninterrupted(over(5));
+    expect(() => new Trainer(config(dir, [crashAt(13)], over(5))).fit(train, { validation })).to.throw(Crash);
+    const body = readCheckpoint(join(dir, 'last.json')).body;
+    expect(body.plugins!.map((p) => p.name)).to.deep.equal(['jitteredL2', 'everyThird', 'gradientNoise']);
+    expect(body.plugins![1]!.state).to.deep.equal({ count: 12 });
+    // Another generator seed and a fresh count: only the checkpoint can make the runs agree.
+    const resumed = new Trainer(config(dir, [], { ...over(77), model: mlp(99) }));
+    expect(resumed.fit(train, { validation, resumeFrom: join(dir, 'last.json') })).to.deep.equal(ref.history);
+    expect(params(resumed)).to.deep.equal(ref.params);
+    // A trainer whose plugins keep other things does not take the checkpoint, and nothing changes.
+    const other = new Trainer(config(dir, [], { model: mlp(99) }));
+    const before = params(other);
+    expect(() => other.fit(train, { validation, resumeFrom: join(dir, 'last.json') })).to.throw(StateError, /plugins: checkpoint \["jitteredL2","everyThird","gradientNoise"\], trainer \["gradientNoise"\]/);
+    expect(params(other)).to.deep.equal(before);
+  });
 
   it('resumes a curriculum run bit-identically', () => {
     const difficulty = train.y.map((c, i) => c + (i % 5) / 10);

@@ -169,5 +169,15 @@ export function describe(value: unknown): string {
   }
   if (typeof value === 'function') return 'a function';
   const name = (value as object).constructor?.name;
-  return name && name !== 'Object' ? `a ${name}` : 'an object';
+  return name && name !== 'Object' ? withArticle(name) : 'an object';
+}
+
+/** A noun with its indefinite article: `a Tensor`, `an Optimizer`.
+ * @example
+ * ```ts
+ * withArticle('Optimizer'); // 'an Optimizer'
+ * ```
+ */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }

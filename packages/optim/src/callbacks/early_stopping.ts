@@ -152,7 +152,7 @@ export class EarlyStopping implements Callback {
   /** Restore {@link EarlyStopping.state}. */
   loadState(state: PluginState): void {
     const s = state as Record<string, PluginState> | null;
-    if (!s || typeof s !== 'object' || !Number.isInteger(s.bestEpoch) || !Number.isInteger(s.wait) || !Number.isInteger(s.lastEpoch) || (s.sign !== 1 && s.sign !== -1)) {
+    if (!s || typeof s !== 'object' || Array.isArray(s) || !Number.isInteger(s.bestEpoch) || !Number.isInteger(s.wait) || (s.wait as number) < 0 || !Number.isInteger(s.lastEpoch) || (s.sign !== 1 && s.sign !== -1) || typeof s.monitor !== 'string') {
       throw new StateError(`earlyStopping.loadState: malformed state ${JSON.stringify(state)?.slice(0, 120)}`);
     }
     const weights = s.weights === null ? null : decodeSnapshot(s.weights, 'earlyStopping.weights');

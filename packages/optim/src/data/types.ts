@@ -10,7 +10,7 @@
  */
 import { ValueError, type Rng, type Tensor } from '@descent/tensor';
 import { registry, type KindRegistry } from '../registry.js';
-import type { Targets } from '../trainer/types.js';
+import type { PluginState, Targets } from '../trainer/types.js';
 
 /** What an order is told when it plans one epoch.
  * @example
@@ -74,6 +74,11 @@ export interface DataOrder {
   batches(ctx: OrderContext): Int32Array[];
   /** The fraction of the training set available at a global step (curriculum pacing; 1 when absent). */
   fractionAt?(step: number): number;
+  /** Saved state for checkpoints (anything the order keeps besides `ctx.rng`; a generator it holds
+   * as a property is saved without it). */
+  state?(): PluginState;
+  /** Restore {@link DataOrder.state}; throw StateError when malformed. */
+  loadState?(state: PluginState): void;
 }
 
 /** The order view of the plugin registry (kind `'order'`).

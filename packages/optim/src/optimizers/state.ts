@@ -8,6 +8,7 @@
  * @module
  */
 import { StateError, type TypedArray } from '@descent/tensor';
+import { formatValue } from '../options.js';
 
 /** Plain JSON data: what `encodeState` produces and `JSON.stringify` accepts unchanged.
  * @example
@@ -159,7 +160,8 @@ export function decodeState(value: unknown, path = 'state'): unknown {
 /**
  * Compare a decoded state with a template (a fresh `init` state for the same parameters and
  * options): same keys, same array lengths, typed arrays of the same dtype and length, numbers
- * where numbers are, and so on. A `null` in the template accepts anything.
+ * where numbers are (finite where the template's is finite; counters — keys ending in `count` or
+ * `step` — integers ≥ 0), and so on. A `null` in the template accepts anything.
  * Returns a description of the first difference, or null when the structure matches.
  * @example
  * ```ts
@@ -198,7 +200,13 @@ export function checkStateStructure(actual: unknown, template: unknown, path = '
     }
     return null;
   }
-  return typeof actual === typeof template ? null : `${path}: expected a ${typeof template}, but got ${describe(actual)}`;
+  if (typeof actual !== typeof template) return `${path}: expected a ${typeof template}, but got ${describe(actual)}`;
+  if (typeof template === 'number' && Number.isFinite(template)) {
+    // NOTE: a scalar that starts finite stays finite; a counter (count, step) stays a non-negative integer.
+    if (!Number.isFinite(actual)) return `${path}: expected a finite number, but got ${describe(actual)}`;
+    if (/(count|step)s?$/i.test(path) && !(Number.isInteger(actual) && (actual as number) >= 0)) return `${path}: expected a counter (an integer ≥ 0), but got ${describe(actual)}`;
+  }
+  return null;
 }
 
 function describe(v: unknown): string {
@@ -206,7 +214,6 @@ function describe(v: unknown): string {
   if (v instanceof Float32Array) return `float32[${v.length}]`;
   if (v instanceof Float64Array) return `float64[${v.length}]`;
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'object') return (v as object).constructor?.name && (v as object).constructor !== Object ? `a ${(v as object).constructor.name}` : 'an object';
-  if (typeof v === 'string') return JSON.stringify(v);
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'object' && (v as object).constructor === Object) return 'an object';
+  return formatValue(v, 80);
 }

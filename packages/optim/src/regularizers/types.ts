@@ -9,7 +9,7 @@
  */
 import { ConfigError, type Tensor } from '@descent/tensor';
 import { registry, type KindRegistry } from '../registry.js';
-import type { NamedParameter } from '../trainer/types.js';
+import type { NamedParameter, PluginState } from '../trainer/types.js';
 
 /**
  * Which parameters a regularizer or constraint applies to:
@@ -91,6 +91,10 @@ export interface Regularizer {
   readonly name: string;
   /** The penalty of the selected parameters (a scalar tensor on the tape), or null when none is selected. */
   penalty(params: readonly NamedParameter[]): Tensor | null;
+  /** Saved state for checkpoints (a generator held as a property is saved without it). */
+  state?(): PluginState;
+  /** Restore {@link Regularizer.state}; throw StateError when malformed. */
+  loadState?(state: PluginState): void;
 }
 
 /** A constraint plugin: applied in place to parameters after every optimizer update.
@@ -104,6 +108,10 @@ export interface Constraint {
   readonly name: string;
   /** Change the selected parameters in place (with `Tensor.assign`). */
   apply(params: readonly NamedParameter[]): void;
+  /** Saved state for checkpoints (a generator held as a property is saved without it). */
+  state?(): PluginState;
+  /** Restore {@link Constraint.state}; throw StateError when malformed. */
+  loadState?(state: PluginState): void;
 }
 
 /** The regularizer view of the plugin registry (kind `'regularizer'`).

@@ -44,7 +44,9 @@ export const plateauDefaults: PlateauOptions = {
   eps: 1e-8,
 };
 
-/** The saved state of a {@link PlateauScheduler}; `best` is null before the first metric.
+/** The saved state of a {@link PlateauScheduler}. `best` is a number, or `'Infinity'` /
+ * `'-Infinity'` spelled out (JSON has no infinities; before the first metric it is the worst value
+ * of the mode), so every value survives `JSON.stringify` exactly.
  * @example
  * ```ts
  * const s: PlateauState = { lr: 0.1, best: 0.9, numBadEpochs: 1, cooldownCounter: 0, lastEpoch: 2 };
@@ -53,8 +55,8 @@ export const plateauDefaults: PlateauOptions = {
 export interface PlateauState extends SchedulerState {
   /** The current learning rate. */
   lr: number;
-  /** The best metric so far; null before the first one. */
-  best: number | null;
+  /** The best metric so far (the mode's worst, ±Infinity, before the first one). */
+  best: number | 'Infinity' | '-Infinity';
   /** Epochs since the last improvement (0 during a cooldown). */
   numBadEpochs: number;
   /** Epochs left in the cooldown after a reduction. */
@@ -165,11 +167,11 @@ export class PlateauScheduler implements Scheduler {
     return this.current;
   }
 
-  /** `{lr, best, numBadEpochs, cooldownCounter, lastEpoch}`; JSON-able (`best` null before any metric). */
+  /** `{lr, best, numBadEpochs, cooldownCounter, lastEpoch}`; JSON-able (an infinite `best` spelled `'Infinity'` / `'-Infinity'`). */
   state(): PlateauState {
     return {
       lr: this.current,
-      best: Number.isFinite(this.best) ? this.best : null,
+      best: Number.isFinite(this.best) ? this.best : (String(this.best) as 'Infinity' | '-Infinity'),
       numBadEpochs: this.numBadEpochs,
       cooldownCounter: this.cooldownCounter,
       lastEpoch: this.lastEpoch,
@@ -181,14 +183,14 @@ export class PlateauScheduler implements Scheduler {
     const s = checkStateObject('plateau', state);
     const num = (k: string, ok: (v: number) => boolean) => {
       const v = s[k];
-      if (typeof v !== 'number' || !ok(v)) throw new StateError(`plateau: loadState: '${k}' is invalid, got ${describe(v)} in ${describe(state)}`);
+      if (typeof v !== 'number' || !ok(v)) throw new StateError(`plateau: loadState: '${k}' is invalid: it must be ${EXPECTED[k]}, but got ${describe(v)} in ${describe(state)}`);
       return v;
     };
     const lr = num('lr', (v) => Number.isFinite(v) && v >= 0);
-    const best = s.best === null ? this.worst() : num('best', (v) => !Number.isNaN(v));
+    const best = s.best === 'Infinity' || s.best === '-Infinity' ? Number(s.best) : num('best', Number.isFinite);
     const bad = num('numBadEpochs', (v) => Number.isInteger(v) && v >= 0);
     const cool = num('cooldownCounter', (v) => Number.isInteger(v) && v >= 0);
-    const last = num('lastEpoch', Number.isFinite);
+    const last = num('lastEpoch', Number.isInteger);
     this.current = lr;
     this.best = best;
     this.numBadEpochs = bad;
@@ -196,6 +198,15 @@ export class PlateauScheduler implements Scheduler {
     this.lastEpoch = last;
   }
 }
+
+/** What each field of a {@link PlateauState} must be, for error messages. */
+const EXPECTED: Record<string, string> = {
+  lr: 'a finite number ≥ 0',
+  best: "a finite number, 'Infinity' or '-Infinity' (null is ambiguous: it could stand for either)",
+  numBadEpochs: 'an integer ≥ 0',
+  cooldownCounter: 'an integer ≥ 0',
+  lastEpoch: 'an integer',
+};
 
 schedulers.register<PlateauOptions>({
   name: 'plateau',

@@ -287,8 +287,9 @@ export abstract class StatelessScheduler implements Scheduler {
   state(): SchedulerState {
     return {};
   }
-  /** Accepts the `{}` of {@link StatelessScheduler.state}. */
+  /** Accepts the `{}` of {@link StatelessScheduler.state} (any field is a StateError: it would belong to another schedule). */
   loadState(state: SchedulerState): void {
-    checkStateObject(this.name, state);
+    const keys = Object.keys(checkStateObject(this.name, state));
+    if (keys.length) throw new StateError(`${this.name}: loadState expects {} (the schedule keeps no state), but got fields ${keys.join(', ')}`);
   }
 }

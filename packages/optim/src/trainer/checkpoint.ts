@@ -14,10 +14,13 @@ import { readFileSync } from 'node:fs';
 import { StateError } from '@descent/tensor';
 import { writeFileAtomic } from '@descent/layers';
 import type { RngState } from '@descent/tensor';
+import { formatValue } from '../options.js';
+import { checkCheckpointBody } from './checkpoint_schema.js';
 import type { EncodedTensor } from '@descent/layers';
 import type { OptimizerStateDict } from '../optimizer.js';
 import type { SchedulerState } from '../schedulers/types.js';
 import type { History, PluginState, StopReason } from './types.js';
+import type { SavedPlugin } from './plugin_state.js';
 
 /** The `format` field of a checkpoint file.
  * @example
@@ -141,6 +144,12 @@ export interface CheckpointBody {
     /** What its `state()` returned. */ state: PluginState }>;
   /** The history recorded up to the checkpoint. */
   history: History;
+  /** The state of every random generator the model holds (Dropout's, …) by name
+   * (`TrainableModel.namedGenerators`); absent in files written before it was saved. */
+  generators?: Record<string, RngState>;
+  /** Each plugin's own state and generators (order, regularizers, constraints, gradient transforms,
+   * callbacks, scheduler, in that order); absent in files written before it was saved. */
+  plugins?: SavedPlugin[];
 }
 
 /** A parsed, checksum-verified checkpoint file.
@@ -177,9 +186,9 @@ function reviver(_key: string, value: unknown): unknown {
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
- * Write a checkpoint atomically (temporary file, fsync, rename): a crash mid-write leaves the
- * previous file intact.
- * @throws StateError when the file cannot be written.
+ * Write a checkpoint atomically (temporary file, every write's byte count checked, fsync, rename):
+ * a crash mid-write or a full disk leaves the previous file byte for byte intact.
+ * @throws FileWriteError (a StateError) when the file cannot be written completely.
  * @example
  * ```ts
  * writeCheckpoint('run/last.json', body);
@@ -187,7 +196,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  */
 export function writeCheckpoint(path: string, body: CheckpointBody): void {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new StateError(`writeCheckpoint: body must be a checkpoint object, but got ${body === null ? 'null' : typeof body}`);
+    throw new StateError(`writeCheckpoint: body must be a checkpoint object, but got ${formatValue(body, 80)}`);
   }
   const text = JSON.stringify(body, replacer);
   const file = { format: CHECKPOINT_FORMAT, checksum: sha256(text), body: text };
@@ -195,9 +204,10 @@ export function writeCheckpoint(path: string, body: CheckpointBody): void {
 }
 
 /**
- * Read and verify a checkpoint file: it must parse, have the right format, and its body must match
- * its SHA-256 checksum. (Whether it fits a trainer is checked by `fit(…, { resumeFrom })`.)
- * @throws StateError for a missing, unreadable, truncated, corrupted or foreign file.
+ * Read and verify a checkpoint file: it must parse, have the right format, its body must match
+ * its SHA-256 checksum and the checkpoint schema (every field of its type and in its range).
+ * (Whether it fits a trainer is checked by `fit(…, { resumeFrom })`.)
+ * @throws StateError for a missing, unreadable, truncated, corrupted, malformed or foreign file.
  * @example
  * ```ts
  * const { body } = readCheckpoint('run/last.json');
@@ -217,7 +227,7 @@ export function readCheckpoint(path: string): CheckpointFile {
   } catch (e) {
     throw new StateError(`checkpoint '${path}': not valid JSON (truncated or corrupted?): ${(e as Error).message}`);
   }
-  if (file === null || typeof file !== 'object') throw new StateError(`checkpoint '${path}': expected a checkpoint object, but got ${typeof file}`);
+  if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new StateError(`checkpoint '${path}': expected a checkpoint object, but got ${formatValue(file, 80)}`);
   if (file.format !== CHECKPOINT_FORMAT) throw new StateError(`checkpoint '${path}': expected format '${CHECKPOINT_FORMAT}', but got ${JSON.stringify(file.format)}`);
   if (typeof file.body !== 'string' || typeof file.checksum !== 'string') throw new StateError(`checkpoint '${path}': the 'body' text or the 'checksum' is missing`);
   if (sha256(file.body) !== file.checksum) throw new StateError(`checkpoint '${path}': the checksum does not match the content: the file is corrupted`);
@@ -227,9 +237,7 @@ export function readCheckpoint(path: string): CheckpointFile {
   } catch (e) {
     throw new StateError(`checkpoint '${path}': the body is not valid JSON: ${(e as Error).message}`);
   }
-  if (body === null || typeof body !== 'object' || !body.fingerprint || !body.progress || !body.model || !body.optimizer || !body.history) {
-    throw new StateError(`checkpoint '${path}': the body lacks fingerprint, progress, model, optimizer or history`);
-  }
+  checkCheckpointBody(body, `checkpoint '${path}'`);
   return { format: CHECKPOINT_FORMAT, checksum: file.checksum, body };
 }
 

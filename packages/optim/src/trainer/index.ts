@@ -9,3 +9,5 @@ export * from './model.js';
 export * from './batch.js';
 export * from './plugins.js';
 export * from './update_batch_norm.js';
+export * from './checkpoint_schema.js';
+export * from './plugin_state.js';

@@ -25,8 +25,8 @@
  * @module
  */
 import {
-  ConfigError, DescentError, NonFiniteError, Rng, ShapeError, StateError, Tensor, ValueError, add, crossEntropy, gradients, mse, noGrad,
-  type RngState,
+  CallbackError, ConfigError, DescentError, NonFiniteError, Rng, ShapeError, StateError, Tensor, ValueError, add, crossEntropy, gradients, mse, noGrad,
+  withArticle, type RngState,
 } from '@descent/tensor';
 import { callbacks as callbackRegistry, isCallback, type Callback, type TrainContext } from '../callbacks/types.js';
 import { historyCallback } from '../callbacks/history.js';
@@ -50,6 +50,7 @@ import {
 } from './checkpoint.js';
 import { callModel, checkModel, decodeSnapshot, encodeSnapshot, namedParametersOf, restoreModel, sampleCount, snapshotModel } from './model.js';
 import { describeValue, isPluginSpec, resolvePlugin, specProblem } from './plugins.js';
+import { ownedPlugin, pluginMismatches, restorePlugins, savePlugins, type OwnedPlugin, type SavedPlugin } from './plugin_state.js';
 import type {
   Dataset, EpochRecord, History, LossFunction, LossSpec, NamedParameter, PluginInput, PluginSpec, PluginState, StepRecord,
   StopReason, Targets, TrainableModel,
@@ -149,6 +150,10 @@ interface Run {
   targetsChecked: boolean;
   /** The model's buffers (BatchNorm running statistics), restored when a step fails. */
   buffers: Tensor[];
+  /** The model's random generators (Dropout's) by name: checkpointed, and restored when a step fails. */
+  generators: Array<[string, Rng]>;
+  /** Every plugin's own state and generators, for checkpoints. */
+  plugins: OwnedPlugin[];
   pendingCheckpoints: string[];
   history: History;
   ctx: TrainContext;
@@ -320,10 +325,11 @@ export class Trainer {
     const history: History = { steps: [], epochs: [], stopReason: 'epochs', stopMessage: '' };
     const run: Run = {
       x, y, n, validation: validation && { x: validation.x, y: validation.y }, sizes, totalSteps,
-      epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, resumed: false, targetsChecked: false, buffers: bufferTensors(this.model), pendingCheckpoints: [], history,
+      epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, resumed: false, targetsChecked: false, buffers: bufferTensors(this.model), generators: generatorsOf(this.model), plugins: [], pendingCheckpoints: [], history,
       ctx: undefined as unknown as TrainContext,
     };
     run.ctx = this.makeContext(run);
+    run.plugins = this.ownedPlugins();
     const names = this.params.map((p) => p.name);
     const tensors = this.params.map((p) => p.tensor);
 
@@ -375,17 +381,21 @@ export class Trainer {
     // NOTE: the forward pass updates buffers (BatchNorm's running statistics): a step that fails
     // puts them back too, so a failed step leaves the whole model state as it was.
     const buffersBefore = run.buffers.length ? run.buffers.map((b) => b.data()) : null;
+    const generatorsBefore = run.generators.map(([, g]) => g.getState());
+    const restoreGenerators = () => run.generators.forEach(([, g], i) => g.setState(generatorsBefore[i]!));
     let record: StepRecord;
     try {
       const r = this.stepUpdate(run, epoch, batch, indices);
       if (r === null) {
         // gradTolerance stopped the run before the update: that step changes no model state either.
         if (buffersBefore) run.buffers.forEach((b, i) => b.assign(buffersBefore[i]!));
+        restoreGenerators();
         return;
       }
       record = r;
     } catch (e) {
       if (buffersBefore) run.buffers.forEach((b, i) => b.assign(buffersBefore[i]!));
+      restoreGenerators();
       throw e;
     }
     run.step = step + 1;
@@ -653,10 +663,7 @@ export class Trainer {
       try {
         call(cb);
       } catch (e) {
-        if (e instanceof Error && !(e instanceof NonFiniteError) && !e.message.includes(`callback '${cb.name}'`) && !e.message.startsWith(cb.name)) {
-          e.message = `callback '${cb.name}' (${hook}): ${e.message}`;
-        }
-        throw e;
+        throw callbackFailure(e, cb.name, hook);
       }
     }
   }
@@ -691,6 +698,20 @@ export class Trainer {
 
   // ── checkpoints ──────────────────────────────────────────────────────────────────────────────
 
+  /** The plugins that own something for checkpoints: orders, regularizers and constraints with a
+   * `state()`, and every plugin (gradient transforms, callbacks and the scheduler too, whose
+   * `state()` is saved in their own fields) holding a generator as a property. */
+  private ownedPlugins(): OwnedPlugin[] {
+    return [
+      ownedPlugin(this.order, true),
+      ...this.regularizers.map((r) => ownedPlugin(r, true)),
+      ...this.constraints.map((c) => ownedPlugin(c, true)),
+      ...this.gradients.map((g) => ownedPlugin(g, false)),
+      ...this.callbacks.map((c) => ownedPlugin(c, false)),
+      ...(this.schedulerInstance ? [ownedPlugin(this.schedulerInstance, false)] : []),
+    ].filter((p) => p.hooks !== null || p.generators.length > 0); // NOTE: only those with something to save (a progress bar comes and goes with the terminal)
+  }
+
   private fingerprint(run: Run): CheckpointFingerprint {
     return {
       params: this.params.map((p) => ({ name: p.name, shape: p.tensor.shape.slice(), dtype: p.tensor.dtype })),
@@ -724,6 +745,8 @@ export class Trainer {
       gradients: this.gradients.map((g) => (g.state ? g.state() : null)),
       callbacks: this.callbacks.filter((c) => c.state).map((c) => ({ name: c.name, state: c.state!() })),
       history: run.history,
+      generators: Object.fromEntries(run.generators.map(([name, g]) => [name, g.getState()])),
+      plugins: savePlugins(run.plugins),
     }));
     for (const p of paths) writeCheckpoint(p, body);
   }
@@ -744,14 +767,16 @@ export class Trainer {
     const { body } = readCheckpoint(path);
     const mismatches = fingerprintMismatches(body.fingerprint, this.fingerprint(run));
     if (mismatches.length) throw new StateError(`checkpoint '${path}' does not match this trainer (nothing was loaded):\n  ${mismatches.join('\n  ')}`);
-    const p = body.progress;
-    const perEpoch = run.sizes.length;
-    if (!Number.isInteger(p.epoch) || !Number.isInteger(p.step) || !Number.isInteger(p.batch) || p.epoch < 0 || p.batch < 0 || p.batch > perEpoch || p.step !== p.epoch * perEpoch + p.batch) {
-      throw new StateError(`checkpoint '${path}': inconsistent progress ${JSON.stringify(p)}`);
+    const p = body.progress; // NOTE: in range for this run: readCheckpoint checked it against the fingerprint, which matches.
+    const generators = body.generators ?? {};
+    const names = run.generators.map(([name]) => name);
+    if (JSON.stringify(Object.keys(generators)) !== JSON.stringify(names)) {
+      throw new StateError(`checkpoint '${path}' does not match this trainer (nothing was loaded): the model's random generators are ${formatValue(names)}, but the checkpoint saved ${formatValue(Object.keys(generators))}`);
     }
-    if (!Array.isArray(body.gradients) || body.gradients.length !== this.gradients.length || !Array.isArray(body.callbacks)) {
-      throw new StateError(`checkpoint '${path}': the gradient-transform or callback states are missing`);
-    }
+    // NOTE: a file written before plugin states were saved has none: it fits only plugins that keep nothing.
+    const plugins = body.plugins ?? run.plugins.map((pl) => ({ name: pl.name, state: null, generators: {} }));
+    const pluginProblems = pluginMismatches(plugins, run.plugins);
+    if (pluginProblems.length) throw new StateError(`checkpoint '${path}' does not match this trainer (nothing was loaded):\n  ${pluginProblems.join('\n  ')}`);
     const model = decodeSnapshot(body.model, `checkpoint '${path}' model`);
     const stateful = this.callbacks.filter((c) => c.state);
     const saved = {
@@ -761,10 +786,12 @@ export class Trainer {
       gradients: this.gradients.map((g) => (g.state ? g.state() : null)),
       callbacks: stateful.map((c) => c.state!()),
       orderRng: this.orderRng.getState(),
+      generators: run.generators.map(([, g]) => g.getState()),
+      plugins: savePlugins(run.plugins),
     };
     const apply = (s: {
       model: ReturnType<typeof snapshotModel>; optimizer: OptimizerStateDict; scheduler: SchedulerState | null;
-      gradients: PluginState[]; callbacks: PluginState[]; orderRng: RngState;
+      gradients: PluginState[]; callbacks: PluginState[]; orderRng: RngState; generators: RngState[]; plugins: SavedPlugin[];
     }) => {
       restoreModel(this.model, s.model);
       this.optimizer.loadState(s.optimizer);
@@ -772,9 +799,11 @@ export class Trainer {
       this.gradients.forEach((g, i) => { if (g.loadState) g.loadState(s.gradients[i]!); });
       stateful.forEach((c, i) => c.loadState?.(s.callbacks[i]!));
       this.orderRng.setState(s.orderRng);
+      run.generators.forEach(([, g], i) => g.setState(s.generators[i]!));
+      restorePlugins(s.plugins, run.plugins);
     };
     try {
-      apply({ model, optimizer: body.optimizer, scheduler: body.scheduler, gradients: body.gradients, callbacks: body.callbacks.map((c) => c.state), orderRng: p.orderRng });
+      apply({ model, optimizer: body.optimizer, scheduler: body.scheduler, gradients: body.gradients, callbacks: body.callbacks.map((c) => c.state), orderRng: p.orderRng, generators: names.map((n) => generators[n]!), plugins });
     } catch (e) {
       apply(saved);
       throw new StateError(`checkpoint '${path}' could not be loaded (nothing was changed): ${(e as Error).message}`);
@@ -799,9 +828,30 @@ function bufferTensors(model: TrainableModel): Tensor[] {
   return typeof m.namedBuffers === 'function' ? m.namedBuffers().map(([, t]) => t) : [];
 }
 
+/** The model's random generators by name (`namedGenerators()`), or none. */
+function generatorsOf(model: TrainableModel): Array<[string, Rng]> {
+  return typeof model.namedGenerators === 'function' ? model.namedGenerators() : [];
+}
+
+/** What a callback's hook threw, naming the callback and hook: an Error gets them prepended to its
+ * message; a frozen Error or a non-Error (a string…) is wrapped in a CallbackError that keeps it as `cause`. */
+function callbackFailure(e: unknown, name: string, hook: string): unknown {
+  if (e instanceof NonFiniteError || e instanceof CallbackError) return e;
+  const prefix = `callback '${name}' (${hook})`;
+  if (e instanceof Error) {
+    const writable = Object.getOwnPropertyDescriptor(e, 'message')?.writable ?? Object.isExtensible(e);
+    if (writable && !Object.isFrozen(e)) {
+      if (!e.message.includes(`callback '${name}'`) && !e.message.startsWith(name)) e.message = `${prefix}: ${e.message}`;
+      return e;
+    }
+    return new CallbackError(`${prefix} threw a frozen ${e.name || 'Error'}: ${e.message}`, name, hook, e);
+  }
+  return new CallbackError(`${prefix} threw ${e === null || e === undefined ? String(e) : typeof e === 'object' ? 'a non-Error object' : withArticle(typeof e)}: ${formatValue(e, 200)}`, name, hook, e);
+}
+
 /** Add where in the run an error of the forward pass or the loss happened (step, epoch, batch). */
 function withStepContext(e: unknown, step: number, epoch: number, batch: number): unknown {
-  if (e instanceof DescentError && !e.message.startsWith('Trainer.fit:')) {
+  if (e instanceof DescentError && !Object.isFrozen(e) && !e.message.startsWith('Trainer.fit:')) {
     e.message = `${e.message} (Trainer.fit: at step ${step}, epoch ${epoch}, batch ${batch}; nothing was updated at that step)`;
   }
   return e;

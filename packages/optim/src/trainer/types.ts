@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Tensor } from '@descent/tensor';
+import type { Rng, Tensor } from '@descent/tensor';
 
 /** Targets of a data set: a tensor (regression targets, one-hot rows) or class indices.
  * @example
@@ -59,6 +59,9 @@ export interface TrainableModel {
   stateDict?(): Record<string, Tensor>;
   /** Load a state dict in place (same tensors, new values). */
   loadStateDict?(state: Record<string, Tensor>): void;
+  /** The random generators the model draws from (Dropout's, …) by name: checkpoints save and
+   * restore their states (a `@descent/layers` Module lists those its modules hold). */
+  namedGenerators?(): Array<[string, Rng]>;
 }
 
 /** A loss: prediction and the batch's targets → a scalar tensor on the tape.
