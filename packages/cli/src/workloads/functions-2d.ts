@@ -20,7 +20,7 @@ import { registerWorkload, type PresetName, type WorkloadConfig } from './regist
  * const s: Function2dSettings = { function: 'saddle', start: [1.8, 0.001], startNoise: 0.05, minimum: -1, historyPoints: 50 };
  * ```
  */
-export interface Function2dSettings {
+export type Function2dSettings = {
   /** Which function (`rosenbrock`, `saddle`, `beale`). */
   readonly function: string;
   /** The start before the seed's jitter. */
@@ -31,7 +31,7 @@ export interface Function2dSettings {
   readonly minimum: number;
   /** History points kept (evenly spaced steps). */
   readonly historyPoints: number;
-}
+};
 
 /** A 2-D test problem and its minimum value. */
 interface Problem { readonly fn: TestFunction; readonly minimum: number; readonly noise: number }

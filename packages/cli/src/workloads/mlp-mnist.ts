@@ -18,7 +18,7 @@ import { registerWorkload, type PresetName, type WorkloadConfig } from './regist
  * const s: MlpMnistSettings = MLP_MNIST_PRESETS.quick.settings;
  * ```
  */
-export interface MlpMnistSettings {
+export type MlpMnistSettings = {
   /** Training samples (at most 7000). */
   readonly trainSize: number;
   /** Validation samples, carved from the training data (the 8000 digits before the test set). */
@@ -33,7 +33,7 @@ export interface MlpMnistSettings {
   readonly batchSize: number;
   /** Validation passes per epoch. */
   readonly evalsPerEpoch: number;
-}
+};
 
 /** The digits before the test set (8000 of 10,000). */
 const POOL = 8000;
