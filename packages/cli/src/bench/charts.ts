@@ -33,7 +33,7 @@ export interface BandChartOptions {
 export function bandChartSpec(bands: Readonly<Record<string, Band>>, options: BandChartOptions): TopLevelSpec {
   const names = Object.keys(bands).filter((n) => bands[n]!.step.length > 0);
   const rows = names.flatMap((n) => bands[n]!.step.map((s, i) => ({ optimizer: n, step: s, mean: bands[n]!.mean[i]!, lo: bands[n]!.mean[i]! - bands[n]!.std[i]!, hi: bands[n]!.mean[i]! + bands[n]!.std[i]! })));
-  const color = { field: 'optimizer', type: 'nominal', title: null, scale: { domain: names, range: colorsFor(names) }, legend: { orient: 'right', labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  const color = { field: 'optimizer', type: 'nominal', title: null, scale: { domain: names, range: colorsFor(names) }, legend: { orient: 'right', labelFontSize: 11, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   const x = { field: 'step', type: 'quantitative', title: options.xTitle };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -45,9 +45,11 @@ export function formatDuration(seconds: number): string {
 export function createRunProgress(mode: ProgressMode, total: number, line: (text: string) => void): RunProgress {
   const t0 = performance.now();
   let done = 0, cached = 0, fresh = 0, nextLine = 0, lastLineAt = t0;
+  // throughput from the first executed run on, so worker start-up does not inflate the ETA
+  let firstFreshAt = 0;
   const eta = () => {
-    if (fresh === 0) return NaN;
-    const perRun = (performance.now() - t0) / 1000 / fresh;
+    if (fresh < 2) return NaN;
+    const perRun = (performance.now() - firstFreshAt) / 1000 / (fresh - 1);
     return perRun * (total - done);
   };
   const bar = mode === 'bar'
@@ -58,7 +60,7 @@ export function createRunProgress(mode: ProgressMode, total: number, line: (text
     tick(fromCache) {
       done++;
       if (fromCache) cached++;
-      else fresh++;
+      else if (++fresh === 1) firstFreshAt = performance.now();
       const elapsed = formatDuration((performance.now() - t0) / 1000);
       if (bar) bar.update(done, { cached, elapsed, myEta: formatDuration(eta()) });
       else if (mode === 'lines' && (done >= nextLine || done === total || performance.now() - lastLineAt > 20_000)) {

@@ -9,13 +9,26 @@ import { SPEC_VERSION, type OptimizerSpec, type RunSpec } from '../sweep/spec.js
 import type { RunRecord } from '../sweep/result.js';
 import { getWorkload, type PresetName, type WorkloadConfig } from '../workloads/registry.js';
 
+/** What a preset fixes besides the workloads' own budgets.
+ * @example
+ * ```ts
+ * const p: PresetSettings = { seeds: 3, lrGrid: [1e-3, 1e-2] };
+ * ```
+ */
+export interface PresetSettings {
+  /** Seeds per chosen configuration. */
+  readonly seeds: number;
+  /** The learning-rate grid of the tuning phase. */
+  readonly lrGrid: readonly number[];
+}
+
 /** Seeds and learning-rate grid of each preset.
  * @example
  * ```ts
  * PRESETS.full.seeds; // 10
  * ```
  */
-export const PRESETS: Readonly<Record<PresetName, { readonly seeds: number; readonly lrGrid: readonly number[] }>> = {
+export const PRESETS: Readonly<Record<PresetName, PresetSettings>> = {
   smoke: { seeds: 2, lrGrid: [1e-3, 1e-2, 1e-1] },
   quick: { seeds: 3, lrGrid: [1e-4, 1e-3, 1e-2, 1e-1, 1] },
   full: { seeds: 10, lrGrid: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1] },

@@ -17,7 +17,7 @@ import { LECTURE_OPTIMIZERS } from '../runner.js';
 import { InlineExecutor, LocalPool, RunCache, runSweep, sha256, toResultJson, type Executor, type OptimizerSpec, type RunRecord } from '../sweep/index.js';
 import { getWorkload, loadWorkloads, workloadNames, type PresetName } from '../workloads/index.js';
 import { band, judgeClaims, performanceProfile, summarizeCell } from './analysis.js';
-import type { BenchResult, WorkloadFindings } from './findings.js';
+import type { BenchResult, ResultsDocument, WorkloadFindings } from './findings.js';
 import { createRunProgress, formatDuration } from './progress.js';
 import { PRESETS, SELECTION_RULE, benchOptimizer, chooseLr, makePlan, seedSpecs, totalRuns, tuningSpecs } from './protocol.js';
 import { benchTables, claimLines } from './tables.js';
@@ -172,12 +172,12 @@ function orderWorkloads(names: readonly string[]): string[] {
  * doc.protocol.lrGrid;
  * ```
  */
-export function resultsJson(result: BenchResult, tuning: readonly RunRecord[], seeded: readonly RunRecord[]) {
+export function resultsJson(result: BenchResult, tuning: readonly RunRecord[], seeded: readonly RunRecord[]): ResultsDocument {
   const { plan } = result;
   const seen = new Set<string>();
   const runs = [...tuning, ...seeded].filter((r) => (seen.has(r.hash) ? false : (seen.add(r.hash), true))).map((r) => ({
     workload: r.spec.workload, optimizer: r.spec.optimizer.name, lr: r.spec.lr, seed: r.spec.seed,
-    phase: r.spec.seed === 0 ? 'tuning' : 'seeds', hash: r.hash, history: r.outcome.history, final: r.outcome.final,
+    phase: r.spec.seed === 0 ? 'tuning' as const : 'seeds' as const, hash: r.hash, history: r.outcome.history, final: r.outcome.final,
     timeToTarget: r.outcome.timeToTarget, diverged: r.outcome.diverged, seconds: r.outcome.seconds, earlyLoss: r.outcome.earlyLoss,
   }));
   return {

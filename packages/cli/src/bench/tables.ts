@@ -30,13 +30,26 @@ export function numMeanStd(m: MeanStd | null): string {
   return m ? `${fmtNumber(m.mean, 3)} ± ${fmtNumber(m.std, 2)}` : '–';
 }
 
+/** A table as text cells.
+ * @example
+ * ```ts
+ * const t: TextTable = { columns: [{ header: 'optimizer' }], rows: [['adam']] };
+ * ```
+ */
+export interface TextTable {
+  /** Headers and alignments. */
+  readonly columns: Column[];
+  /** Cells, row by row. */
+  readonly rows: string[][];
+}
+
 /** The table of one workload: columns and rows of text.
  * @example
  * ```ts
  * const { columns, rows } = workloadTable('mlp-mnist', cells);
  * ```
  */
-export function workloadTable(workload: string, cells: readonly CellSummary[]): { columns: Column[]; rows: string[][] } {
+export function workloadTable(workload: string, cells: readonly CellSummary[]): TextTable {
   const classification = getWorkload(workload).task === 'classification';
   const r = (header: string): Column => ({ header, align: 'right' });
   const columns: Column[] = classification

@@ -47,7 +47,20 @@ export interface WorkerReply {
   /** The run's outcome. */
   readonly outcome?: RunOutcome;
   /** The run's error. */
-  readonly error?: { readonly name: string; readonly message: string };
+  readonly error?: WorkerError;
+}
+
+/** An error as a worker reports it (error objects do not cross threads whole).
+ * @example
+ * ```ts
+ * const e: WorkerError = { name: 'ValueError', message: 'bad settings' };
+ * ```
+ */
+export interface WorkerError {
+  /** The error class's name. */
+  readonly name: string;
+  /** Its message. */
+  readonly message: string;
 }
 
 /** Options of {@link LocalPool}.

@@ -97,6 +97,19 @@ export interface RunRecord {
   readonly outcome: RunOutcome;
 }
 
+/** An outcome without its wall-clock fields (see {@link deterministicPart}).
+ * @example
+ * ```ts
+ * const d: DeterministicOutcome = deterministicPart(outcome);
+ * ```
+ */
+export interface DeterministicOutcome extends Omit<RunOutcome, 'seconds' | 'history' | 'timeToTarget'> {
+  /** The history without its seconds. */
+  readonly history: Omit<RunHistory, 'seconds'>;
+  /** Steps to the target (null when not reached). */
+  readonly timeToTargetSteps: number | null;
+}
+
 /** A copy of an outcome without its wall-clock fields: what must be bit-identical between two
  * executions of the same spec.
  * @example
@@ -104,7 +117,7 @@ export interface RunRecord {
  * expect(deterministicPart(a)).to.deep.equal(deterministicPart(b));
  * ```
  */
-export function deterministicPart(outcome: RunOutcome): Omit<RunOutcome, 'seconds' | 'history' | 'timeToTarget'> & { history: Omit<RunHistory, 'seconds'>; timeToTargetSteps: number | null } {
+export function deterministicPart(outcome: RunOutcome): DeterministicOutcome {
   const { seconds: _s, history, timeToTarget, ...rest } = outcome;
   const { seconds: _h, ...h } = history;
   return { ...rest, history: h, timeToTargetSteps: timeToTarget.steps };

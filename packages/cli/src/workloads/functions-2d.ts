@@ -31,7 +31,7 @@ export type Function2dSettings = {
   readonly minimum: number;
   /** History points kept (evenly spaced steps). */
   readonly historyPoints: number;
-}
+};
 
 /** A 2-D test problem and its minimum value. */
 interface Problem { readonly fn: TestFunction; readonly minimum: number; readonly noise: number }

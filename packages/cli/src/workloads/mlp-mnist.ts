@@ -33,7 +33,7 @@ export type MlpMnistSettings = {
   readonly batchSize: number;
   /** Validation passes per epoch. */
   readonly evalsPerEpoch: number;
-}
+};
 
 /** The digits before the test set (8000 of 10,000). */
 const POOL = 8000;
