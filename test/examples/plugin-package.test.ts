@@ -5,7 +5,7 @@
 // against the installed types and run its tests (the conformance kit and a training run) with
 // plain `node`, without `--conditions=source`.
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,13 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGES = ['tensor', 'layers', 'optim'] as const;
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** Where this repository installed a dependency of the package in `dir` (its own node_modules, else the root's). */
+function installed(name: string, dir: string): string {
+  const at = [join(dir, 'node_modules', name), join(root, 'node_modules', name)].find((p) => existsSync(p));
+  if (at === undefined) throw new Error(`${name} is not installed in ${dir} or ${root} (run npm install)`);
+  return realpathSync(at);
+}
 
 function run(cmd: string, args: string[], cwd: string, options: ExecFileSyncOptions = {}): string {
   try {
@@ -36,21 +43,23 @@ describe('examples/plugin-package: installed from npm pack tarballs outside the 
     mkdirSync(tarballs);
     // 1. dist/ with types, as `npm run build` makes it (incremental: fast when up to date).
     run(process.execPath, [tsc, '-b', ...PACKAGES.map((p) => `packages/${p}`)], root);
-    // 2. npm pack each package.
+    // 2. npm pack each package (one npm call for the three).
     const deps: Record<string, string> = {};
-    const external = new Set<string>();
-    for (const p of PACKAGES) {
-      const dir = join(root, 'packages', p);
-      const out = run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs], dir, { env: { ...process.env, NODE_OPTIONS: '', npm_config_cache: join(scratch, 'npm-cache') } });
-      const [info] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }];
+    const external = new Map<string, string>();
+    const out = run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs, ...PACKAGES.map((p) => `./packages/${p}`)], root, { env: { ...process.env, NODE_OPTIONS: '', npm_config_cache: join(scratch, 'npm-cache') } });
+    const infos = JSON.parse(out) as { name: string; filename: string; files: { path: string }[] }[];
+    expect(infos.map((i) => i.name)).to.deep.equal(PACKAGES.map((p) => `@descent/${p}`));
+    PACKAGES.forEach((p, k) => {
+      const info = infos[k]!, dir = join(root, 'packages', p);
       expect(info.files.some((f) => f.path === 'dist/index.d.ts'), `${p}: the tarball has dist/index.d.ts`).to.equal(true);
       expect(info.files.some((f) => f.path.startsWith('src/')), `${p}: the tarball holds no TypeScript sources`).to.equal(false);
       deps[`@descent/${p}`] = `file:${join(tarballs, info.filename)}`;
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-      for (const d of Object.keys(pkg.dependencies ?? {})) if (!d.startsWith('@descent/')) external.add(d);
-    }
+      for (const d of Object.keys(pkg.dependencies ?? {})) if (!d.startsWith('@descent/')) external.set(d, installed(d, dir));
+    });
     // 3. An empty project; third-party dependencies (and @types/node for tsc) linked from this repository.
-    for (const d of [...external, '@types/node']) deps[d] = `file:${realpathSync(join(root, 'node_modules', d))}`;
+    external.set('@types/node', installed('@types/node', root));
+    for (const [d, at] of external) deps[d] = `file:${at}`;
     cpSync(join(root, 'examples/plugin-package'), app, { recursive: true, filter: (src) => !/[\\/](dist|node_modules)$/.test(src) });
     const example = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(app, 'package.json'), JSON.stringify({ ...example, devDependencies: {}, peerDependencies: {}, dependencies: deps }, null, 2));

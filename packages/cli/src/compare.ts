@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { optimizers } from '@descent/optim';
+import { getOptimizerPlugin, optimizers, resolveOptimizerOptions } from '@descent/optim';
 import { UsageError } from './args.js';
 import { closest } from './suggest.js';
 import { loadIris, loadMnist, type ClassificationData } from './data/index.js';
@@ -76,6 +76,8 @@ export interface CompareOptions {
   readonly schedule?: ScheduleKind;
   /** Base learning rates overriding the defaults, by optimizer name. */
   readonly lrs?: Readonly<Record<string, number>>;
+  /** Options by optimizer name, merged over the defaults (`--options JSON`); `lrs` wins for `lr`. */
+  readonly optimizerOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Hidden layer widths (default per data set). */
   readonly hidden?: readonly number[];
   /** Dropout after each hidden layer (default per data set). */
@@ -148,11 +150,35 @@ export function loadDataset(name: DatasetName, seed: number, sizes: { trainSize?
  * optimizerOptionsFor('sgdm', { sgdm: 0.1 }); // { lr: 0.1, momentum: 0.9 }
  * ```
  */
-export function optimizerOptionsFor(name: string, lrs: Readonly<Record<string, number>> = {}, dataset: DatasetName = 'mnist'): Record<string, unknown> {
+export function optimizerOptionsFor(name: string, lrs: Readonly<Record<string, number>> = {}, dataset: DatasetName = 'mnist',
+  extra: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {}): Record<string, unknown> {
   const base = { ...(DEFAULT_OPTIMIZER_OPTIONS[name] ?? {}) };
   if (dataset === 'iris' && IRIS_LRS[name] !== undefined) base.lr = IRIS_LRS[name];
+  Object.assign(base, extra[name] ?? {});
   if (lrs[name] !== undefined) base.lr = lrs[name];
   return base;
+}
+
+/**
+ * Parse `--options JSON`: an object of option objects by optimizer name, e.g.
+ * `{"adabelief":{"eps":1e-16},"sgdm":{"momentum":0.8}}`.
+ * @throws UsageError for invalid JSON or a value that is not such an object.
+ * @example
+ * ```ts
+ * parseOptimizerOptions('{"adam":{"betas":[0.9,0.99]}}'); // { adam: { betas: [0.9, 0.99] } }
+ * ```
+ */
+export function parseOptimizerOptions(text: string): Record<string, Record<string, unknown>> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--options must be JSON like {"adam":{"betas":[0.9,0.99]}}: ${(e as Error).message}`);
+  }
+  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (!isObject(v)) throw new UsageError(`--options must be an object of option objects by optimizer name, e.g. {"adam":{"betas":[0.9,0.99]}}, but got ${text}`);
+  for (const [k, o] of Object.entries(v)) if (!isObject(o)) throw new UsageError(`--options: the options of '${k}' must be an object, but got ${JSON.stringify(o)}`);
+  return v as Record<string, Record<string, unknown>>;
 }
 
 /** Check optimizer names against the registry.
@@ -193,6 +219,14 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   for (const k of Object.keys(options.lrs ?? {})) {
     if (!names.includes(k)) throw new UsageError(`--lr: '${k}' is not among the compared optimizers (${names.join(', ')})`);
   }
+  for (const [k, o] of Object.entries(options.optimizerOptions ?? {})) {
+    if (!names.includes(k)) throw new UsageError(`--options: '${k}' is not among the compared optimizers (${names.join(', ')})`);
+    try {
+      resolveOptimizerOptions(getOptimizerPlugin(k), optimizerOptionsFor(k, options.lrs, options.dataset ?? 'mnist', { [k]: o }));
+    } catch (e) {
+      throw new UsageError(`--options: ${(e as Error).message}`);
+    }
+  }
   const epochs = options.epochs ?? defaults.epochs;
   const batchSize = options.batchSize ?? defaults.batchSize;
   const seed = options.seed ?? 0;
@@ -222,7 +256,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     let run: RunResult;
     try {
       run = trainRun({
-        data, optimizer: name, optimizerOptions: optimizerOptionsFor(name, options.lrs, dataset), epochs, batchSize, seed, schedule, hidden, dropout,
+        data, optimizer: name, optimizerOptions: optimizerOptionsFor(name, options.lrs, dataset, options.optimizerOptions), epochs, batchSize, seed, schedule, hidden, dropout,
         onProgress: (e) => progress.update(e),
       });
     } catch (e) {

@@ -1,8 +1,8 @@
 /**
  * Loading user plugin modules (`--plugin ./my-plugin.js`). A plugin module either registers its
  * plugins when imported (importing `@descent/optim` itself), or exports a `register(api)` function
- * (default or named) that receives descent's registries — so a module outside this repository,
- * which cannot resolve `@descent/*`, works too.
+ * (default or named) that receives descent's registries — so a single file that has not
+ * installed `@descent/*` (see examples/plugin-package for a package that has) works too.
  * @module
  */
 import { existsSync } from 'node:fs';

@@ -150,6 +150,10 @@ describe('optimizer plugins: momentum cycling and the trainer', () => {
     const t = new Trainer(config({ name: 'lookahead', options: { inner, k: 2 } }));
     const h = t.fit(data);
     expect(h.steps[0]!.momentum).to.be.closeTo(0.95, 1e-12);
+    // The plugin object where lookahead's inner takes a name.
+    const named = new Trainer(config({ name: 'lookahead', options: { inner: { name: inner, options: { beta1: 0.5 } }, k: 2 } }, { scheduler: null }));
+    expect((named.optimizer.groups[0]!.options as unknown as { inner: { name: string; options: Beta1Options } }).inner).to.deep.include({ name: 'beta1sgd' });
+    expect((named.optimizer.groups[0]!.options as unknown as { inner: { options: Beta1Options } }).inner.options.beta1).to.equal(0.5);
   });
 });
 

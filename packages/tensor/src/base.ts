@@ -15,4 +15,4 @@ export * from './storage.js';
 export { cpuBackend, type CpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';
 export type { MatmulKernel } from './backends/cpu/matmul.js';
 export { createAdamSimd, type AdamSimdKernel } from './backends/cpu/wasm/adam_simd.js';
-export { compileElementwiseSimd, type ElementwiseExpr, type ElementwiseProgram, type ElementwiseSimdKernel } from './backends/cpu/wasm/elementwise_simd.js';
+export { compileElementwiseSimd, type ElementwiseExpr, type ElementwiseProgram, type ElementwiseSimdKernel, type ElementwiseStatement } from './backends/cpu/wasm/elementwise_simd.js';

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { choiceOption, intOption, listOption, numberMapOption, numberOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
-import { DATASET_DEFAULTS, runCompare, type CompareResult, type DatasetName } from '../compare.js';
+import { DATASET_DEFAULTS, parseOptimizerOptions, runCompare, type CompareResult, type DatasetName } from '../compare.js';
 import type { CliIo } from '../io.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
 import { LECTURE_OPTIMIZERS, SCHEDULE_KINDS, type ScheduleKind } from '../runner.js';
@@ -27,6 +27,7 @@ export const compareCommand: CommandSpec = {
     epochs: { type: 'string', value: 'N', help: 'epochs per optimizer', default: `${DATASET_DEFAULTS.mnist.epochs} (mnist), ${DATASET_DEFAULTS.iris.epochs} (iris)` },
     'batch-size': { type: 'string', value: 'N', help: 'mini-batch size', default: `${DATASET_DEFAULTS.mnist.batchSize} (mnist), ${DATASET_DEFAULTS.iris.batchSize} (iris)` },
     lr: { type: 'string', value: 'NAME=LR,…', help: 'base learning rates overriding the defaults, e.g. adam=0.002,sgdm=0.1' },
+    options: { type: 'string', value: 'JSON', help: 'options per optimizer over the defaults, e.g. \'{"adabelief":{"eps":1e-16},"sgdm":{"momentum":0.8}}\'' },
     schedule: { type: 'string', value: 'KIND', help: `learning-rate schedule shape: ${SCHEDULE_KINDS.join(', ')}`, default: 'warmup-cosine' },
     hidden: { type: 'string', value: 'N,…', help: 'hidden layer widths', default: '128 (mnist), 16 (iris)' },
     dropout: { type: 'string', value: 'P', help: 'dropout probability after each hidden layer', default: '0.2 (mnist), 0 (iris)' },
@@ -77,6 +78,7 @@ export async function compareMain(argv: readonly string[], io: CliIo): Promise<C
     epochs: intOption(args, 'epochs', d.epochs, { min: 1, max: 10000 }),
     batchSize: intOption(args, 'batch-size', d.batchSize, { min: 1 }),
     lrs: numberMapOption(args, 'lr'),
+    ...(args.values.options !== undefined ? { optimizerOptions: parseOptimizerOptions(String(args.values.options)) } : {}),
     schedule: choiceOption<ScheduleKind>(args, 'schedule', SCHEDULE_KINDS, 'warmup-cosine'),
     hidden,
     dropout,

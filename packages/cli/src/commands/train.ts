@@ -46,7 +46,7 @@ export const trainCommand: CommandSpec = {
   options: {
     plugin: { type: 'string', value: 'FILE', help: 'load a module that registers plugins before the config is read', multiple: true },
     epochs: { type: 'string', value: 'N', help: "override the config's epochs" },
-    out: { type: 'string', short: 'o', value: 'DIR', help: 'write history.json and model.json there' },
+    out: { type: 'string', short: 'o', value: 'DIR', help: 'write history.json and model.json (the trained model) there' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
   },
   examples: ['descent train examples/iris/config.json', 'descent train my.json --plugin ./my-optimizer.js --out runs/1'],
@@ -93,6 +93,25 @@ export function readConfigFile(path: string): unknown {
 }
 
 /**
+ * The config with each `checkpoint` callback's `path` resolved relative to the config file's
+ * folder (as `save` is), and that folder created when the path has no `{…}` placeholder in it.
+ * @example
+ * ```ts
+ * withCheckpointPaths(config, '/runs/exp1'); // { name: 'checkpoint', options: { path: '/runs/exp1/ckpt/last.json' } }
+ * ```
+ */
+export function withCheckpointPaths(config: TrainConfig, configDir: string): TrainConfig {
+  const callbacks = config.callbacks.map((c) => {
+    const p = c.options?.path;
+    if (c.name !== 'checkpoint' || typeof p !== 'string' || p.length === 0) return c;
+    const abs = resolve(configDir, p);
+    if (!dirname(abs).includes('{')) mkdirSync(dirname(abs), { recursive: true });
+    return { ...c, options: { ...c.options, path: abs } };
+  });
+  return { ...config, callbacks };
+}
+
+/**
  * Run `descent train` with the arguments after the command name.
  * @throws UsageError for bad arguments or a bad config (naming the field); exit code 1 when training fails.
  * @example
@@ -106,7 +125,7 @@ export async function trainMain(argv: readonly string[], io: CliIo): Promise<Tra
   if (file === undefined) throw new UsageError('descent train: missing the config file, e.g. `descent train config.json` (see --help)');
   await loadPlugins(pluginPaths(args), io.cwd);
   const path = resolve(io.cwd, file);
-  const config = parseTrainConfig(readConfigFile(path));
+  const config = withCheckpointPaths(parseTrainConfig(readConfigFile(path)), dirname(path));
   const epochs = intOption(args, 'epochs', config.epochs, { min: 1 });
   const data = loadDataset(config.dataset.name, config.seed, config.dataset);
   if (config.batchSize > data.train.y.length) throw new UsageError(`config: 'batchSize' must be at most the training set size (${data.train.y.length}), but got ${config.batchSize}`);
@@ -158,19 +177,20 @@ export async function trainMain(argv: readonly string[], io: CliIo): Promise<Tra
   io.out('');
   io.out(`stopped: ${history.stopReason}${history.stopMessage ? ` (${history.stopMessage})` : ''}`);
   io.out(`final: train loss ${fmtNumber(final.trainLoss)}, train acc ${pct(final.trainAccuracy)}, test loss ${fmtNumber(final.testLoss)}, test acc ${pct(final.testAccuracy)}`);
-  let savedTo: string | null = null;
+  // The model goes to --out DIR/model.json (as --help says) and to the config's `save`, each when given.
+  const targets: string[] = [];
   const out = stringOption(args, 'out');
   if (out !== undefined) {
     const dir = resolve(io.cwd, out);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'history.json'), JSON.stringify({ config, history, final }, null, 1));
-    savedTo = join(dir, 'model.json');
+    targets.push(join(dir, 'model.json'));
   }
-  if (config.save !== null) savedTo = resolve(dirname(path), config.save);
-  if (savedTo !== null) {
-    mkdirSync(dirname(savedTo), { recursive: true });
-    saveState(model, savedTo);
-    io.out(`model saved to ${savedTo}`);
+  if (config.save !== null) targets.push(resolve(dirname(path), config.save));
+  for (const target of new Set(targets)) {
+    mkdirSync(dirname(target), { recursive: true });
+    saveState(model, target);
+    io.out(`model saved to ${target}`);
   }
-  return { config, history, final, savedTo };
+  return { config, history, final, savedTo: targets.at(-1) ?? null };
 }

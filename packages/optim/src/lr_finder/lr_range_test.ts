@@ -24,7 +24,8 @@ import { lineChart } from '../plot/index.js';
 import type { Regularizer } from '../regularizers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { restoreModel, snapshotModel } from '../trainer/model.js';
-import { Trainer } from '../trainer/trainer.js';
+import { Trainer, type OptimizerPluginSpec } from '../trainer/trainer.js';
+import type { AnyOptimizerPlugin } from '../optimizers/types.js';
 import type { Dataset, LossSpec, PluginInput, PluginSpec, StepRecord, TrainableModel } from '../trainer/types.js';
 import { formatValue } from '../options.js';
 
@@ -42,8 +43,9 @@ export interface LrRangeTestOptions {
   model: TrainableModel;
   /** The loss, as the trainer accepts it (`'crossEntropy'`, `'mse'`, a function or module). */
   loss: LossSpec;
-  /** An Optimizer (its state is restored afterwards) or `{ name, options }` (its lr is ignored). */
-  optimizer: Optimizer | PluginSpec | string;
+  /** An Optimizer (its state is restored afterwards), or a name, a plugin object or `{ name, options }`
+   * whose name may be a plugin object (its lr is ignored). */
+  optimizer: Optimizer | PluginSpec | string | AnyOptimizerPlugin | OptimizerPluginSpec;
   /** The training data the mini-batches are drawn from. */
   data: Dataset;
   /** Samples per mini-batch (required; at most the data size). */

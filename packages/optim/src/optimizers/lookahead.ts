@@ -25,15 +25,17 @@ import { formatValue, rules } from '../options.js';
 import { getOptimizerPlugin, resolveOptimizerOptions } from './define.js';
 import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './types.js';
 
-/** How the inner optimizer is given: a registered name with options, or a plugin object.
+/** How the inner optimizer is given: a registered name (or a plugin object in its place) with
+ * options, or a plugin object.
  * @example
  * ```ts
  * const a: LookaheadInner = { name: 'adam', options: { lr: 0.05 } };
  * const b: LookaheadInner = adam;
+ * const c: LookaheadInner = { name: adaBelief, options: { lr: 0.05 } };
  * ```
  */
 export type LookaheadInner = {
-  /** Registered name of the inner optimizer (e.g. `'adam'`). */ name: string;
+  /** Registered name of the inner optimizer (e.g. `'adam'`), or the plugin object itself. */ name: string | AnyOptimizerPlugin;
   /** Options for the inner optimizer; its defaults fill the rest. */ options?: Record<string, unknown> } | AnyOptimizerPlugin | ResolvedInner;
 
 /** The inner optimizer after resolution: its plugin and its resolved options.
@@ -90,6 +92,8 @@ function resolveInner(inner: unknown): ResolvedInner {
     const o = inner as { name?: unknown; plugin?: unknown; options?: unknown };
     const opts = (o.options ?? {}) as object;
     if (isPlugin(o.plugin)) return { name: o.plugin.name, plugin: o.plugin, options: resolveOptimizerOptions(o.plugin, opts) };
+    // A plugin object where the name would go: { name: adaBelief, options }.
+    if (isPlugin(o.name)) return { name: o.name.name, plugin: o.name, options: resolveOptimizerOptions(o.name, opts) };
     if (typeof o.name === 'string') {
       const plugin = getOptimizerPlugin(o.name);
       return { name: plugin.name, plugin, options: resolveOptimizerOptions(plugin, opts) };

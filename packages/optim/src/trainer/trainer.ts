@@ -79,7 +79,7 @@ export interface TrainerConfig {
   loss: LossSpec;
   /** An {@link Optimizer}; or a registered name, an optimizer plugin object, or `{ name, options }`
    * whose `name` is either: created over the model's parameters that require grad. */
-  optimizer: Optimizer | PluginSpec | string | AnyOptimizerPlugin | { readonly name: AnyOptimizerPlugin; readonly options?: Readonly<Record<string, unknown>> };
+  optimizer: Optimizer | PluginSpec | string | AnyOptimizerPlugin | OptimizerPluginSpec;
   /** A learning-rate schedule (instance, name or spec). Specs get `totalSteps` (onecycle) and `tMax` (cosine)
    * filled in with the run's number of steps when they lack them. Default: none (the optimizer's lr). */
   scheduler?: Scheduler | SchedulerSpec | string | null;
@@ -112,6 +112,19 @@ export interface TrainerConfig {
   /** Apply the scheduler's momentum / β₁ (cyclic, onecycle) to the optimizer at every step, as
    * PyTorch's schedulers do (default true; false = the scheduler drives the learning rate only). */
   cycleMomentum?: boolean;
+}
+
+/** An optimizer given as `{ name, options }` with a plugin object in place of the registered name.
+ * @example
+ * ```ts
+ * const spec: OptimizerPluginSpec = { name: adaBelief, options: { lr: 1e-3 } };
+ * ```
+ */
+export interface OptimizerPluginSpec {
+  /** The optimizer plugin object (where a spec would have its registry name). */
+  readonly name: AnyOptimizerPlugin;
+  /** Options for the plugin; its defaults fill the rest. */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 /** Options of {@link Trainer.fit}.

@@ -1,72 +1,32 @@
-// Adam's fused float32 update (the loop of @descent/optim's `scaleByAdam` on float32 storage) in
-// WebAssembly f64x2 SIMD. Every lane performs the same IEEE float64 operations, in the same order,
-// with the same float32 roundings as the JS loop, so the results are bitwise identical to it. The
-// arrays are copied through a small, fixed wasm memory in chunks (which also keeps each chunk in
-// cache); the memory never grows. Where WebAssembly SIMD is missing, createAdamSimd returns null.
-import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
+// Adam's fused float32 update (the loop of @descent/optim's `scaleByAdam` on float32 storage) as
+// three elementwise programs (plain, decoupled decay, L2) compiled by the same compiler plugin
+// authors' `elementwiseOptimizer` uses (elementwise_simd.ts): WebAssembly f64x2 SIMD where every
+// lane performs the same IEEE float64 operations, in the same order, with the same float32
+// roundings as the JS loop, so the results are bitwise identical to it. Where WebAssembly SIMD is
+// missing, createAdamSimd returns null.
+import { compileElementwiseSimd, type ElementwiseExpr, type ElementwiseProgram, type ElementwiseSimdKernel } from './elementwise_simd.js';
 
-/** Elements per chunk: four float32 arrays of CHUNK elements make the kernel's memory (1 MiB). */
-const CHUNK = 65536;
-const PAGES = (4 * CHUNK * 4) / 65536;
+// Arrays: θ, the gradient s, m, v. Scalars: β1, β2, 1−β1, 1−β2, 1−β1ᵗ, √(1−β2ᵗ), ε, scale (−η), decay, λ.
+const [TH, S, M, V] = [0, 1, 2, 3].map((index): ElementwiseExpr => ({ op: 'array', index }));
+const [BETA1, BETA2, A1, A2, BC1, BC2SQRT, EPS, SCALE, DECAY, L2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((index): ElementwiseExpr => ({ op: 'scalar', index }));
+const G: ElementwiseExpr = { op: 'temp', index: 0 };
+const add = (a: ElementwiseExpr, b: ElementwiseExpr): ElementwiseExpr => ({ op: 'add', a, b });
+const mul = (a: ElementwiseExpr, b: ElementwiseExpr): ElementwiseExpr => ({ op: 'mul', a, b });
+const div = (a: ElementwiseExpr, b: ElementwiseExpr): ElementwiseExpr => ({ op: 'div', a, b });
 
-/** Emit `adam(n, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2)` over n (even) elements of
- * th, s, m, v at byte offsets 0, 4·CHUNK, 8·CHUNK, 12·CHUNK; mode 0: plain, 1: decoupled decay, 2: L2. */
-function emitAdam(f: FunctionBuilder, mode: 0 | 1 | 2): void {
-  const [n, ...scalars] = f.params as [Local, ...Local[]];
-  const [beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2] = scalars.map((p) => {
-    const l = f.local(V128);
-    f.get(p).f64x2Splat().set(l);
-    return l;
-  }) as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
-  const i = f.local(I32), end = f.local(I32), p = f.local(V128), g = f.local(V128), mi = f.local(V128), vi = f.local(V128), r32 = f.local(V128);
-  const TH = 0, S = 4 * CHUNK, M = 8 * CHUNK, V = 12 * CHUNK;
-  const load = (off: number) => f.get(i).v128Load64Zero(off).f64x2PromoteLowF32x4();
-  const demote = () => f.f32x4DemoteF64x2Zero();
-  f.get(n).i32(4).i32Mul().set(end);
-  f.for(i, () => f.i32(0), () => f.get(end), 8, () => {
-    load(TH).set(p);
-    // g = s (+ f32(s + l2·p) for L2)
-    load(S);
-    if (mode === 2) f.get(l2).get(p).f64x2Mul().f64x2Add().f32x4DemoteF64x2Zero().f64x2PromoteLowF32x4();
-    f.set(g);
-    // mi = f32(beta1·m + a1·g)
-    f.get(beta1); load(M); f.f64x2Mul().get(a1).get(g).f64x2Mul().f64x2Add();
-    demote(); f.set(r32);
-    f.get(i).get(r32).v128Store64Lane(0, M);
-    f.get(r32).f64x2PromoteLowF32x4().set(mi);
-    // vi = f32(beta2·v + (a2·g)·g)
-    f.get(beta2); load(V); f.f64x2Mul().get(a2).get(g).f64x2Mul().get(g).f64x2Mul().f64x2Add();
-    demote(); f.set(r32);
-    f.get(i).get(r32).v128Store64Lane(0, V);
-    f.get(r32).f64x2PromoteLowF32x4().set(vi);
-    // th = f32(p + f32(scale·(mi / bc1 / (√vi / bc2sqrt + eps)) [+ decay·p]))
-    f.get(i).get(p);
-    f.get(scale).get(mi).get(bc1).f64x2Div().get(vi).f64x2Sqrt().get(bc2sqrt).f64x2Div().get(eps).f64x2Add().f64x2Div().f64x2Mul();
-    if (mode === 1) f.get(decay).get(p).f64x2Mul().f64x2Add();
-    demote(); f.f64x2PromoteLowF32x4();
-    f.f64x2Add();
-    demote(); f.v128Store64Lane(0, TH);
-  });
-}
-
-interface Kernels {
-  memory: WebAssembly.Memory;
-  adam0(n: number, ...k: number[]): void;
-  adam1(n: number, ...k: number[]): void;
-  adam2(n: number, ...k: number[]): void;
-}
-
-function compile(): WebAssembly.Module | null {
-  try {
-    if (typeof WebAssembly !== 'object') return null;
-    const m = new ModuleBuilder();
-    for (const mode of [0, 1, 2] as const) emitAdam(m.func(`adam${mode}`, [I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64]), mode);
-    const bytes = m.encode();
-    if (!WebAssembly.validate(bytes)) return null;
-    return new WebAssembly.Module(bytes);
-  } catch {
-    return null;
-  }
+/** mode 0: plain Adam; 1: decoupled decay (AdamW); 2: L2 in the gradient. */
+function adamProgram(mode: 0 | 1 | 2): ElementwiseProgram {
+  // scale·(m / bc1 / (√v / bc2sqrt + ε)) [+ decay·θ]
+  const step = mul(SCALE, div(div(M, BC1), add(div({ op: 'sqrt', a: V }, BC2SQRT), EPS)));
+  return {
+    arrays: 4, scalars: 10, temps: 1,
+    statements: [
+      { target: 'temp', index: 0, expr: mode === 2 ? { op: 'round', a: add(S, mul(L2, TH)) } : S },
+      { target: 'array', index: 2, expr: add(mul(BETA1, M), mul(A1, G)) },
+      { target: 'array', index: 3, expr: add(mul(BETA2, V), mul(mul(A2, G), G)) },
+      { target: 'array', index: 0, expr: add(TH, { op: 'round', a: mode === 1 ? add(step, mul(DECAY, TH)) : step }) },
+    ],
+  };
 }
 
 /** Adam's fused in-place float32 update: `th`, `m`, `v` updated in place from the gradient `s`
@@ -77,7 +37,7 @@ export type AdamSimdKernel = (th: Float32Array, s: Float32Array, m: Float32Array
 
 /**
  * The WebAssembly SIMD Adam kernel, or null where WebAssembly SIMD is not available. Its memory
- * (1 MiB) is allocated on first use.
+ * (256 KiB per variant: plain, decoupled decay, L2) is allocated on first use.
  * @example
  * ```ts
  * const adam = createAdamSimd();
@@ -85,29 +45,13 @@ export type AdamSimdKernel = (th: Float32Array, s: Float32Array, m: Float32Array
  * ```
  */
 export function createAdamSimd(): AdamSimdKernel | null {
-  const module = compile();
-  if (!module) return null;
-  let k: Kernels | null = null;
-  let th32: Float32Array, s32: Float32Array, m32: Float32Array, v32: Float32Array;
-  return (th, s, m, v, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2) => {
-    if (decay !== 0 && l2 !== 0) return false;
-    if (k === null) {
-      const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-      k = { memory, ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<Kernels, 'memory'>) };
-      th32 = new Float32Array(memory.buffer, 0, CHUNK);
-      s32 = new Float32Array(memory.buffer, 4 * CHUNK, CHUNK);
-      m32 = new Float32Array(memory.buffer, 8 * CHUNK, CHUNK);
-      v32 = new Float32Array(memory.buffer, 12 * CHUNK, CHUNK);
-    }
-    const kernel = decay !== 0 ? k.adam1 : l2 !== 0 ? k.adam2 : k.adam0;
-    const n = th.length;
-    for (let c = 0; c < n; c += CHUNK) {
-      const len = Math.min(CHUNK, n - c), e = c + len;
-      th32.set(th.subarray(c, e)); s32.set(s.subarray(c, e)); m32.set(m.subarray(c, e)); v32.set(v.subarray(c, e));
-      if (len & 1) { th32[len] = 0; s32[len] = 0; m32[len] = 0; v32[len] = 0; } // an even count; the pad lane is discarded
-      kernel(len + (len & 1), beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2);
-      th.set(th32.subarray(0, len), c); m.set(m32.subarray(0, len), c); v.set(v32.subarray(0, len), c);
-    }
+  const kernels = ([0, 1, 2] as const).map((mode) => compileElementwiseSimd(adamProgram(mode)));
+  if (kernels.some((k) => k === null)) return null;
+  const [plain, decoupled, l2] = kernels as [ElementwiseSimdKernel, ElementwiseSimdKernel, ElementwiseSimdKernel];
+  return (th, s, m, v, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2Coefficient) => {
+    if (decay !== 0 && l2Coefficient !== 0) return false;
+    const kernel = decay !== 0 ? decoupled : l2Coefficient !== 0 ? l2 : plain;
+    kernel([th, s, m, v], [beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2Coefficient]);
     return true;
   };
 }

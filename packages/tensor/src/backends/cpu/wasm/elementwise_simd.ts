@@ -14,10 +14,34 @@ import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from 
  * ```
  */
 export type ElementwiseExpr =
-  | { readonly op: 'num'; readonly value: number }
-  | { readonly op: 'array' | 'scalar' | 'temp'; readonly index: number }
-  | { readonly op: 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max'; readonly a: ElementwiseExpr; readonly b: ElementwiseExpr }
-  | { readonly op: 'neg' | 'sqrt' | 'abs' | 'round'; readonly a: ElementwiseExpr };
+  | {
+    /** A number literal. */ readonly op: 'num';
+    /** Its value. */ readonly value: number }
+  | {
+    /** The current element of an array, a scalar of the call, or a temporary. */ readonly op: 'array' | 'scalar' | 'temp';
+    /** Which one (0-based). */ readonly index: number }
+  | {
+    /** A binary operation (min/max as `Math.min`/`Math.max`). */ readonly op: 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max';
+    /** The left operand. */ readonly a: ElementwiseExpr;
+    /** The right operand. */ readonly b: ElementwiseExpr }
+  | {
+    /** A unary operation; `round` rounds to float32. */ readonly op: 'neg' | 'sqrt' | 'abs' | 'round';
+    /** The operand. */ readonly a: ElementwiseExpr };
+
+/** One statement of an {@link ElementwiseProgram}.
+ * @example
+ * ```ts
+ * const s: ElementwiseStatement = { target: 'temp', index: 0, expr: { op: 'array', index: 1 } };
+ * ```
+ */
+export interface ElementwiseStatement {
+  /** Store into an array (rounded to float32) or set a float64 temporary. */
+  readonly target: 'array' | 'temp';
+  /** Which array or temporary. */
+  readonly index: number;
+  /** The value. */
+  readonly expr: ElementwiseExpr;
+}
 
 /**
  * Statements run for every element i: `array k ← round(expr)` (a store, rounded to the array's
@@ -39,7 +63,7 @@ export interface ElementwiseProgram {
   /** How many float64 temporaries the statements use. */
   readonly temps: number;
   /** The statements, run in order for each element. */
-  readonly statements: ReadonlyArray<{ readonly target: 'array' | 'temp'; readonly index: number; readonly expr: ElementwiseExpr }>;
+  readonly statements: readonly ElementwiseStatement[];
 }
 
 /** Run a compiled program over float32 arrays of one length with the given scalars (in place). */
