@@ -69,13 +69,13 @@ let tempCounter = 0;
  * writeFileAtomic('checkpoint.json', JSON.stringify(checkpoint));
  * ```
  */
-export function writeFileAtomic(path: string, contents: string): void {
+export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   if (typeof path !== 'string' || path === '') throw new StateError(`writeFileAtomic: path must be a non-empty string, but got ${describe(path)}`);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${tempCounter++}.tmp`);
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, contents);
+      writeSync(fd, typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
