@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng, ShapeError, ValueError, add, causalMask, permute, randn, tensor, zeros } from '@descent/tensor';
+import { ConfigError, Rng, ShapeError, ValueError, add, causalMask, permute, randn, tensor, zeros } from '@descent/tensor';
 import {
   Embedding, Linear, MultiheadAttention, ReLU, Residual, Sequential, TransformerEncoderLayer, loadState, saveState,
 } from '@descent/layers';
@@ -94,7 +94,7 @@ describe('MultiheadAttention', () => {
     expect(() => mha.call(x, x, zeros([2, 3, 7]))).to.throw(ShapeError, /value must be \[batch, seq, embed\].*embed = 8.*\[2,3,7\]/);
     expect(() => mha.call(x, x, x, { attnMask: zeros([3, 4]) })).to.throw(ShapeError, /attnMask must have shape \[3, 3\] or \[4, 3, 3\].*\[3,4\]/);
     expect(() => mha.call(x, x, x, { keyPaddingMask: zeros([3, 3]) })).to.throw(ShapeError, /keyPaddingMask must be a Tensor of shape \[2, 3\]/);
-    expect(() => mha.call(x, x, x, { causl: true } as never)).to.throw(ValueError, /unknown option 'causl'/);
+    expect(() => mha.call(x, x, x, { causl: true } as never)).to.throw(ConfigError, /unknown option 'causl'/);
   });
 });
 

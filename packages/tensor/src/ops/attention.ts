@@ -3,7 +3,8 @@ import { broadcastShapes, describe, formatShape, shapesEqual } from '../shape.js
 import type { Tensor } from '../tensor.js';
 import type { DType } from '../types.js';
 import { where } from './compare.js';
-import { optionsObject, toTensor } from './convert.js';
+import { checkOptions } from '../options.js';
+import { toTensor } from './convert.js';
 import { tensor } from './creation.js';
 
 /**
@@ -57,9 +58,8 @@ export interface CausalMaskOptions {
  */
 export function causalMask(size: number, options: CausalMaskOptions = {}): Tensor {
   if (!Number.isInteger(size) || size < 1) throw new ValueError(`causalMask: size must be a positive integer, but got ${describe(size)}`);
-  const { dtype = 'float32', additive = true, columns = size } = optionsObject(options, 'causalMask');
+  const { dtype = 'float32', additive = true, columns = size } = checkOptions(options, { dtype: 'string', additive: 'boolean', columns: 'number' }, 'causalMask');
   if (!Number.isInteger(columns) || columns < 1) throw new ValueError(`causalMask: options.columns must be a positive integer, but got ${describe(columns)}`);
-  if (typeof additive !== 'boolean') throw new ValueError(`causalMask: options.additive must be a boolean, but got ${describe(additive)}`);
   const values: number[] = [];
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < columns; j++) values.push(j > i ? (additive ? -Infinity : 1) : 0);

@@ -4,7 +4,8 @@ import { Embedding } from '../kernel_names.js';
 import { describe, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { NestedArray } from '../types.js';
-import { optionsObject, toTensor } from './convert.js';
+import { checkOptions } from '../options.js';
+import { toTensor } from './convert.js';
 import { tensor } from './creation.js';
 import { reshape } from './shape.js';
 
@@ -64,7 +65,7 @@ export function embedding(weight: Tensor, indices: Tensor | NestedArray | ArrayL
   const w = toTensor(weight, 'weight', 'embedding');
   if (w.rank !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, dim], but has shape ${formatShape(w.shape)}`);
   const rows = w.shape[0]!;
-  const { paddingIdx = null } = optionsObject(options, 'embedding');
+  const { paddingIdx = null } = checkOptions(options, { paddingIdx: ['number', 'null'] }, 'embedding');
   let padding: number | null = null;
   if (paddingIdx !== null) {
     if (!Number.isInteger(paddingIdx) || paddingIdx < -rows || paddingIdx >= rows) {
