@@ -1,7 +1,7 @@
 // descent vs TensorFlow.js (cpu and wasm backends), measured side by side in one process run.
 // `npm run bench` (a few minutes) or `npm run bench -- --quick` (under a minute: the ceilings, matmul,
 // elementwise and optimizer sections, then the regression guard, which exits non-zero on a regression).
-// Sections: matmul GFLOP/s, elementwise ns/element, Adam step cost, MLP training step, memory.
+// Sections: matmul GFLOP/s, elementwise ns/element, Adam step cost, MLP training step, memory, Transformer training step (bench/transformer.ts).
 // Writes bench/results.json and prints a table with descent's speed-up over each peer.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import {
 } from './lib/mlp.js';
 import { gc, median, timeIt } from './lib/timing.js';
 import { tfVersions, useTfBackend, type Tf, type TfBackend } from './lib/tfjs.js';
+import { benchTransformer } from './transformer.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -412,6 +413,16 @@ function benchLongMemory(): void {
     + `live step losses ${lossMin}–${lossMax}, heap ${heapMin.toFixed(1)}–${heapMax.toFixed(1)} MiB, RSS ${rssMin.toFixed(0)}–${rssMax.toFixed(0)} MiB`);
 }
 
+async function benchTransformerSection(): Promise<void> {
+  const { stepMs, detail } = await benchTransformer({ tfjs_cpu: () => useTfBackend('cpu'), tfjs_wasm: () => useTfBackend('wasm') }, QUICK);
+  results.transformer_step_ms = stepMs;
+  results.transformer = detail;
+  addRow('Transformer train step ms', stepMs, false);
+  const losses = detail.loss_after_steps as Record<string, number>;
+  log(`  ${detail.model as string}`);
+  log(`  loss at step ${detail.loss_compared_at_step as number}: descent ${losses.descent!.toFixed(5)}, tfjs-cpu ${losses.tfjs_cpu!.toFixed(5)}, tfjs-wasm ${losses.tfjs_wasm!.toFixed(5)}; max |Δ| vs tfjs-cpu per step ${(detail.max_abs_loss_diff_vs_tfjs_cpu as number).toExponential(1)}`);
+}
+
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
 results.descent_cpu = cpuBackend.info?.();
@@ -431,6 +442,7 @@ async function benchCeiling(): Promise<void> {
 const sections: Array<[string, () => Promise<void> | void]> = [
   ['ceiling', benchCeiling], ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory], ['longmemory', benchLongMemory],
 ];
+sections.push(['transformer', benchTransformerSection]);
 for (const [name, fn] of sections) {
   if (!run(name)) continue;
   const s0 = performance.now();

@@ -7,8 +7,14 @@ type Case = [string, () => unknown, new (...a: never[]) => Error, RegExp];
 
 const cases: Case[] = [
   ['matmul inner dimension', () => T.matmul(T.zeros([2, 3]), T.zeros([4, 5])), ShapeError, /matmul: inner dimensions differ: a is \[2,3\], b is \[4,5\]/],
-  ['matmul rank', () => T.matmul(T.zeros([3]), T.zeros([3, 2])), ShapeError, /matmul: operands must be 2-D or 3-D, but a is \[3\]/],
-  ['matmul batch', () => T.matmul(T.zeros([2, 3, 4]), T.zeros([3, 4, 5])), ShapeError, /batch sizes differ/],
+  ['matmul rank', () => T.matmul(T.scalar(3), T.zeros([3, 2])), ShapeError, /matmul: operands must have at least one axis, but a is \[\]/],
+  ['matmul batch', () => T.matmul(T.zeros([2, 3, 4]), T.zeros([3, 4, 5])), ShapeError, /matmul: batch axes do not broadcast: a is \[2,3,4\] \(batch \[2\]\), b is \[3,4,5\] \(batch \[3\]\)/],
+  ['embedding index out of range', () => T.embedding(T.zeros([4, 2]), [[0, 4]]), ValueError, /embedding: indices must be integers in \[0, 3\] \(the rows of weight\), but element 1 is 4/],
+  ['embedding non-integer index', () => T.embedding(T.zeros([4, 2]), T.tensor([0.5])), ValueError, /embedding: indices must be integers in \[0, 3\].*element 0 is 0.5/],
+  ['embedding weight rank', () => T.embedding(T.zeros([4]), [0]), ShapeError, /embedding: weight must be 2-D \[numEmbeddings, dim\], but has shape \[4\]/],
+  ['embedding paddingIdx', () => T.embedding(T.zeros([4, 2]), [0], { paddingIdx: 4 }), ValueError, /embedding: options.paddingIdx must be an integer in \[-4, 3\] or null, but got 4/],
+  ['maskedFill mask shape', () => T.maskedFill(T.zeros([2, 3]), T.zeros([2, 2, 3]), 0), ShapeError, /maskedFill: the mask must broadcast to x's shape \[2,3\], but the mask has shape \[2,2,3\]/],
+  ['causalMask size', () => T.causalMask(0), ValueError, /causalMask: size must be a positive integer, but got 0/],
   ['broadcast mismatch', () => T.add(T.zeros([2, 3]), T.zeros([4, 3])), ShapeError, /add: shapes \[2,3\] and \[4,3\] cannot be broadcast/],
   ['dtype mix', () => T.mul(T.zeros([2]), T.zeros([2], { dtype: 'float64' })), DTypeError, /mul: dtypes differ: a is float32, b is float64/],
   ['unknown dtype', () => T.zeros([2], { dtype: 'int8' as never }), DTypeError, /dtype must be one of float32, float64, but got 'int8'/],

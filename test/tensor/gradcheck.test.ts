@@ -41,6 +41,10 @@ const cases: Record<string, Case[]> = {
     { inputs: () => [r([3, 4]), r([2, 4])], f: (a, b) => weigh(T.matmul(a!, b!, { transposeB: true })) },
     { inputs: () => [r([2, 3, 4]), r([4, 5])], f: (a, b) => weigh(T.matmul(a!, b!)) },
     { inputs: () => [r([2, 3, 4]), r([2, 4, 5])], f: (a, b) => weigh(T.matmul(a!, b!)) },
+    // torch.matmul broadcasting: leading axes broadcast both ways, transposed batches, vectors
+    { inputs: () => [r([2, 1, 3, 4]), r([3, 4, 2])], f: (a, b) => weigh(T.matmul(a!, b!)) },
+    { inputs: () => [r([2, 2, 4, 3]), r([2, 1, 2, 4])], f: (a, b) => weigh(T.matmul(a!, b!, { transposeA: true, transposeB: true })) },
+    { inputs: () => [r([4]), r([2, 4, 3])], f: (a, b) => weigh(T.matmul(a!, b!)) },
   ],
   Reshape: [{ inputs: () => [r([2, 3])], f: (x) => weigh(T.reshape(x!, [3, 2])) }],
   Transpose: [{ inputs: () => [r([2, 3, 4])], f: (x) => weigh(T.transpose(x!, [2, 0, 1])) }],
@@ -49,6 +53,11 @@ const cases: Record<string, Case[]> = {
   Pad: [{ inputs: () => [r([2, 2])], f: (x) => weigh(T.pad(x!, [1, 0], [4, 3])) }],
   Concat: [{ inputs: () => [r([2, 3]), r([2, 1])], f: (a, b) => weigh(T.concat([a!, b!], 1)) }, { inputs: () => [r([3]), r([3])], f: (a, b) => weigh(T.stack([a!, b!], 1)) }],
   GatherRows: [{ inputs: () => [r([4, 2])], f: (x) => weigh(T.gatherRows(x!, [3, 0, 3])) }],
+  Embedding: [
+    { inputs: () => [r([5, 3])], f: (w) => weigh(T.embedding(w!, [[4, 0], [4, 2]])) },
+    // The padding row gets no gradient, so the check zeroes its lookups to make that the true derivative.
+    { inputs: () => [r([4, 2])], f: (w) => weigh(T.embedding(w!, [1, 0, 3, 1], { paddingIdx: 1 }).mul(T.tensor([[0], [1], [1], [0]], { dtype: 'float64' }))) },
+  ],
   ScatterAddRows: [{ inputs: () => [r([3, 2])], f: (x) => weigh(T.scatterAddRows(x!, [1, 1, 0], 4)) }],
   Softmax: [{ inputs: () => [r([2, 4], -2, 2)], f: (x) => weigh(T.softmax(x!)) }, { inputs: () => [r([3, 2], -2, 2)], f: (x) => weigh(T.softmax(x!, 0)) }],
   LogSoftmax: [{ inputs: () => [r([3, 4], -2, 2)], f: (x) => weigh(T.logSoftmax(x!)) }, { inputs: () => [r([3, 4], -2, 2)], f: (x) => T.crossEntropy(x!, [0, 3, 1], { labelSmoothing: 0.1 }) }],

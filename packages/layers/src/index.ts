@@ -57,3 +57,7 @@ export { loadTorchStateDict, loadTorchStateDictInto, saveTorchStateDict, torchNa
  */
 export * as init from './init.js';
 export type { Fans, KaimingOptions, NormalOptions, Nonlinearity, UniformOptions, XavierOptions } from './init.js';
+export { Embedding, type EmbeddingIndices, type EmbeddingOptions } from './embedding.js';
+export { MultiheadAttention, type AttentionCallOptions, type MultiheadAttentionOptions } from './multihead_attention.js';
+export { TransformerEncoderLayer, type EncoderCallOptions, type TransformerEncoderLayerOptions } from './transformer_encoder_layer.js';
+export { Residual, type ResidualBody } from './residual.js';

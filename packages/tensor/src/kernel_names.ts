@@ -218,7 +218,7 @@ export const Sum = 'Sum';
  */
 export const Max = 'Max';
 /**
- * Matrix product ({@link MatMulAttrs}); 2-D or batched 3-D.
+ * Matrix product ({@link MatMulAttrs}); 2-D, or batched over broadcast leading axes.
  * @example
  * ```ts
  * runKernel(MatMul, { a, b }, { transposeA: false, transposeB: true })
@@ -369,4 +369,25 @@ export interface PadAttrs {
   before: number[];
   /** Shape of the zero-filled output. */
   shape: number[];
+}
+/**
+ * Embedding lookup: row `indices[i]` of the table `weight` for each i ({@link EmbeddingAttrs}); the
+ * gradient scatter-adds into the rows, except row `paddingIdx`, which gets none.
+ * @example
+ * ```ts
+ * runKernel(Embedding, { weight }, { indices: [2, 0, 2], paddingIdx: null })
+ * ```
+ */
+export const Embedding = 'Embedding';
+/** Attributes of Embedding.
+ * @example
+ * ```ts
+ * const attrs: EmbeddingAttrs = { indices: [3, 0, 1], paddingIdx: 0 };
+ * ```
+ */
+export interface EmbeddingAttrs {
+  /** Row of the table for each output row (validated integers in range). */
+  indices: number[];
+  /** A row that receives no gradient, or null. */
+  paddingIdx: number | null;
 }

@@ -30,3 +30,4 @@ export { softmaxGrad } from './Softmax.js';
 export { logSoftmaxGrad } from './LogSoftmax.js';
 export { castGrad } from './Cast.js';
 export { erfGrad } from './Erf.js';
+export { embeddingGrad } from './Embedding.js';

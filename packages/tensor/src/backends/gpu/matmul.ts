@@ -1,6 +1,7 @@
 import type { TensorInfo } from '../../backend.js';
 import type { MatMulAttrs } from '../../kernel_names.js';
 import type { KernelArgs, KernelFunc } from '../../kernel_registry.js';
+import { matmulLayout } from '../../matmul_shape.js';
 import type { GpuArg, GpuKernelHost } from './kernel_host.js';
 import { chunkedLoop, divmod, MAX_GPU_ELEMENTS } from './codegen.js';
 
@@ -57,7 +58,7 @@ return s;
 }
 
 /**
- * C = op(A)·op(B) for 2-D or batched 3-D operands, on the device: pack, multiply in 2×2 blocks,
+ * C = op(A)·op(B) for 2-D or batched operands (leading axes shared or one matrix per entry), on the device: pack, multiply in 2×2 blocks,
  * unpack. The k loop is split into chunks of at most 4096 iterations.
  *
  * @example
@@ -66,18 +67,14 @@ return s;
  * ```
  */
 export function matmulGpu(backend: GpuKernelHost, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | null {
-  const ra = a.shape.length, rb = b.shape.length;
-  const M = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
-  const K = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
-  const N = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
-  const batched = ra === 3 || rb === 3;
-  const nb = ra === 3 ? a.shape[0]! : rb === 3 ? b.shape[0]! : 1;
-  if (nb === 0) return null; // an empty batch: the CPU kernel returns [0, M, N]
-  const batches = nb;
-  const bA = ra === 3 ? batches : 1, bB = rb === 3 ? batches : 1;
+  const { M, K, N, batches, matricesA, matricesB, outShape } = matmulLayout(a.shape, b.shape, transposeA, transposeB);
+  if (batches === 0) return null; // an empty batch: the CPU kernel returns it
+  // Each operand is either one matrix shared by every batch entry or one matrix per entry; a
+  // broadcast that repeats a matrix within the batch ([2,1,…]·[1,3,…]) runs on the CPU kernel.
+  if ((matricesA !== 1 && matricesA !== batches) || (matricesB !== 1 && matricesB !== batches)) return null;
+  const bA = matricesA, bB = matricesB;
   const K4 = Math.ceil(K / 4), M2 = Math.ceil(M / 2), N2 = Math.ceil(N / 2);
   const Mp = 2 * M2, Np = 2 * N2;
-  const outShape = batched ? [nb, M, N] : [M, N];
   const sizes = [bA * Mp * K4, bB * Np * K4, batches * M2 * N2, batches * M * N];
   if (sizes.some((s) => s >= MAX_GPU_ELEMENTS || s <= 0)) return null;
   if (!backend.packedMatmul) return matmulPlain(backend, a, b, transposeA, transposeB, M, K, N, bA, bB, batches, outShape);

@@ -38,3 +38,4 @@ export { tanhConfig } from './Tanh.js';
 export { transposeConfig } from './Transpose.js';
 export { whereConfig } from './Where.js';
 export { erfConfig } from './Erf.js';
+export { embeddingConfig } from './Embedding.js';
