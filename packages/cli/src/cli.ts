@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { UsageError, helpText, type CommandSpec } from './args.js';
 import { closest } from './suggest.js';
 import { benchCommand, benchMain } from './commands/bench.js';
+import { sweepCommand, sweepMain } from './commands/sweep.js';
+import { workerCommand, workerMain } from './commands/worker.js';
 import { compareCommand, compareMain } from './commands/compare.js';
 import { listCommand, listMain } from './commands/list.js';
 import { lrFindCommand, lrFindMain } from './commands/lr_find.js';
@@ -29,7 +31,7 @@ export interface Command {
 /** The commands, by name.
  * @example
  * ```ts
- * Object.keys(COMMANDS); // ['compare', 'lr-find', 'train', 'list', 'bench']
+ * Object.keys(COMMANDS); // ['compare', 'lr-find', 'train', 'list', 'bench', 'sweep', 'worker']
  * ```
  */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -38,6 +40,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   train: { spec: trainCommand, run: trainMain },
   list: { spec: listCommand, run: listMain },
   bench: { spec: benchCommand, run: benchMain },
+  sweep: { spec: sweepCommand, run: sweepMain },
+  worker: { spec: workerCommand, run: workerMain },
 };
 
 /** The top-level help text.

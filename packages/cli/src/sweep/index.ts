@@ -11,3 +11,5 @@ export * from './cache.js';
 export * from './execute.js';
 export * from './executor.js';
 export * from './local_pool.js';
+export * from './queue.js';
+export * from './grid.js';
