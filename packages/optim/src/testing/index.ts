@@ -208,8 +208,14 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
     {
       const params = makeParams();
       let state = p.init(params, o);
+      // A closure optimizer gets its loss and evaluator on the kit's quadratic, as in pureRun.
+      const ctxAt = (t: number) => {
+        const base = { lr: o.lr, step: t, options: o };
+        return closureMode ? { ...base, loss: quad(params.map((x) => x.buffer())).loss, evaluate: (values: readonly TypedArray[]) => quad(values) } : base;
+      };
       for (let t = 1; t <= saveAt; t++) {
-        const r = p.update(gradSeq[t - 1]!, state, params, { lr: o.lr, step: t, options: o });
+        const g = closureMode ? quad(params.map((x) => x.buffer())).grads : gradSeq[t - 1]!;
+        const r = p.update(g, state, params, ctxAt(t));
         applyUpdates(params, r.updates);
         state = r.state;
       }
@@ -219,7 +225,7 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
       const stateBefore = JSON.stringify(encodeState(state, 'state'));
       const paramsBefore = params.map((x) => x.buffer().slice());
       let threw: unknown = null;
-      try { p.update(bad, state, params, { lr: o.lr, step: saveAt + 1, options: o }); } catch (e) { threw = e; }
+      try { p.update(bad, state, params, ctxAt(saveAt + 1)); } catch (e) { threw = e; }
       if (threw !== null) {
         if (JSON.stringify(encodeState(state, 'state')) !== stateBefore) fail(name, label('atomic update'), `update threw (${(threw as Error)?.message ?? String(threw)}) on a NaN gradient after changing the state; validate before writing anything, so that a failed step changes nothing`);
         params.forEach((x, j) => { if (sameBits(x.buffer(), paramsBefore[j]!) >= 0) fail(name, label('atomic update'), `update threw after changing parameter ${j}`); });
