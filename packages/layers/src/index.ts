@@ -55,3 +55,7 @@ export {
  */
 export * as init from './init.js';
 export type { Fans, KaimingOptions, NormalOptions, Nonlinearity, UniformOptions, XavierOptions } from './init.js';
+export { BatchNormBase } from './batch_norm.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './batch_norm_2d.js';
+export { Conv2d, type Conv2dOptions } from './conv.js';
+export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Pool2d, type AvgPool2dOptions, type MaxPool2dOptions } from './pooling.js';

@@ -7,3 +7,5 @@ export * from './nn.js';
 export * from './reduce.js';
 export * from './shape.js';
 export * from './unary.js';
+export * from './conv.js';
+export * from './pool.js';
