@@ -211,6 +211,31 @@ async function benchOptimizer(): Promise<void> {
   results.adam_step_ms = { ...row, ...extra, params: parameterCount() };
   addRow(`Adam step ${parameterCount()} params ms`, row, false, 3);
   for (const [k, v] of Object.entries(extra)) log(`  ${k}: ${v.toFixed(3)} ms/step`);
+  // An optimizer plugin written outside the package (examples/plugin-package): AdaBelief as
+  // compiled elementwise statements, against the built-in Adam through the same Optimizer.
+  const adam = extra['@descent/optim adam'];
+  const plugin = await adaBeliefPlugin();
+  if (plugin && adam !== undefined) {
+    const params = init.values.map((v, i) => tensor(v.slice(), { shape: init.shapes[i] }));
+    const opt = plugin.createOptimizer(plugin.adaBelief, params, { lr: 1e-3 });
+    const ms = timeIt(() => opt.stepWithGrads(grads), opts);
+    results.plugin_adabelief_step_ms = { descent: ms, adam_step_ms: adam, ratio_to_adam: ms / adam, params: parameterCount() };
+    log(`  plugin AdaBelief (elementwiseOptimizer): ${ms.toFixed(3)} ms/step, ${(ms / adam).toFixed(2)}× the built-in Adam`);
+  }
+}
+
+/** The example plugin package's AdaBelief and `createOptimizer`, or null when they do not load. */
+async function adaBeliefPlugin(): Promise<{ adaBelief: unknown; createOptimizer: (p: unknown, params: unknown[], o: object) => { stepWithGrads(g: Float32Array[]): void } } | null> {
+  try {
+    const [{ adaBelief }, { createOptimizer }] = await Promise.all([
+      import('../examples/plugin-package/src/adabelief.js' as string) as Promise<{ adaBelief: unknown }>,
+      import('@descent/optim' as string) as Promise<{ createOptimizer: (p: unknown, params: unknown[], o: object) => { stepWithGrads(g: Float32Array[]): void } }>,
+    ]);
+    return { adaBelief, createOptimizer };
+  } catch (e) {
+    log(`  plugin AdaBelief: not loaded (${(e as Error).message})`);
+    return null;
+  }
 }
 
 // ── MLP training step ─────────────────────────────────────────────────────────────────────────

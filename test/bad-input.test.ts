@@ -156,7 +156,7 @@ const cases: Case[] = [
     act: ({ bn }) => bn.call(f64([[1, 2, 3]])),
     error: ValueError, arg: 'BatchNorm1d(3)', expected: 'more than 1 value per feature when training', given: 'input of shape [1,3]',
   }),
-  kase({ name: 'Linear: unknown option', act: () => new Linear(2, 3, { rng: new Rng(0), Bias: false } as never), error: ValueError, arg: "option 'Bias'", expected: 'Known options: rng, bias, dtype', given: 'unknown' }),
+  kase({ name: 'Linear: unknown option', act: () => new Linear(2, 3, { rng: new Rng(0), Bias: false } as never), error: ConfigError, arg: "option 'Bias'", expected: "did you mean 'bias'?). Known options: rng, bias, dtype", given: 'unknown' }),
   kase({
     name: 'loadStateDict: a missing entry',
     setup: () => { const model = mlp(); const state = mlp(5).stateDict(); delete state['2.bias']; return { model, state, tensors: modelTensors(model) }; },
@@ -318,11 +318,17 @@ function badValues(defaultValue: unknown): Array<[unknown, string, ErrorClass]> 
   if (Array.isArray(defaultValue)) return [[[0.9, 1], '[0.9,1]', ValueError], [[0.9, NaN], '[0.9,NaN]', ValueError]];
   return [[42, '42', ConfigError]];
 }
+// Options whose valid range contains the generic bad values above get their own.
+const OWN_BAD_VALUES: Record<string, Array<[unknown, string, ErrorClass]>> = {
+  'adafactor.beta2Decay': [[1, '1', ValueError], [NaN, 'NaN', ValueError]], // τ ≤ 0: −1 is valid
+  'adafactor.eps': [[[-1, 1e-3], '[-1,0.001]', ValueError], [[null, NaN], '[null,NaN]', ValueError]], // [0.9, 1] is valid
+  'prodigy.beta3': [[42, '42', ValueError], [-1, '-1', ValueError]], // null (√β₂) or a number
+};
 const sweep: Case[] = [];
 for (const name of optimizers.names()) {
   const known = Object.keys(getOptimizerPlugin(name).defaults);
   for (const [option, defaultValue] of Object.entries(getOptimizerPlugin(name).defaults as Record<string, unknown>)) {
-    for (const [value, shown, error] of badValues(defaultValue)) {
+    for (const [value, shown, error] of OWN_BAD_VALUES[`${name}.${option}`] ?? badValues(defaultValue)) {
       sweep.push(kase({
         name: `${name}: ${option} = ${shown}`, setup: trainedOptimizer, act: ({ params }) => new Optimizer(name, params!, { [option]: value }),
         error, arg: `${name}: option '${option}'`, expected: 'must be', given: `but got ${shown}`,
@@ -336,6 +342,130 @@ for (const name of optimizers.names()) {
     }));
   }
 }
+
+// ── issue 13, tensor package: option typos and types, duplicate axes, gradients of tensors that do
+// not require grad, in-place writes between forward and backward, sizes past the typed-array limit ──
+
+const { SavedTensorModifiedError, SizeLimitError } = T;
+const m22 = () => zeros([2, 2]);
+/** Every options object of the tensor package with a typo: [case name, call, the typo, the known option it means]. */
+const optionTypos: Array<[string, () => unknown, string, string]> = [
+  ['tensor', () => tensor([1, 2], { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['tensor', () => tensor(new Float32Array(4), { shap: [2, 2] } as never), 'shap', 'shape'],
+  ['zeros', () => zeros([2], { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['ones', () => T.ones([2], { DType: 'float64' } as never), 'DType', 'dtype'],
+  ['full', () => T.full([2], 3, { dtype_: 'float64' } as never), 'dtype_', 'dtype'],
+  ['scalar', () => T.scalar(3, { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['arange', () => T.arange(0, 3, 1, { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['eye', () => T.eye(2, 2, { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['uniform', () => T.uniform([2], 0, 1, new Rng(0), { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['rand', () => T.rand([2], new Rng(0), { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['randn', () => T.randn([2], new Rng(0), { stdev: 2 } as never), 'stdev', 'std'],
+  ['sum', () => T.sum(m22(), 1, { keepdim: true } as never), 'keepdim', 'keepDims'],
+  ['mean', () => T.mean(m22(), 1, { keep_dims: true } as never), 'keep_dims', 'keepDims'],
+  ['max', () => T.max(m22(), 1, { keepdims: true } as never), 'keepdims', 'keepDims'],
+  ['min', () => T.min(m22(), 1, { keepdim: true } as never), 'keepdim', 'keepDims'],
+  ['variance', () => T.variance(m22(), 1, { corection: 0 } as never), 'corection', 'correction'],
+  ['matmul', () => T.matmul(m22(), m22(), { transpose_b: true } as never), 'transpose_b', 'transposeB'],
+  ['oneHot', () => T.oneHot([0, 1], 2, { dtyp: 'float64' } as never), 'dtyp', 'dtype'],
+  ['crossEntropy', () => T.crossEntropy(m22(), [0, 1], { label_smoothing: 0.1 } as never), 'label_smoothing', 'labelSmoothing'],
+  ['backward', () => tensor([1]).requireGrad().sum().backward({ retain_graph: true } as never), 'retain_graph', 'retainGraph'],
+  ['backward', () => T.gradients(tensor([1]).requireGrad().sum(), [], { sed: tensor(1) } as never), 'sed', 'seed'],
+  ['registerKernel', () => T.registerKernel({ kernelName: 'Neg', backendName: 'cpu', kernelFunc: () => [] }, { replce: true } as never), 'replce', 'replace'],
+  ['registerGradient', () => T.registerGradient({ kernelName: 'Neg', gradFunc: () => ({}) }, { Replace: true } as never), 'Replace', 'replace'],
+  ['registerBackend', () => T.registerBackend(T.cpuBackend, { replaced: true } as never), 'replaced', 'replace'],
+];
+/** Option values of the wrong type: [case name, call, the option, the type it must have, the value as the message shows it]. */
+const optionTypes: Array<[string, () => unknown, string, string, string]> = [
+  ['matmul', () => T.matmul(m22(), m22(), { transposeB: 'no' } as never), 'transposeB', 'a boolean', "'no' (string)"],
+  ['matmul', () => T.matmul(m22(), m22(), { transposeA: 1 } as never), 'transposeA', 'a boolean', '1 (number)'],
+  ['sum', () => T.sum(m22(), 0, { keepDims: 'true' } as never), 'keepDims', 'a boolean', "'true' (string)"],
+  ['max', () => T.max(m22(), 0, { keepDims: 0 } as never), 'keepDims', 'a boolean', '0 (number)'],
+  ['variance', () => T.variance(m22(), 0, { correction: '1' } as never), 'correction', 'a number', "'1' (string)"],
+  ['randn', () => T.randn([2], new Rng(0), { std: '2' } as never), 'std', 'a number', "'2' (string)"],
+  ['crossEntropy', () => T.crossEntropy(m22(), [0, 1], { labelSmoothing: true } as never), 'labelSmoothing', 'a number', 'true (boolean)'],
+  ['crossEntropy', () => T.crossEntropy(m22(), [0, 1], { reduction: 1 } as never), 'reduction', 'a string', '1 (number)'],
+  ['backward', () => tensor([1]).requireGrad().sum().backward({ retainGraph: 'yes' } as never), 'retainGraph', 'a boolean', "'yes' (string)"],
+  ['registerBackend', () => T.registerBackend(T.cpuBackend, { replace: 'yes' } as never), 'replace', 'a boolean', "'yes' (string)"],
+];
+/** Reductions with an axis given twice on a [2,3] tensor. */
+const duplicateAxes: Array<[string, (x: Tensor, axes: number[]) => unknown, number[], number]> = [
+  ['sum', (x, a) => T.sum(x, a), [1, 1], 1],
+  ['sum', (x, a) => T.sum(x, a), [1, -1], 1],
+  ['mean', (x, a) => T.mean(x, a), [0, -2], 0],
+  ['max', (x, a) => T.max(x, a), [1, -1], 1],
+  ['min', (x, a) => T.min(x, a), [0, 0], 0],
+  ['variance', (x, a) => T.variance(x, a), [-1, 1], 1],
+];
+/** Shapes past MAX_ELEMENTS (2³²) through every creation path. */
+const huge = '1000000000000 elements';
+const limit = `more than a tensor can hold (${T.MAX_ELEMENTS}`;
+
+/** A float64 weight, a loss of it recorded, then `write` run between forward and backward. */
+function modifiedAfterForward(forward: (w: Tensor) => Tensor, write: (w: Tensor) => void) {
+  const w = f64([[1, 2], [3, 4]]).requireGrad();
+  const loss = forward(w);
+  write(w);
+  return { w, loss, tensors: [w] };
+}
+
+const issue13TensorCases: Case[] = [
+  ...optionTypos.map(([op, act, typo, meant]) => kase({
+    name: `${op}: unknown option ${typo}`, act, error: ConfigError, arg: `${op}: unknown option '${typo}'`, expected: `did you mean '${meant}'?`, given: `'${typo}'`,
+  })),
+  ...optionTypes.map(([op, act, option, type, shown]) => kase({
+    name: `${op}: option ${option} = ${shown}`, act, error: ValueError, arg: `${op}: option '${option}'`, expected: `must be ${type}`, given: `but got ${shown}`,
+  })),
+  ...duplicateAxes.map(([op, reduce, axes, axis]) => kase({
+    name: `${op}: axis ${JSON.stringify(axes)} names axis ${axis} twice`, act: () => reduce(zeros([2, 3]), axes), error: ValueError,
+    arg: `${op}: axis ${axis}`, expected: 'each axis may be given once', given: `more than once in ${JSON.stringify(axes)}`,
+  })),
+  kase({
+    name: 'gradients: a tensor the loss uses that does not require grad',
+    setup: () => { const w = f64([[1, 2]]).requireGrad(); const x = f64([[3, 4]]); return { w, x, loss: w.mul(x).sum(), tensors: [w, x] }; },
+    act: ({ w, x, loss }) => T.gradients(loss, [w, x]),
+    error: GradientError, arg: "xs[1] does not require grad, but the output depends on it (input 'b' of 'Mul')", expected: 'Mark it with requireGrad()', given: 'does not require grad',
+  }),
+  kase({
+    name: 'backward: a weight assigned between forward and backward',
+    setup: () => modifiedAfterForward((w) => w.mul(w).sum(), (w) => w.assign([0, 0, 0, 0])),
+    act: ({ loss }) => loss.backward(),
+    error: SavedTensorModifiedError, arg: "input 'a' of 'Mul'", expected: 'expected version 0', given: 'at version 1',
+  }),
+  kase({
+    name: 'backward: a detached alias assigned between forward and backward',
+    setup: () => modifiedAfterForward((w) => T.matmul(w, w).sum(), (w) => w.detach().assign([0, 0, 0, 0])),
+    act: ({ loss }) => loss.backward(),
+    error: SavedTensorModifiedError, arg: "of 'MatMul'", expected: 'expected version 0', given: 'modified in place',
+  }),
+  kase({
+    name: 'backward: a weight whose reshaped view was used, assigned between forward and backward',
+    setup: () => modifiedAfterForward((w) => T.reshape(w, [4]).mul(T.reshape(w, [4])).sum(), (w) => w.assign([0, 0, 0, 0])),
+    act: ({ loss }) => loss.backward(),
+    error: SavedTensorModifiedError, arg: "of 'Mul' (a float64 tensor of shape [4])", expected: 'expected version 0', given: 'at version 1',
+  }),
+  kase({
+    name: 'gradients: an optimizer step between forward and backward',
+    setup: () => {
+      const ctx = modifiedAfterForward((w) => w.mul(w).sum(), () => {});
+      const optimizer = new Optimizer('sgd', [ctx.w], { lr: 0.1 });
+      optimizer.stepWithGrads([new Float64Array([1, 1, 1, 1])]);
+      return { ...ctx, optimizers: [optimizer] };
+    },
+    act: ({ loss, w }) => T.gradients(loss, [w]),
+    error: SavedTensorModifiedError, arg: "of 'Mul'", expected: 'expected version 0', given: 'at version 1',
+  }),
+  kase({ name: 'zeros: 10^12 elements', act: () => zeros([1e6, 1e6]), error: SizeLimitError, arg: 'zeros: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'ones: 10^12 elements', act: () => T.ones([1e6, 1e6]), error: SizeLimitError, arg: 'ones: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'full: 10^12 elements', act: () => T.full([1e6, 1e6], 1), error: SizeLimitError, arg: 'full: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'randn: 10^12 elements', act: () => T.randn([1e6, 1e6], new Rng(0)), error: SizeLimitError, arg: 'randn: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'uniform: 10^12 elements', act: () => T.uniform([1e6, 1e6], 0, 1, new Rng(0)), error: SizeLimitError, arg: 'uniform: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'eye: 10^12 elements', act: () => T.eye(1e6), error: SizeLimitError, arg: 'eye: [n, m] [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'arange: 10^12 elements', act: () => T.arange(0, 1e12), error: SizeLimitError, arg: 'arange: the range start=0, stop=1000000000000, step=1', expected: limit, given: huge }),
+  kase({ name: 'reshape: to 10^12 elements', act: () => T.reshape(zeros([2]), [1e6, 1e6]), error: SizeLimitError, arg: 'reshape: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'broadcastTo: 10^12 elements', act: () => T.broadcastTo(zeros([1]), [1e6, 1e6]), error: SizeLimitError, arg: 'broadcastTo: shape [1000000,1000000]', expected: limit, given: huge }),
+  kase({ name: 'zeros: one past the limit', act: () => zeros([2 ** 16, 2 ** 16 + 1]), error: SizeLimitError, arg: 'zeros: shape [65536,65537]', expected: limit, given: `${2 ** 32 + 2 ** 16} elements` }),
+];
 
 // ── the runner ───────────────────────────────────────────────────────────────────────────────────
 
@@ -410,4 +540,8 @@ describe('bad input: a failed backward can be retried', () => {
     }
     expect(w.grad).to.equal(null);
   });
+});
+
+describe('bad input: tensor options, duplicate axes, gradients, in-place writes and sizes (issue 13)', () => {
+  for (const c of issue13TensorCases) it(c.name, () => run(c));
 });

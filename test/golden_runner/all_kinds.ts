@@ -5,3 +5,6 @@ import './kinds/grad_layers.js';
 import './kinds/scheduler.js';
 import './kinds/plateau.js';
 import './kinds/train.js';
+import './kinds/layer.js';
+// Layer factories of the "layer" kind, one file per layer family.
+import './layers/basic.js';

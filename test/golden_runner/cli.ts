@@ -1,10 +1,28 @@
-// `npm run test:golden`: runs every trace in GOLDEN_DIR (default test/golden), one line per failing
-// trace, then `N passed, M failed, K skipped`; exits non-zero on any failure.
+// `npm run test:golden [-- --plugin FILE]… [-- --dir DIR]`: runs every trace in GOLDEN_DIR (default
+// test/golden; `--dir` overrides it), one line per failing trace, then `N passed, M failed, K
+// skipped`; exits non-zero on any failure. `--plugin FILE` (repeatable) loads a plugin module
+// first, as `descent --plugin` does (it registers its optimizers when imported, or exports
+// `register(api)`), so traces of your own optimizer run against it by its registry name.
 import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadPlugins } from '@descent/cli';
 import './all_kinds.js';
 import { goldenDir, listTraceFiles, runTraceFile } from './runner.js';
 
-const dir = goldenDir();
+let args: { plugin?: string[]; dir?: string };
+try {
+  args = parseArgs({ options: { plugin: { type: 'string', multiple: true }, dir: { type: 'string' } }, allowPositionals: false }).values;
+} catch (e) {
+  console.error(`test:golden: ${(e as Error).message}\nusage: npm run test:golden -- [--plugin FILE]… [--dir DIR]   (or GOLDEN_DIR=DIR)`);
+  process.exit(2);
+}
+try {
+  await loadPlugins(args.plugin ?? []);
+} catch (e) {
+  console.error(`test:golden: ${(e as Error).message}`);
+  process.exit(2);
+}
+const dir = args.dir ?? goldenDir();
 const results = listTraceFiles(dir).map(runTraceFile);
 for (const r of results) {
   if (r.status === 'fail') console.log(`FAIL ${basename(r.file)} (${r.kind}): ${r.message}`);

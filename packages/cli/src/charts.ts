@@ -8,7 +8,9 @@ import { ValueError } from '@descent/tensor';
 import { lineChartSpec, type LineChartOptions, type LineSeries } from '@descent/optim';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { contourLines, evaluateGrid, type ContourLine, type TestFunction, type Trajectory } from './landscape.js';
+import { contourLines, evaluateGrid, thinPath, type ContourLine, type TestFunction, type Trajectory } from './landscape.js';
+
+export { thinPath };
 
 /** One colour per built-in optimizer, the same in every chart (others get a fallback palette).
  * @example
@@ -105,23 +107,6 @@ export async function optimizerLineChart(series: Readonly<Record<string, LineSer
   });
   spec.config = { axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' }, view: { stroke: '#ccc' } };
   return renderSvg(spec as unknown as TopLevelSpec);
-}
-
-/** Keep the points of a path that moved at least `minDistance` from the last kept one (the first
- * and last always), so long paths stay small in SVG.
- * @example
- * ```ts
- * thinPath([[0, 0], [0.001, 0], [1, 1]], 0.01); // [[0, 0], [1, 1]]
- * ```
- */
-export function thinPath(points: ReadonlyArray<readonly [number, number]>, minDistance: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    const last = out[out.length - 1];
-    if (!last || i === points.length - 1 || Math.hypot(p[0] - last[0], p[1] - last[1]) >= minDistance) out.push([p[0], p[1]]);
-  }
-  return out;
 }
 
 /** Options of {@link trajectorySpec}.

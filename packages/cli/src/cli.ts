@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, helpText, type CommandSpec } from './args.js';
-import { closest } from './config.js';
+import { closest } from './suggest.js';
 import { compareCommand, compareMain } from './commands/compare.js';
 import { listCommand, listMain } from './commands/list.js';
 import { lrFindCommand, lrFindMain } from './commands/lr_find.js';

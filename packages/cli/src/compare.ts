@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { optimizers } from '@descent/optim';
 import { UsageError } from './args.js';
-import { closest } from './config.js';
+import { closest } from './suggest.js';
 import { loadIris, loadMnist, type ClassificationData } from './data/index.js';
 import { ROSENBROCK, SADDLE, trajectory } from './landscape.js';
 import { runLrFind, type LrFindResult } from './lr_find.js';

@@ -25,6 +25,7 @@ export * from './report.js';
 export * from './lr_find.js';
 export * from './compare.js';
 export * from './config.js';
+export * from './suggest.js';
 export * from './plugins.js';
 export * from './main.js';
 export * from './cli.js';

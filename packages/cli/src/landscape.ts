@@ -116,6 +116,38 @@ export const SADDLE: TestFunction = {
   },
 };
 
+/** Beale's function `(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²`, minimum 0 at (3, 0.5):
+ * flat plateaus and steep walls.
+ * @example
+ * ```ts
+ * beale(tensor([3]), tensor([0.5])).item(); // 0
+ * ```
+ */
+export const beale: Surface2d = (x, y) => {
+  const term = (c: number, yPower: Tensor) => sub(c, x).add(x.mul(yPower)).square();
+  return term(1.5, y).add(term(2.25, y.square())).add(term(2.625, y.square().mul(y)));
+};
+
+/** The Beale problem: from (1, 1.5) on the plateau, 500 steps, minimum at (3, 0.5).
+ * @example
+ * ```ts
+ * BEALE.minima; // [[3, 0.5]]
+ * ```
+ */
+export const BEALE: TestFunction = {
+  name: 'beale',
+  formula: 'f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²',
+  f: beale,
+  xRange: [-1, 4.5],
+  /** Plot window in y. */
+  yRange: [-1.5, 2],
+  start: [1, 1.5],
+  minima: [[3, 0.5]],
+  levels: [0.5, 2, 8, 32, 128, 512],
+  steps: 500,
+  lrs: { default: 0.01 },
+};
+
 /** One optimizer's path: the points visited (the start first) and the function values there.
  * @example
  * ```ts
@@ -138,16 +170,17 @@ export interface Trajectory {
  * Run one optimizer on a test function from its start point: a float64 parameter `[x, y]`,
  * `f` by tensor ops, the gradient by `backward()`, the step by the registered optimizer. Stops
  * early when the point leaves the window by more than its width (diverged) or is not finite.
- * @param options `lr` overrides the function's per-optimizer rate; `optimizerOptions` are passed on.
+ * @param options `lr` overrides the function's per-optimizer rate; `optimizerOptions` are passed on; `start` overrides the function's start.
  * @example
  * ```ts
  * const path = trajectory(SADDLE, 'sgdm', { steps: 100 });
  * ```
  */
-export function trajectory(fn: TestFunction, optimizer: string, options: { lr?: number; steps?: number; optimizerOptions?: Record<string, unknown> } = {}): Trajectory {
+export function trajectory(fn: TestFunction, optimizer: string, options: { lr?: number; steps?: number; optimizerOptions?: Record<string, unknown>; start?: readonly [number, number] } = {}): Trajectory {
   const lr = options.lr ?? fn.lrs[optimizer] ?? fn.lrs.default ?? 0.01;
   const steps = options.steps ?? fn.steps;
-  const p = tensor([fn.start[0], fn.start[1]], { dtype: 'float64' }).requireGrad();
+  const start = options.start ?? fn.start;
+  const p = tensor([start[0], start[1]], { dtype: 'float64' }).requireGrad();
   const extra = optimizer === 'lookahead' ? { inner: { name: 'adam', options: { lr } } } : {};
   const opt = createOptimizer(optimizer, [p], { ...extra, ...(options.optimizerOptions ?? {}), lr });
   const points: Array<[number, number]> = [];
@@ -275,6 +308,23 @@ export function contourLines(grid: Grid, levels: readonly number[]): ContourLine
     };
     for (const [k, ns] of links) if (ns.length === 1 && !used.has(k)) walk(k);
     for (const k of links.keys()) if (!used.has(k)) walk(k);
+  }
+  return out;
+}
+
+/** Keep the points of a path that moved at least `minDistance` from the last kept one (the first
+ * and last always), so long paths stay small in SVG.
+ * @example
+ * ```ts
+ * thinPath([[0, 0], [0.001, 0], [1, 1]], 0.01); // [[0, 0], [1, 1]]
+ * ```
+ */
+export function thinPath(points: ReadonlyArray<readonly [number, number]>, minDistance: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const last = out[out.length - 1];
+    if (!last || i === points.length - 1 || Math.hypot(p[0] - last[0], p[1] - last[1]) >= minDistance) out.push([p[0], p[1]]);
   }
   return out;
 }

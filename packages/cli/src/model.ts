@@ -9,7 +9,7 @@ import {
   crossEntropyLoss, type TensorModule,
 } from '@descent/layers';
 import { UsageError } from './args.js';
-import { closest } from './config.js';
+import { closest } from './suggest.js';
 import type { LabelledData } from './data/types.js';
 
 /** What a layer factory is told: the input width, the generator to draw from, the dtype.

@@ -38,17 +38,9 @@ export function checkBoolean(value: unknown, where: string, arg: string): boolea
   return value;
 }
 
-/** Only known keys in an options object (a typo like `eps_` is reported, not ignored). */
-export function checkOptions(options: unknown, known: readonly string[], where: string): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${where}: options must be an object, but got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new ValueError(`${where}: unknown option '${key}'. Known options: ${known.join(', ')}`);
-  }
-  return options as Record<string, unknown>;
-}
+/** Only known keys in an options object (a typo like `eps_` is reported with a did-you-mean): the
+ * tensor package's one options check, which every options object goes through. */
+export { checkOptions } from '@descent/tensor';
 
 /** The forward input: a Tensor of the layer's dtype. */
 export function checkInput(x: unknown, where: string, dtype?: DType): Tensor {

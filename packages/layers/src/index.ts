@@ -42,6 +42,8 @@ export {
 export {
   STATE_FILE_FORMAT, STATE_FILE_VERSION, loadState, readStateFile, saveState, stateFileOf, writeFileAtomic, type StateFile,
 } from './save_load.js';
+export { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors, type Safetensors } from './safetensors.js';
+export { loadTorchStateDict, loadTorchStateDictInto, saveTorchStateDict, torchName, torchStateDict } from './torch_state_dict.js';
 /**
  * Weight initialisers (PyTorch's `torch.nn.init`), all drawing from an explicit `Rng` and writing in
  * place: `zeros`, `ones`, `constant`, `uniform`, `normal`, `xavierUniform`, `xavierNormal`,

@@ -45,7 +45,7 @@ export abstract class Pool2d extends Module {
   readonly padding: [number, number];
   protected readonly where: string;
 
-  protected constructor(name: string, kernelSize: number | [number, number], o: Record<string, unknown>) {
+  protected constructor(name: string, kernelSize: number | [number, number], o: AvgPool2dOptions) {
     super();
     this.where = `${name}(${Array.isArray(kernelSize) ? kernelSize.join('×') : String(kernelSize)})`;
     this.kernelSize = checkIntPair(kernelSize, this.where, 'kernelSize', 1);

@@ -1,6 +1,6 @@
 /**
  * Saving a model's state to a JSON file and loading it back ({@link saveState}, {@link loadState}),
- * and the atomic file write ({@link writeFileAtomic}) that checkpoints reuse.
+ * written with the atomic file write ({@link writeFileAtomic}) that checkpoints share.
  *
  * File format (version 1):
  * ```json
@@ -17,11 +17,13 @@
  * ```
  * @module
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { StateError, describe, type Tensor } from '@descent/tensor';
 import type { AnyModule } from './module.js';
 import { decodeTensors, encodeTensors, type EncodedTensor } from './serialize.js';
+import { writeFileAtomic } from './atomic_write.js';
+
+export { writeFileAtomic };
 
 /** The `format` field of a model state file.
  * @example
@@ -55,36 +57,6 @@ export interface StateFile {
   module: string;
   /** Every parameter and buffer by dotted name, in state-dict order. */
   tensors: Record<string, EncodedTensor>;
-}
-
-let tempCounter = 0;
-
-/**
- * Write `contents` to `path` atomically: write a temporary file in the same directory, flush it to
- * disk, then rename it over `path`. A crash or kill mid-write leaves the previous file intact.
- *
- * @throws StateError when the file cannot be written (the temporary file is removed).
- * @example
- * ```ts
- * writeFileAtomic('checkpoint.json', JSON.stringify(checkpoint));
- * ```
- */
-export function writeFileAtomic(path: string, contents: string): void {
-  if (typeof path !== 'string' || path === '') throw new StateError(`writeFileAtomic: path must be a non-empty string, but got ${describe(path)}`);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.${tempCounter++}.tmp`);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, contents);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new StateError(`writeFileAtomic: cannot write '${path}': ${(e as Error).message}`);
-  }
 }
 
 /** Build the JSON object of a state file for a model (what {@link saveState} writes).

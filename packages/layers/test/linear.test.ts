@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DTypeError, Rng, ShapeError, ValueError, matmul, tensor, zeros } from '@descent/tensor';
+import { ConfigError, DTypeError, Rng, ShapeError, ValueError, matmul, tensor, zeros } from '@descent/tensor';
 import { Linear } from '@descent/layers';
 import { expectClose } from './helpers.js';
 
@@ -71,6 +71,6 @@ describe('Linear', () => {
     expect(() => new Linear(0, 3, { rng: new Rng(0) })).to.throw(ValueError, /inFeatures must be a positive integer, but got 0/);
     expect(() => new Linear(2, 2.5, { rng: new Rng(0) })).to.throw(ValueError, /outFeatures must be a positive integer, but got 2.5/);
     expect(() => new Linear(2, 3, {} as never)).to.throw(ValueError, /options\.rng must be an Rng, e\.g\. \{ rng: new Rng\(0\) \}, but got undefined/);
-    expect(() => new Linear(2, 3, { rng: new Rng(0), bais: false } as never)).to.throw(ValueError, /unknown option 'bais'/);
+    expect(() => new Linear(2, 3, { rng: new Rng(0), bais: false } as never)).to.throw(ConfigError, /unknown option 'bais' \(did you mean 'bias'\?\)/);
   });
 });

@@ -13,3 +13,4 @@ export * from './regularizers/index.js';
 export * from './callbacks/index.js';
 export * from './trainer/index.js';
 export * from './lr_finder/index.js';
+export * from './interop/index.js';

@@ -81,7 +81,14 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly TypedA
     for (let i = 0; i < u.length; i++) buf[i] = buf[i]! + u[i]!;
     // NOTE: buffer() is the live storage only on the CPU backend; elsewhere write the sum back.
     if ((p as { handle?: { backend?: string } }).handle?.backend !== 'cpu') p.assign(buf);
+    else p.bumpVersion?.(); // a graph recorded before this step can no longer be differentiated
   }
+}
+
+/** Set each parameter to the given values (checked like updates): the mode switch of
+ * {@link Optimizer.evalMode} / {@link Optimizer.trainMode}, the one other place parameters change. */
+function assignParams(params: readonly Tensor[], values: readonly TypedArray[]): void {
+  for (let j = 0; j < params.length; j++) params[j]!.assign(values[j]!);
 }
 
 /** The live storage of every parameter, for `OptimizerPlugin.updateInPlace`; null (use `update` +
@@ -300,6 +307,34 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
 
     const t = this.steps + 1;
     const plugin = this.plugin;
+    // The first step runs with a snapshot, so a plugin that breaks the contract (no state
+    // returned) fails there with nothing changed.
+    if (!this.contractChecked) {
+      const before = { states: structuredClone(this.states), params: params.map((p) => p.data()) };
+      try {
+        this.takeStep(params, arrays, lrs, t, where);
+      } catch (e) {
+        this.states = before.states;
+        params.forEach((p, i) => p.assign(before.params[i]!));
+        throw e;
+      }
+      this.contractChecked = true;
+      return;
+    }
+    this.takeStep(params, arrays, lrs, t, where);
+  }
+
+  /** Whether a step has gone through the first-step contract check. */
+  private contractChecked = false;
+
+  /** A missing state from a plugin whose `init` gave one: the error naming the plugin, or null. */
+  private missingState(next: unknown, gi: number, method: string, where: string): StateError | null {
+    if (next !== undefined || this.states[gi] === undefined) return null;
+    return new StateError(`${where}: plugin '${this.name}'.${method} returned no state for parameter group ${gi}; ${method === 'update' ? 'return { updates, state }' : 'return the next state'} (the state it was given, updated in place, or a new one)`);
+  }
+
+  private takeStep(params: readonly Tensor[], arrays: readonly TypedArray[], lrs: readonly number[], t: number, where: string): void {
+    const plugin = this.plugin;
     // Fast path: the plugin adds the updates itself, one fused pass (bit-identical to the path below).
     const targets = typeof plugin.updateInPlace === 'function' ? inPlaceTargets(params, arrays) : null;
     if (targets !== null) {
@@ -309,7 +344,11 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         const g = this.groups[gi]!, n = g.params.length;
         const gGrads = single ? arrays : arrays.slice(at, at + n), gTargets = single ? targets : targets.slice(at, at + n);
         at += n;
-        this.states[gi] = plugin.updateInPlace!(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options }, gTargets);
+        const next = plugin.updateInPlace!(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options }, gTargets);
+        for (const p of g.params) p.bumpVersion?.();
+        const missing = this.missingState(next, gi, 'updateInPlace', where);
+        if (missing) throw missing;
+        this.states[gi] = next;
       }
       this.steps = t;
       return;
@@ -324,6 +363,8 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       const r = this.plugin.update(gGrads, this.states[gi], g.params, { lr: lrs[gi]!, step: t, options: g.options });
       const wrong = r && typeof r === 'object' ? checkArrays(g.params, r.updates, 'update') : new ValueError('update must return { updates, state }');
       if (wrong) throw new (wrong.constructor as new (m: string) => DescentError)(`${where}: plugin '${this.name}' returned a bad result for parameter group ${gi}: ${wrong.message}`);
+      const missing = this.missingState(r.state, gi, 'update', where);
+      if (missing) throw missing;
       results.push(r);
     }
     for (let gi = 0; gi < this.groups.length; gi++) {
@@ -344,6 +385,52 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       throw new ValueError(`${this.name}.step: lr must be a number or one number per parameter group (${this.groups.length}), but got ${formatValue(lr)}`);
     }
     return lr.map((v, i) => check(v, `lr[${i}]`));
+  }
+
+  /**
+   * Put the parameters in evaluation mode: for a plugin with `evalParams` (Schedule-Free: the
+   * averaged x instead of the training iterate y) set each group's parameters to the values it
+   * returns; a no-op for other optimizers and when already in evaluation mode. The Trainer calls it
+   * before evaluating and checkpointing, and {@link Optimizer.trainMode} after.
+   * @returns whether any parameter changed (call `trainMode()` before the next step if so).
+   * @example
+   * ```ts
+   * opt.evalMode(); const acc = evaluate(model); opt.trainMode();
+   * ```
+   */
+  evalMode(): boolean {
+    return this.switchMode('evalParams');
+  }
+
+  /**
+   * Back to training mode after {@link Optimizer.evalMode} (a no-op when already there).
+   * @returns whether any parameter changed.
+   * @example
+   * ```ts
+   * opt.trainMode();
+   * ```
+   */
+  trainMode(): boolean {
+    return this.switchMode('trainParams');
+  }
+
+  private switchMode(hook: 'evalParams' | 'trainParams'): boolean {
+    const fn = this.plugin[hook];
+    if (typeof fn !== 'function') return false;
+    const results = this.groups.map((g, gi) => {
+      const r = fn.call(this.plugin, this.states[gi], g.params, g.options);
+      const wrong = r === null ? null : checkArrays(g.params, r.values, 'value');
+      if (wrong) throw new (wrong.constructor as new (m: string) => DescentError)(`${this.name}.${hook}: parameter group ${gi}: ${wrong.message}`);
+      return r;
+    });
+    let changed = false;
+    results.forEach((r, gi) => {
+      if (r === null) return;
+      assignParams(this.groups[gi]!.params, r.values);
+      this.states[gi] = r.state;
+      changed = true;
+    });
+    return changed;
   }
 
   /** Clear every parameter's gradient.

@@ -1,4 +1,4 @@
-import { ConfigError, ValueError } from '@descent/tensor';
+import { checkOptionNames, ConfigError, ValueError } from '@descent/tensor';
 
 /** A check on one option value: returns an error text ("must be in [0, 1)") or null when fine.
  * @example
@@ -28,12 +28,7 @@ export function resolveOptions<O extends object>(
     throw new ConfigError(`${owner}: options must be an object, but got ${formatValue(options)}`);
   }
   const known = Object.keys(defaults);
-  for (const k of Object.keys(options ?? {})) {
-    if (!known.includes(k)) {
-      const hint = known.find((n) => n.toLowerCase() === k.replace(/_/g, '').toLowerCase());
-      throw new ConfigError(`${owner}: unknown option '${k}'${hint ? ` (did you mean '${hint}'?)` : ''}. Known options: ${known.join(', ') || '(none: it takes no options)'}`);
-    }
-  }
+  checkOptionNames(options ?? {}, known, owner);
   const merged = { ...defaults, ...(options ?? {}) } as O;
   for (const k of known) {
     const value = (merged as Record<string, unknown>)[k];

@@ -6,7 +6,7 @@ import {
 } from '@descent/optim';
 import { checkOptimizer } from '@descent/optim/testing';
 
-const ALL = ['adabound', 'adagrad', 'adam', 'adamax', 'adamw', 'amsgrad', 'lamb', 'lion', 'lookahead', 'nadam', 'nag', 'radam', 'rmsprop', 'sgd', 'sgdm', 'sgdw'];
+const ALL = ['adabelief', 'adabound', 'adadelta', 'adafactor', 'adagrad', 'adam', 'adamax', 'adamw', 'adan', 'amsgrad', 'dadaptadam', 'lamb', 'lion', 'lookahead', 'muon', 'nadam', 'nag', 'prodigy', 'radam', 'rmsprop', 'schedulefree-adamw', 'schedulefree-sgd', 'sgd', 'sgdm', 'sgdw', 'yogi'];
 
 const f64 = (values: number[], shape?: number[]) => tensor(Float64Array.from(values), { shape: shape ?? [values.length], dtype: 'float64' });
 const bits = (ts: readonly Tensor[]) => ts.map((t) => Array.from(t.buffer()));

@@ -1,6 +1,7 @@
 import { isGradEnabled, noGrad } from './engine.js';
-import { DTypeError, GradientError, ValueError } from './errors.js';
+import { DTypeError, GradientError, SavedTensorModifiedError, ValueError } from './errors.js';
 import { getGradient } from './kernel_registry.js';
+import { checkOptions } from './options.js';
 import { add, mul } from './ops/arithmetic.js';
 import { onesLike, zerosLike } from './ops/creation.js';
 import { reshape } from './ops/shape.js';
@@ -20,6 +21,8 @@ export interface BackwardOptions {
   /** Keep the graph so `backward` can run through it again (default false: a second backward is an error, as in PyTorch). */
   retainGraph?: boolean;
 }
+
+const BACKWARD_OPTIONS = { seed: 'any', retainGraph: 'boolean' } as const;
 
 /** Every tensor between `y` and the leaves, in topological order (inputs before outputs). */
 function topologicalOrder(y: Tensor): Tensor[] {
@@ -52,11 +55,55 @@ function unbroadcast(g: Tensor, x: Tensor, kernelName: string, input: string): T
   return reshape(reduced, x.shape);
 }
 
+/** An integer compare per saved tensor: the versions recorded in the forward pass against today's. */
+function checkVersions(node: GraphNode, output: Tensor): void {
+  const saved = node.versions;
+  let i = 0;
+  for (const name in node.inputs) {
+    const x = node.inputs[name]!;
+    const then = saved === null ? 0 : saved[i]!;
+    if (x.version !== then) throw modified(`input '${name}'`, x, then, node.kernelName);
+    i++;
+  }
+  const then = saved === null ? 0 : saved[i]!;
+  if (output.version !== then) throw modified('the output', output, then, node.kernelName);
+}
+
+function modified(what: string, t: Tensor, then: number, kernelName: string): SavedTensorModifiedError {
+  return new SavedTensorModifiedError(`backward: ${what} of '${kernelName}' (a ${t.dtype} tensor of shape ${formatShape(t.shape)}) was modified in place after the forward pass used it: it is at version ${t.version}, expected version ${then}. Its gradient would be computed from the new values; run the forward pass again after the write (or write into a copy)`);
+}
+
+/** Tensors in `xs` that do not require grad but that `y` depends on (an input of a recorded call):
+ * their gradient cannot be computed, as in PyTorch ("One of the differentiated Tensors does not require grad"). */
+function checkDifferentiable(y: Tensor, xs: readonly Tensor[]): void {
+  const frozen = new Map<number, number>();
+  xs.forEach((x, i) => { if (!x.requiresGrad && !frozen.has(x.id)) frozen.set(x.id, i); });
+  if (frozen.size === 0) return;
+  const seen = new Set<number>();
+  const stack = [y];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t.id) || !t.node) continue;
+    seen.add(t.id);
+    for (const name in t.node.inputs) {
+      const x = t.node.inputs[name]!;
+      const i = frozen.get(x.id);
+      if (i !== undefined) {
+        throw new GradientError(`gradients: xs[${i}] does not require grad, but the output depends on it (input '${name}' of '${t.node.kernelName}'): one of the differentiated tensors does not require grad. Mark it with requireGrad() before the forward pass, or leave it out of xs`);
+      }
+      stack.push(x);
+    }
+  }
+}
+
 /**
  * Backpropagate from `y` and return the gradient of each requested tensor (without touching `.grad`).
+ * A tensor of `xs` that `y` does not depend on gets zeros (PyTorch's `allow_unused=True,
+ * materialize_grads=True`); one that `y` depends on but that does not require grad is an error, as in PyTorch.
  *
- * @throws GradientError for a non-scalar `y` without a seed, a kernel with no gradient rule, or a graph
- * already freed by an earlier backward.
+ * @throws GradientError for a non-scalar `y` without a seed, a kernel with no gradient rule, a graph
+ * already freed by an earlier backward, or a tensor of `xs` that `y` uses but that does not require grad;
+ * SavedTensorModifiedError when a tensor the forward pass used was modified in place since.
  * @example
  * ```ts
  * const [gw] = gradients(loss, [w]);
@@ -67,13 +114,14 @@ export function gradients(y: Tensor, xs: readonly Tensor[], options: BackwardOpt
   xs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new ValueError(`gradients: xs[${i}] must be a Tensor, but got ${describe(x)}`);
   });
+  if (y instanceof Tensor) checkDifferentiable(y, xs);
   const grads = backpropagate(y, options, new Set(xs.map((x) => x.id)));
   return xs.map((x) => grads.get(x.id) ?? noGrad(() => zerosLike(x)));
 }
 
 function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): Map<number, Tensor> {
   if (!(y instanceof Tensor)) throw new ValueError(`backward: the output must be a Tensor, but got ${describe(y)}`);
-  if (options === null || typeof options !== 'object') throw new ValueError(`backward: options must be an object, but got ${describe(options)}`);
+  checkOptions(options, BACKWARD_OPTIONS, 'backward');
   if (options.seed !== undefined && !(options.seed instanceof Tensor)) {
     throw new ValueError(`backward: the seed gradient must be a Tensor of the output's shape ${formatShape(y.shape)}, but got ${describe(options.seed)}`);
   }
@@ -103,6 +151,7 @@ function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): 
       const node = t.node;
       const dy = grads.get(t.id);
       if (!node || !dy) continue;
+      checkVersions(node, t);
       const config = getGradient(node.kernelName);
       if (!config) throw new GradientError(`backward: gradient function not found for ${node.kernelName}; a custom kernel needs registerGradient({ kernelName: '${node.kernelName}', gradFunc }) to be differentiated`);
       const thunks = config.gradFunc(dy, { inputs: node.inputs, output: t, attrs: node.attrs });
@@ -129,6 +178,8 @@ function backpropagate(y: Tensor, options: BackwardOptions, keep: Set<number>): 
  * Backpropagate from `y` and accumulate into `.grad` of every leaf that requires grad (PyTorch's
  * `loss.backward()`): gradients add up across calls until `zeroGrad()`.
  *
+ * @throws GradientError as {@link gradients}; SavedTensorModifiedError when a tensor the forward pass
+ * used was modified in place since (e.g. `w.assign(…)` or an optimizer step between forward and backward).
  * @example
  * ```ts
  * const w = randn([3], new Rng(0)).requireGrad();

@@ -1,4 +1,5 @@
 import { BackendError, RegistryError } from './errors.js';
+import { checkOptions } from './options.js';
 import type { DType, Shape, TypedArray } from './types.js';
 
 /** An opaque reference to a tensor's storage on a backend. Only the owning backend looks inside.
@@ -65,7 +66,8 @@ let active: Backend | null = null;
  * ```
  */
 export function registerBackend(backend: Backend, options: { replace?: boolean } = {}): void {
-  if (backends.has(backend.name) && !options.replace) {
+  const { replace = false } = checkOptions(options, { replace: 'boolean' }, 'registerBackend');
+  if (backends.has(backend.name) && !replace) {
     throw new RegistryError(`registerBackend: a backend named '${backend.name}' is already registered; pass { replace: true } to replace it`);
   }
   backends.set(backend.name, backend);

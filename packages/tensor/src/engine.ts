@@ -71,12 +71,23 @@ export function runKernel(kernelName: string, inputs: Record<string, Tensor>, at
   }
   const result = config.kernelFunc({ inputs: infos, attrs, backend });
   const info = Array.isArray(result) ? result[0]! : result;
-  const out = new Tensor(info.handle, info.shape, info.dtype);
+  const out = new Tensor(info.handle, info.shape, info.dtype, config.outputAliases === undefined ? undefined : inputs[config.outputAliases]);
   if (needsGrad && gradEnabled) {
     out.requiresGrad = true;
-    out.node = { kernelName, inputs, attrs, freed: false };
+    out.node = { kernelName, inputs, attrs, freed: false, versions: savedVersions(inputs, out) };
   }
   return out;
+}
+
+/** The versions of a recorded call's inputs and output, or null when all are 0 (see {@link GraphNode.versions}). */
+function savedVersions(inputs: Record<string, Tensor>, out: Tensor): number[] | null {
+  let allZero = out.version === 0;
+  for (const name in inputs) if (inputs[name]!.version !== 0) allZero = false;
+  if (allZero) return null;
+  const versions: number[] = [];
+  for (const name in inputs) versions.push(inputs[name]!.version);
+  versions.push(out.version);
+  return versions;
 }
 
 /** Wrap values already computed on a backend as a new leaf tensor.

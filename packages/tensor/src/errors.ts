@@ -165,3 +165,77 @@ export class UsageError extends ConfigError {
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * A tensor would hold more elements than a typed array can ({@link MAX_ELEMENTS}), or its storage
+ * could not be allocated: the message names the operation, the size asked for and the limit.
+ *
+ * @example
+ * ```ts
+ * zeros([1e6, 1e6]);
+ * // SizeLimitError: zeros: shape [1000000,1000000] has 1000000000000 elements, more than a tensor can hold (4294967296, the typed-array length limit)
+ * ```
+ */
+export class SizeLimitError extends ValueError {}
+
+/**
+ * A tensor saved for backpropagation was modified in place (by {@link Tensor.assign}, an optimizer
+ * step, or a write into its storage followed by {@link Tensor.bumpVersion}) after the forward pass
+ * used it, so its gradient would be computed from the new values. PyTorch raises the same
+ * ("modified by an inplace operation"). Recompute the forward pass after the write.
+ *
+ * @example
+ * ```ts
+ * const loss = w.mul(x).sum();
+ * w.assign([0, 0]);
+ * loss.backward(); // SavedTensorModifiedError: backward: input 'a' of 'Mul' … was modified in place …
+ * ```
+ */
+export class SavedTensorModifiedError extends GradientError {}
+
+/**
+ * A file could not be written completely and durably: no space left (ENOSPC), an I/O error (EIO),
+ * a short write, a failed fsync or rename. The file being replaced is left byte for byte as it was.
+ * `code` is the system error code (or `'ESHORTWRITE'`), `path` the file, `cause` the original error.
+ *
+ * @example
+ * ```ts
+ * try { writeFileAtomic('run/last.json', text); }
+ * catch (e) { if (e instanceof FileWriteError && e.code === 'ENOSPC') console.log('disk full; last.json unchanged'); }
+ * ```
+ */
+export class FileWriteError extends StateError {
+  /** The file that was being written. */
+  readonly path: string;
+  /** The system error code (`'ENOSPC'`, `'EIO'`, `'EACCES'`…), `'ESHORTWRITE'`, or undefined. */
+  readonly code: string | undefined;
+  constructor(message: string, path: string, code: string | undefined, cause?: unknown) {
+    super(message);
+    this.path = path;
+    this.code = code;
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/**
+ * A callback or another user-supplied hook threw something that is not an extensible Error (a
+ * frozen Error, a string, a number…): this error names the callback and the hook and keeps what was
+ * thrown as `cause`.
+ *
+ * @example
+ * ```ts
+ * // CallbackError: callback 'logger' (onBatchEnd) threw a string: "disk full"
+ * ```
+ */
+export class CallbackError extends DescentError {
+  /** The callback's name. */
+  readonly callback: string;
+  /** The hook that threw (`'onBatchEnd'`, …). */
+  readonly hook: string;
+  constructor(message: string, callback: string, hook: string, cause: unknown) {
+    super(message);
+    this.callback = callback;
+    this.hook = hook;
+    this.cause = cause;
+  }
+}

@@ -24,11 +24,13 @@
  * @module
  */
 import { getBackend, setBackend } from './backend.js';
-import { modeProblem, type GpuBackend, type GpuBackendInfo, type GpuBackendOptions } from './backends/gpu/backend_gpu.js';
+import { GPU_BACKEND_OPTIONS, modeProblem, type GpuBackend, type GpuBackendInfo, type GpuBackendOptions } from './backends/gpu/backend_gpu.js';
 import { GPU_MODES, loadGpuJs, type GpuMode } from './backends/gpu/gpujs.js';
 import { gpuBackendNamed, registerGpuBackend } from './backends/gpu/register.js';
+import { checkOptions } from './options.js';
 
-export { chooseMode, GpuBackend, GpuStorage, modeProblem, type GpuArg, type GpuBackendInfo, type GpuBackendOptions, type GpuHandle } from './backends/gpu/backend_gpu.js';
+export { chooseMode, GpuBackend, GpuStorage, modeProblem, type GpuBackendInfo, type GpuBackendOptions, type GpuHandle } from './backends/gpu/backend_gpu.js';
+export type { GpuArg, GpuKernelHost } from './backends/gpu/kernel_host.js';
 export {
   GPU_MODES, gpuJsVersion, loadGpuJs, type GpuJsClass, type GpuJsInstance, type GpuJsKernel, type GpuJsKernelDetails, type GpuJsModule, type GpuJsTexture, type GpuMode,
 } from './backends/gpu/gpujs.js';
@@ -59,7 +61,7 @@ export interface EnableGpuOptions extends GpuBackendOptions {
  * ```
  */
 export function enableGpuBackend(options: EnableGpuOptions = {}): GpuBackendInfo {
-  const { activate = true, ...rest } = options;
+  const { activate = true, ...rest } = checkOptions(options, { ...GPU_BACKEND_OPTIONS, activate: 'boolean' }, 'enableGpuBackend');
   const name = rest.name ?? 'gpu';
   const existing = gpuBackendNamed(name);
   // the same configuration reuses the registered backend (and its GPU instance, kernels and tensors)

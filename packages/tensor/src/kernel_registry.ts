@@ -1,5 +1,6 @@
 import type { Backend, TensorInfo } from './backend.js';
 import { RegistryError } from './errors.js';
+import { checkOptions } from './options.js';
 import type { Tensor } from './tensor.js';
 import type { Attrs } from './types.js';
 
@@ -39,6 +40,9 @@ export interface KernelConfig {
   backendName: string;
   /** The implementation. */
   kernelFunc: KernelFunc;
+  /** The input whose storage the output shares (a view, as Reshape returns): the two then share one
+   * version counter, so an in-place write through either is seen by a backward pass that saved the other. */
+  outputAliases?: string;
 }
 
 /** What a gradient rule sees of the forward call.
@@ -86,8 +90,9 @@ const key = (kernelName: string, backendName: string) => `${backendName}/${kerne
  * ```
  */
 export function registerKernel(config: KernelConfig, options: { replace?: boolean } = {}): void {
+  const { replace = false } = checkOptions(options, { replace: 'boolean' }, 'registerKernel');
   const k = key(config.kernelName, config.backendName);
-  if (kernels.has(k) && !options.replace) {
+  if (kernels.has(k) && !replace) {
     throw new RegistryError(`registerKernel: the kernel '${config.kernelName}' for backend '${config.backendName}' is already registered; pass { replace: true } to replace it`);
   }
   kernels.set(k, config);
@@ -121,7 +126,8 @@ export function listKernels(backendName: string): string[] {
  * ```
  */
 export function registerGradient(config: GradConfig, options: { replace?: boolean } = {}): void {
-  if (gradients.has(config.kernelName) && !options.replace) {
+  const { replace = false } = checkOptions(options, { replace: 'boolean' }, 'registerGradient');
+  if (gradients.has(config.kernelName) && !replace) {
     throw new RegistryError(`registerGradient: a gradient for kernel '${config.kernelName}' is already registered; pass { replace: true } to replace it`);
   }
   gradients.set(config.kernelName, config);

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError } from './errors.js';
+import { ShapeError, SizeLimitError, ValueError } from './errors.js';
 import type { Shape } from './types.js';
 
 /** Render a shape the way error messages show it: `[2,3]`.
@@ -21,6 +21,31 @@ export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/** The most elements a tensor may hold: the typed-array length limit of V8 in Node 20 (2³²). Newer
+ * runtimes allow longer arrays; descent keeps this one bound so that a size accepted on one machine is
+ * accepted on all.
+ * @example
+ * ```ts
+ * MAX_ELEMENTS; // 4294967296
+ * ```
+ */
+export const MAX_ELEMENTS = 2 ** 32;
+
+/** Check a number of elements against {@link MAX_ELEMENTS}: the one size check of every creation path
+ * (shapes given by users, `arange`, every allocation).
+ * @throws SizeLimitError naming the op, what was asked for and the limit.
+ * @example
+ * ```ts
+ * checkSize(6, 'zeros', 'shape [2,3]'); // ok
+ * checkSize(1e12, 'zeros', 'shape [1000000,1000000]'); // SizeLimitError
+ * ```
+ */
+export function checkSize(size: number, op: string, what = 'the tensor'): void {
+  if (!(size <= MAX_ELEMENTS)) {
+    throw new SizeLimitError(`${op}: ${what} has ${size} elements, more than a tensor can hold (${MAX_ELEMENTS}, the typed-array length limit)`);
+  }
 }
 
 /** Row-major strides of a shape.
@@ -48,7 +73,8 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Check a shape given by a user: an array of non-negative integers.
+/** Check a shape given by a user: an array of non-negative integers with at most {@link MAX_ELEMENTS} elements in all.
+ * @throws ValueError for a bad dimension; SizeLimitError for too many elements.
  * @example
  * ```ts
  * validateShape([2, 3], 'zeros'); // ok
@@ -64,6 +90,7 @@ export function validateShape(shape: unknown, op: string, arg = 'shape'): number
       throw new ValueError(`${op}: ${arg}[${i}] must be a non-negative integer, but got ${describe(d)}`);
     }
   });
+  checkSize(sizeOf(shape), op, `${arg} ${formatShape(shape)}`);
   return shape.slice() as number[];
 }
 
@@ -107,8 +134,8 @@ export function broadcastedAxes(inShape: Shape, outShape: Shape): number[] {
 }
 
 /** Normalise an axis argument (a number, an array, or undefined for all axes) against a rank;
- * negative axes count from the end. Returns sorted unique axes.
- * @throws ValueError when an axis is out of range.
+ * negative axes count from the end. Returns the axes sorted.
+ * @throws ValueError when an axis is out of range or given twice (`[1, 1]`, or `[1, -1]` on a matrix).
  * @example
  * ```ts
  * normalizeAxes(-1, 3, 'sum'); // [2]
@@ -125,7 +152,11 @@ export function normalizeAxes(axes: number | readonly number[] | undefined | nul
     if (typeof ax !== 'number' || !Number.isInteger(ax) || ax < -rank || ax >= rank) {
       throw new ValueError(`${op}: axis must be an integer in [${-rank}, ${rank - 1}] for a tensor of rank ${rank}, but got ${describe(ax)}`);
     }
-    out.add(ax < 0 ? ax + rank : ax);
+    const axis = ax < 0 ? ax + rank : ax;
+    if (out.has(axis)) {
+      throw new ValueError(`${op}: axis ${axis} appears more than once in ${describe(axes)} (a tensor of rank ${rank}); each axis may be given once`);
+    }
+    out.add(axis);
   }
   return [...out].sort((x, y) => x - y);
 }

@@ -20,6 +20,15 @@ export interface GraphNode {
   readonly attrs: Record<string, unknown>;
   /** Set by `backward()` unless `retainGraph`: a second backward through this node is an error. */
   freed: boolean;
+  /** The {@link Tensor.version} of each input (in `inputs` order) and then of the output when the
+   * call was recorded; null when all were 0 (the common case, kept allocation-free). `backward()`
+   * compares them with the current versions to detect in-place writes. */
+  readonly versions: readonly number[] | null;
+}
+
+/** A storage's version counter, shared by every tensor that aliases the storage. */
+interface VersionCounter {
+  value: number;
 }
 
 let nextTensorId = 0;
@@ -57,14 +66,50 @@ export class Tensor implements TensorInfo {
   grad: Tensor | null = null;
   /** The kernel call that produced this tensor, when it is part of a graph being differentiated. */
   node: GraphNode | null = null;
+  /** Shared with the tensors aliasing this storage; created on first need (version 0 until then). */
+  private versionCounter: VersionCounter | null = null;
 
-  /** Low-level constructor; use `tensor()`, `zeros()`… instead. */
-  constructor(handle: DataHandle, shape: Shape, dtype: DType) {
+  /** Low-level constructor; use `tensor()`, `zeros()`… instead. `aliasOf`: a tensor whose storage this
+   * one shares (a view), so that both count the same in-place writes. */
+  constructor(handle: DataHandle, shape: Shape, dtype: DType, aliasOf?: Tensor) {
+    if (aliasOf !== undefined) this.versionCounter = aliasOf.sharedVersionCounter();
     this.id = nextTensorId++;
     this.handle = handle;
     this.shape = shape.slice();
     this.dtype = dtype;
     this.size = sizeOf(shape);
+  }
+
+  /** How many times this tensor's storage was written in place (PyTorch's `_version`): 0 for a new
+   * tensor, increased by {@link Tensor.assign}, optimizer steps and {@link Tensor.bumpVersion}, and
+   * shared with every tensor aliasing the storage ({@link Tensor.detach}, reshaped views). `backward()`
+   * checks that the tensors it saved still have the version they had in the forward pass.
+   * @example
+   * ```ts
+   * const w = zeros([2]);
+   * w.assign([1, 2]);
+   * w.version; // 1
+   * ```
+   */
+  get version(): number {
+    return this.versionCounter === null ? 0 : this.versionCounter.value;
+  }
+
+  /** Record an in-place write into this tensor's storage. {@link Tensor.assign} does it; code that
+   * writes into the live {@link Tensor.buffer} itself (an optimizer's fused update) calls it after the
+   * write, so that a backward pass through a graph that used the old values fails instead of computing
+   * a wrong gradient.
+   * @example
+   * ```ts
+   * const buf = w.buffer(); buf[0] = 1; w.bumpVersion();
+   * ```
+   */
+  bumpVersion(): void {
+    this.sharedVersionCounter().value++;
+  }
+
+  private sharedVersionCounter(): VersionCounter {
+    return (this.versionCounter ??= { value: 0 });
   }
 
   /** Number of axes.
@@ -172,11 +217,12 @@ export class Tensor implements TensorInfo {
    * ```
    */
   detach(): Tensor {
-    return new Tensor(this.handle, this.shape, this.dtype);
+    return new Tensor(this.handle, this.shape, this.dtype, this);
   }
 
-  /** Overwrite the values in place (same shape and dtype); the graph is not affected. The one
-   * in-place write in descent: `applyUpdates`, state loading and initialisers use it.
+  /** Overwrite the values in place (same shape and dtype) and increase {@link Tensor.version}; a
+   * backward pass through a graph recorded before the write then fails with a SavedTensorModifiedError.
+   * The one in-place write in descent: `applyUpdates`, state loading and initialisers use it.
    * @throws ShapeError when the number of values differs; ValueError when `values` is not a Tensor or an array.
    * @example
    * ```ts
@@ -202,6 +248,7 @@ export class Tensor implements TensorInfo {
       copy.set(src);
       this.handle = backend.write(copy, this.shape, this.dtype);
     }
+    this.bumpVersion();
   }
 
   /** Clear the accumulated gradient.

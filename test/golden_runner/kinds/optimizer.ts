@@ -4,7 +4,7 @@
 // record the parameters. Losses and trajectory are compared with `firstMismatch`.
 import { createOptimizer } from '@descent/optim';
 import { tensor, type DType, type Tensor } from '@descent/tensor';
-import { FLOAT64_TOLERANCE, firstMismatch, flat, type Tolerance } from '../compare.js';
+import { FLOAT64_TOLERANCE, firstMismatch, trajectoryMismatch, type Tolerance } from '../compare.js';
 import { registerTraceKind, type Trace } from '../runner.js';
 
 export interface OptimizerTrace extends Trace {
@@ -83,8 +83,8 @@ export function checkOptimizerTrace(trace: Trace, dtype: DType = 'float64', tol:
   const t = trace as OptimizerTrace;
   const { losses, trajectory } = runOptimizerTrace(trace, dtype);
   const label = `${t.optimizer.name}/${t.problem.name} ${dtype}`;
-  return firstMismatch(`losses (${label})`, losses, t.losses, tol)
-    ?? firstMismatch(`trajectory (${label})`, trajectory.flat(), flat(t.trajectory), tol);
+  const loss = firstMismatch(`losses (${label})`, losses, t.losses, tol);
+  return (loss && loss.replace(/^losses \((.*)\)\[(\d+)\]/, 'losses ($1): step $2')) ?? trajectoryMismatch(`trajectory (${label})`, trajectory, t.trajectory, t.shapes, tol);
 }
 
 registerTraceKind('optimizer', (trace) => checkOptimizerTrace(trace, 'float64', FLOAT64_TOLERANCE));

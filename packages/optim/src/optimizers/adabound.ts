@@ -111,6 +111,7 @@ export function scaleByAdaBound(o: { beta1: number; beta2: number; eps: number; 
 export const adabound: OptimizerPlugin<AdaBoundOptions, ChainState> = {
   name: 'adabound',
   description: 'AdaBound: Adam with step sizes clipped to bounds that converge to finalLr (amsbound: AMSBound)',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 1e-3, betas: [0.9, 0.999], finalLr: 0.1, gamma: 1e-3, eps: 1e-8, weightDecay: 0, amsbound: false },
   rules: {
     // NOTE: the lr at creation is the base lr η₀ that rescales finalLr, so it must be > 0 (mgrankin/over9000#4).

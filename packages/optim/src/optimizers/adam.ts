@@ -66,6 +66,7 @@ export const adamRules = {
 export const adam: OptimizerPlugin<AdamOptions, ChainState> = {
   name: 'adam',
   description: 'Adam: bias-corrected first and second moments (amsgrad: running max of v)',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false },
   rules: adamRules,
   ...chainPlugin((o: AdamOptions) =>

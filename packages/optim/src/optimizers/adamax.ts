@@ -87,6 +87,7 @@ export function scaleByAdamax(o: { beta1: number; beta2: number; eps: number }):
 export const adamax: OptimizerPlugin<AdamaxOptions, ChainState> = {
   name: 'adamax',
   description: 'Adamax: Adam with an infinity-norm second moment',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 },
   rules: adamRules,
   ...chainPlugin((o: AdamaxOptions) =>

@@ -28,6 +28,7 @@ import type { OptimizerPlugin } from './types.js';
 export const adamw: OptimizerPlugin<AdamOptions, ChainState> = {
   name: 'adamw',
   description: 'AdamW: Adam with decoupled weight decay θ ← θ(1 − ηλ)',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false },
   rules: adamRules,
   ...chainPlugin((o: AdamOptions) =>

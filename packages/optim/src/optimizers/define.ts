@@ -7,7 +7,7 @@
 import { ConfigError, RegistryError } from '@descent/tensor';
 import { formatValue, resolveOptions, rules } from '../options.js';
 import { registry, type KindRegistry, type PluginDefinition } from '../registry.js';
-import type { AnyOptimizerPlugin, ConfiguredOptimizer, OptimizerOptions, OptimizerPlugin } from './types.js';
+import type { AnyOptimizerPlugin, ConfiguredOptimizer, MomentumOption, OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** The optimizer view of the plugin registry: `register`, `create(name, options)`, `names()`.
  * `create` validates the options and returns a {@link ConfiguredOptimizer} (`{ plugin, options }`).
@@ -97,6 +97,52 @@ function checkPluginShape(plugin: AnyOptimizerPlugin, where: string): void {
   if (!p.defaults || typeof p.defaults !== 'object' || typeof (p.defaults as Record<string, unknown>).lr !== 'number' && !('lr' in p.defaults)) {
     throw new ConfigError(`${where}: optimizer plugin '${p.name}' must have 'defaults' including 'lr'`);
   }
+  if (checked.has(p)) return;
+  const problem = pluginMetadataProblem(p as AnyOptimizerPlugin);
+  if (problem) throw new ConfigError(`${where}: optimizer plugin '${p.name}': ${problem}`);
+  checked.add(p);
+}
+
+/** Plugins whose metadata has passed {@link pluginMetadataProblem} (checked once per object). */
+const checked = new WeakSet<object>();
+
+/** Registry names: lower case letters and digits, words joined by `-` or `_` (`adam`, `sgd-w`). */
+const NAME = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+/** Option keys: camelCase (`weightDecay`, `betas`, `lr`). */
+const OPTION_KEY = /^[a-z][a-zA-Z0-9]*$/;
+
+/** Why a plugin's name, option keys, `rules` or `momentum` declaration break the conventions
+ * (null when they do not): the name must be lower case, option keys camelCase, every `rules` key
+ * an option, and `momentum` must name an option of the right kind. */
+function pluginMetadataProblem(p: AnyOptimizerPlugin): string | null {
+  if (!NAME.test(p.name)) return `the name must be lower case (letters and digits, words joined by '-' or '_'), e.g. '${p.name.toLowerCase().replace(/[^a-z0-9_-]/g, '')}', but got '${p.name}'`;
+  const keys = Object.keys(p.defaults);
+  const badKey = keys.find((k) => !OPTION_KEY.test(k));
+  if (badKey !== undefined) {
+    const camel = badKey.replace(/[_-]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase()).replace(/^[A-Z]/, (c) => c.toLowerCase());
+    return `option keys must be camelCase (e.g. '${camel}'), but 'defaults' has '${badKey}'`;
+  }
+  if (p.rules !== undefined) {
+    if (p.rules === null || typeof p.rules !== 'object') return `'rules' must be an object of option checks, but got ${formatValue(p.rules)}`;
+    for (const [k, rule] of Object.entries(p.rules as Record<string, unknown>)) {
+      if (!keys.includes(k)) return `'rules' has a check for '${k}', which is not an option; options (the keys of 'defaults'): ${keys.join(', ')}`;
+      if (typeof rule !== 'function') return `'rules.${k}' must be a function (value, options) => string | null, but got ${formatValue(rule)}`;
+    }
+  }
+  const m = p.momentum as Partial<MomentumOption> | null | undefined;
+  if (m !== undefined) {
+    if (m === null || typeof m !== 'object' || typeof m.option !== 'string') return `'momentum' must be { option, index? } naming the momentum option, but got ${formatValue(m)}`;
+    if (!keys.includes(m.option)) return `'momentum.option' must be an option (one of ${keys.join(', ')}), but got '${m.option}'`;
+    const def = (p.defaults as Record<string, unknown>)[m.option];
+    if (m.index !== undefined) {
+      if (!Number.isInteger(m.index) || m.index < 0 || !Array.isArray(def) || typeof def[m.index] !== 'number') {
+        return `'momentum' is { option: '${m.option}', index: ${formatValue(m.index)} }, but the default ${formatValue(def)} has no number at that index`;
+      }
+    } else if (m.wraps !== true && typeof def !== 'number') {
+      return `'momentum.option' '${m.option}' must be a number option (or give 'index' for an array option, 'wraps' for a wrapped optimizer), but its default is ${formatValue(def)}`;
+    }
+  }
+  return null;
 }
 
 /** Option rules shared by the built-in optimizers (a plugin author may reuse them).

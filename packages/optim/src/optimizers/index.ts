@@ -18,6 +18,16 @@ import { radam } from './radam.js';
 import { rmsprop } from './rmsprop.js';
 import { nag, sgd, sgdm } from './sgd.js';
 import { sgdw } from './sgdw.js';
+import { adadelta } from './adadelta.js';
+import { adafactor } from './adafactor.js';
+import { adabelief } from './adabelief.js';
+import { yogi } from './yogi.js';
+import { adan } from './adan.js';
+import { muon } from './muon.js';
+import { prodigy } from './prodigy.js';
+import { dadaptAdam } from './dadapt_adam.js';
+import { scheduleFreeSgd } from './schedule_free_sgd.js';
+import { scheduleFreeAdamw } from './schedule_free_adamw.js';
 import type { AnyOptimizerPlugin } from './types.js';
 
 export * from './types.js';
@@ -37,6 +47,18 @@ export * from './radam.js';
 export * from './adamax.js';
 export * from './lion.js';
 export * from './lamb.js';
+export * from './numeric.js';
+export * from './adadelta.js';
+export * from './adafactor.js';
+export * from './adabelief.js';
+export * from './yogi.js';
+export * from './adan.js';
+export * from './muon.js';
+export * from './prodigy.js';
+export * from './dadapt_adam.js';
+export * from './schedule_free.js';
+export * from './schedule_free_sgd.js';
+export * from './schedule_free_adamw.js';
 
 /** Every built-in optimizer plugin, in registration order.
  * @example
@@ -46,9 +68,11 @@ export * from './lamb.js';
  */
 export const builtinOptimizers: readonly AnyOptimizerPlugin[] = [
   sgd, sgdm, nag, sgdw, adagrad, rmsprop, adam, amsgrad, adamw, adabound, lookahead, nadam, radam, adamax, lion, lamb,
+  adadelta, adafactor, adabelief, yogi, adan, muon, prodigy, dadaptAdam, scheduleFreeSgd, scheduleFreeAdamw,
 ];
 
 for (const p of builtinOptimizers) {
   // NOTE: tolerate a second evaluation of this module (e.g. two copies of the package) without throwing.
   registerOptimizer(p, { replace: optimizers.has(p.name) });
 }
+export * from './elementwise.js';

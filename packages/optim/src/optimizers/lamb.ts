@@ -44,6 +44,7 @@ export interface LambOptions extends OptimizerOptions {
 export const lamb: OptimizerPlugin<LambOptions, ChainState> = {
   name: 'lamb',
   description: 'LAMB: Adam direction plus weight decay, scaled per layer by the trust ratio ‖θ‖/‖r‖',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, weightDecay: 0 },
   rules: adamRules,
   ...chainPlugin((o: LambOptions) =>

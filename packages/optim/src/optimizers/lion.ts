@@ -83,6 +83,7 @@ export function scaleByLion(o: { beta1: number; beta2: number }): Transform<Lion
 export const lion: OptimizerPlugin<LionOptions, ChainState> = {
   name: 'lion',
   description: 'Lion: sign of an interpolated momentum, with decoupled weight decay',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 0 },
   rules: { lr: adamRules.lr, betas: adamRules.betas, weightDecay: adamRules.weightDecay },
   ...chainPlugin((o: LionOptions) =>

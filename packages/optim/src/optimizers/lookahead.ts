@@ -109,6 +109,7 @@ const innerOf = (o: LookaheadOptions): ResolvedInner => o.inner as ResolvedInner
 export const lookahead: OptimizerPlugin<LookaheadOptions, LookaheadState> = {
   name: 'lookahead',
   description: 'Lookahead: every k steps, move slow weights a fraction alpha towards the inner optimizer\'s fast weights',
+  momentum: { option: 'inner', wraps: true },
   // NOTE: lr undefined = the inner optimizer's lr (filled in by resolve).
   defaults: { lr: undefined as unknown as number, inner: { name: 'sgd', options: {} }, k: 5, alpha: 0.5 },
   rules: {

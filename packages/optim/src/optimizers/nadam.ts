@@ -102,6 +102,7 @@ export function scaleByNadam(o: { beta1: number; beta2: number; eps: number; mom
 export const nadam: OptimizerPlugin<NadamOptions, ChainState> = {
   name: 'nadam',
   description: 'NAdam: Adam with Nesterov momentum and a momentum-decay schedule (corrected μ-product)',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false },
   rules: { ...adamRules, momentumDecay: rules.nonNegative },
   ...chainPlugin((o: NadamOptions) =>

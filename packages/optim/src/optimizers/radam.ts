@@ -98,6 +98,7 @@ export function scaleByRadam(o: { beta1: number; beta2: number; eps: number }): 
 export const radam: OptimizerPlugin<RadamOptions, ChainState> = {
   name: 'radam',
   description: 'RAdam: Adam with a rectified adaptive step (SGD with momentum while the variance estimate is unreliable)',
+  momentum: { option: 'betas', index: 0 },
   defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false },
   rules: adamRules,
   ...chainPlugin((o: RadamOptions) =>

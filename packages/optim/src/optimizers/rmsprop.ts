@@ -52,6 +52,7 @@ export interface RmspropOptions extends OptimizerOptions {
 export const rmsprop: OptimizerPlugin<RmspropOptions, ChainState> = {
   name: 'rmsprop',
   description: 'RMSprop: divide by a running RMS of the gradient (optionally centered, with momentum)',
+  momentum: { option: 'momentum' },
   defaults: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, initFromGrad: false },
   rules: {
     lr: optimizerRules.lr,

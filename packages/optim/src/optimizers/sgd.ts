@@ -76,6 +76,7 @@ const sgdChain = chainPlugin((o: SgdOptions) =>
 export const sgd: OptimizerPlugin<SgdOptions, ChainState> = {
   name: 'sgd',
   description: 'SGD with optional momentum (heavy ball or Nesterov), dampening and L2 weight decay',
+  momentum: { option: 'momentum' },
   defaults: { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
   rules: sgdRules,
   resolve: nesterovCheck('sgd'),

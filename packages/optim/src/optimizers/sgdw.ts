@@ -29,6 +29,7 @@ import type { OptimizerPlugin } from './types.js';
 export const sgdw: OptimizerPlugin<SgdOptions, ChainState> = {
   name: 'sgdw',
   description: 'SGD with momentum and decoupled weight decay θ ← θ − ηm − ηλθ',
+  momentum: { option: 'momentum' },
   defaults: { lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
   rules: {
     lr: optimizerRules.lr,

@@ -103,8 +103,14 @@ export interface OptimizerPlugin<O extends OptimizerOptions = OptimizerOptions, 
   readonly description?: string;
   /** Every option and its default. Defaults equal PyTorch's where PyTorch has the optimizer. */
   readonly defaults: O;
-  /** Per-option checks run when options are resolved (at creation). */
+  /** Per-option checks run when options are resolved (at creation). Every key must be an option
+   * of `defaults` (checked at registration). */
   readonly rules?: OptionRules<O>;
+  /** Which option is this optimizer's momentum (SGD's `momentum`, Adam's `betas[0]`): what
+   * momentum-cycling schedules (`onecycle`, `cyclic`) set at every step. A plugin without it
+   * cannot be used with a schedule that cycles momentum (the Trainer says so, unless
+   * `cycleMomentum: false`). See {@link MomentumOption}. */
+  readonly momentum?: MomentumOption;
   /** Cross-option checks and derived defaults, after `rules`; throw ValueError/ConfigError naming the option. */
   resolve?(options: O): O;
   /** The initial state for these parameters (zeros for moment buffers, step-independent). */
@@ -148,6 +154,62 @@ export interface OptimizerPlugin<O extends OptimizerOptions = OptimizerOptions, 
    * ```
    */
   updateInPlace?(grads: readonly TypedArray[], state: S, params: readonly Tensor[], ctx: OptimizerContext<O>, targets: readonly TypedArray[]): S;
+  /**
+   * Optional: the parameters to evaluate (and checkpoint) with, for an optimizer whose training
+   * iterate is not the point it wants evaluated (Schedule-Free's y vs x, an averaged model). Called
+   * by `Optimizer.evalMode()` — which the Trainer calls before every evaluation and checkpoint —
+   * with the group's state, parameters and options; returns the parameters' new values and the
+   * next state, or null when nothing changes (already in evaluation mode, or nothing to switch).
+   * The state must record the mode (and whatever {@link OptimizerPlugin.trainParams} needs to
+   * restore the training values), so a checkpoint taken in evaluation mode resumes exactly. Offer
+   * both hooks or neither.
+   * @example
+   * ```ts
+   * evalParams: (state, params) => (state.saved ? null : { values: averaged(state), state: { ...state, saved: params.map((p) => p.buffer().slice()) } }),
+   * ```
+   */
+  evalParams?(state: S, params: readonly Tensor[], options: O): ModeSwitch<S> | null;
+  /** Optional: undo {@link OptimizerPlugin.evalParams}: the training values of the parameters and
+   * the next state, or null when already in training mode. `Optimizer.trainMode()` calls it.
+   * @example
+   * ```ts
+   * trainParams: (state) => (state.saved ? { values: state.saved, state: { ...state, saved: null } } : null),
+   * ```
+   */
+  trainParams?(state: S, params: readonly Tensor[], options: O): ModeSwitch<S> | null;
+}
+
+/** What a mode switch (`evalParams` / `trainParams`) returns: the parameters' new values (one
+ * typed array per parameter, its dtype and size) and the plugin's next state.
+ * @example
+ * ```ts
+ * const r: ModeSwitch<{ saved: null }> = { values: [new Float64Array([0.5])], state: { saved: null } };
+ * ```
+ */
+export interface ModeSwitch<S> {
+  /** The new value of each parameter (replacing it, not added to it). */
+  readonly values: TypedArray[];
+  /** The plugin's next state. */
+  readonly state: S;
+}
+
+/** Plugin metadata naming the option a momentum-cycling schedule sets: `{ option: 'momentum' }`
+ * for a number option, `{ option: 'betas', index: 0 }` for an element of an array option, or
+ * `{ option: 'inner', wraps: true }` for a wrapper whose option `inner` holds the optimizer it
+ * wraps (Lookahead): that optimizer's own declaration is used.
+ * @example
+ * ```ts
+ * const adaBelief = { name: 'adabelief', momentum: { option: 'betas', index: 0 }, … };
+ * const sgdLike = { name: 'mysgd', momentum: { option: 'beta1' }, … };
+ * ```
+ */
+export interface MomentumOption {
+  /** The option's name in `defaults`. */
+  readonly option: string;
+  /** For an array option, the index of the momentum in it (Adam's β₁ is `betas[0]`). */
+  readonly index?: number;
+  /** The option holds a wrapped optimizer (`{ plugin, options }` after resolution) whose momentum is meant. */
+  readonly wraps?: boolean;
 }
 
 /** Any optimizer plugin, whatever its options and state types.

@@ -13,6 +13,7 @@ import { DescentError, tensor, type DType, type Tensor, type TypedArray } from '
 import { getOptimizerPlugin, resolveOptimizerOptions } from '../optimizers/define.js';
 import type { AnyOptimizerPlugin, OptimizerOptions } from '../optimizers/types.js';
 import { applyUpdates, Optimizer } from '../optimizer.js';
+import { encodeState } from '../optimizers/state.js';
 
 /** Settings of the kit itself (not the optimizer's options).
  * @example
@@ -29,6 +30,11 @@ export interface CheckOptimizerSettings {
   dtypes?: DType[];
   /** Parameter shapes (default [[3, 2], [5], []]). */
   shapes?: number[][];
+  /** Whether the update rule uses the step count t (`ctx.step`: bias corrections, warm-ups).
+   * `true`: the kit fails when the updates do not change with `ctx.step` (a plugin that keeps
+   * its own counter, or forgot the correction); `false`: it fails when they do. Default: not
+   * checked. */
+  stepDependent?: boolean;
 }
 
 /** A small deterministic generator (the kit's data must not depend on anything else). */
@@ -63,7 +69,15 @@ function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * - state save/load: saving mid-run (through JSON) and loading into a fresh optimizer gives
  *   bit-identical next steps;
  * - zero gradients (from the start and mid-run) give finite updates;
- * - parameter shapes and dtypes are preserved.
+ * - parameter shapes and dtypes are preserved;
+ * - `update` returns a state; the updates follow `ctx.lr` (a plugin that reads `options.lr`
+ *   ignores schedules and fails); with `settings.stepDependent`, they follow `ctx.step` (or
+ *   must not);
+ * - atomic failure: if `update` throws on a NaN gradient mid-run, it has changed neither the
+ *   state nor the parameters (validate before writing).
+ *
+ * Registration checks (lower-case name, camelCase option keys, `rules` keys that are options,
+ * the `momentum` declaration) run when the plugin is first used, here included.
  *
  * @param plugin the plugin (or a registered name).
  * @param options the optimizer options to test with (default: the plugin's defaults).
@@ -118,7 +132,7 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
       }));
 
     // ── pure runs: contract, no mutation, determinism ───────────────────────────────────────
-    const pureRun = (grads: TypedArray[][], check: boolean): TypedArray[][] => {
+    const pureRun = (grads: TypedArray[][], check: boolean, at: (t: number) => { lr: number; step: number } = (t) => ({ lr: o.lr, step: t })): TypedArray[][] => {
       const params = makeParams();
       let state = p.init(params, o);
       const out: TypedArray[][] = [];
@@ -126,7 +140,10 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
         const g = grads[t - 1]!;
         const gBefore = g.map((a) => a.slice());
         const pBefore = params.map((x) => x.buffer().slice());
-        const r = p.update(g, state, params, { lr: o.lr, step: t, options: o });
+        const r = p.update(g, state, params, { ...at(t), options: o });
+        if (check && r && typeof r === 'object' && r.state === undefined && state !== undefined) {
+          fail(name, label('contract'), `update returned no state at step ${t}; return { updates, state } (the state it was given, updated in place, or a new one)`);
+        }
         if (check) {
           g.forEach((a, j) => { const i = sameBits(a, gBefore[j]!); if (i >= 0) fail(name, label('inputs not mutated'), `update changed gradient ${j} at index ${i} (step ${t})`); });
           params.forEach((x, j) => { const i = sameBits(x.buffer(), pBefore[j]!); if (i >= 0) fail(name, label('inputs not mutated'), `update changed parameter ${j} at index ${i} (step ${t}); only applyUpdates may change parameters`); });
@@ -151,6 +168,42 @@ export function checkOptimizer(plugin: AnyOptimizerPlugin | string, options: Rec
       const i = sameBits(u, runB[t]![j]!);
       if (i >= 0) fail(name, label('determinism'), `two runs from the same start differ at step ${t + 1}, update ${j}[${i}]: ${u[i]} vs ${runB[t]![j]![i]}`);
     }));
+
+    // ── the step's lr and t come from ctx, never from options or a private counter ─────────
+    const sameRuns = (a: TypedArray[][], b: TypedArray[][]) => a.every((us, t) => us.every((u, j) => sameBits(u, b[t]![j]!) < 0));
+    const lrBase = o.lr > 0 ? o.lr : 0.01;
+    const atLr = (lr: number) => pureRun(gradSeq, false, (t) => ({ lr, step: t }));
+    if (sameRuns(atLr(lrBase), atLr(lrBase / 2))) {
+      fail(name, label('schedules'), `the updates are the same at ctx.lr = ${lrBase} and ${lrBase / 2}; use ctx.lr (this step's learning rate from the scheduler or trainer), not options.lr`);
+    }
+    if (settings.stepDependent !== undefined) {
+      const shifted = pureRun(gradSeq, false, (t) => ({ lr: o.lr, step: t + 100 }));
+      const same = sameRuns(runA, shifted);
+      if (settings.stepDependent && same) fail(name, label('step count'), 'the updates do not change when ctx.step does (steps 1… vs 101…); use ctx.step for t, not a counter of your own (stepDependent: true)');
+      if (!settings.stepDependent && !same) fail(name, label('step count'), 'the updates change with ctx.step, but stepDependent is false');
+    }
+
+    // ── a throwing update changes nothing: a NaN gradient mid-run may be rejected, but only before any write ──
+    {
+      const params = makeParams();
+      let state = p.init(params, o);
+      for (let t = 1; t <= saveAt; t++) {
+        const r = p.update(gradSeq[t - 1]!, state, params, { lr: o.lr, step: t, options: o });
+        applyUpdates(params, r.updates);
+        state = r.state;
+      }
+      const bad = gradSeq[saveAt]!.map((a) => a.slice());
+      const last = bad[bad.length - 1]!;
+      if (last.length > 0) last[last.length - 1] = NaN;
+      const stateBefore = JSON.stringify(encodeState(state, 'state'));
+      const paramsBefore = params.map((x) => x.buffer().slice());
+      let threw: unknown = null;
+      try { p.update(bad, state, params, { lr: o.lr, step: saveAt + 1, options: o }); } catch (e) { threw = e; }
+      if (threw !== null) {
+        if (JSON.stringify(encodeState(state, 'state')) !== stateBefore) fail(name, label('atomic update'), `update threw (${(threw as Error)?.message ?? String(threw)}) on a NaN gradient after changing the state; validate before writing anything, so that a failed step changes nothing`);
+        params.forEach((x, j) => { if (sameBits(x.buffer(), paramsBefore[j]!) >= 0) fail(name, label('atomic update'), `update threw after changing parameter ${j}`); });
+      }
+    }
 
     // ── Optimizer: same steps, state round trip, shapes and dtypes ───────────────────────────
     const p1 = makeParams();

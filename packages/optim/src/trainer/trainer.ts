@@ -39,6 +39,7 @@ import '../gradients/index.js';
 import '../callbacks/index.js';
 import '../regularizers/index.js';
 import { Optimizer, type OptimizerStateDict } from '../optimizer.js';
+import type { AnyOptimizerPlugin, MomentumOption } from '../optimizers/types.js';
 import { formatValue } from '../options.js';
 import { constraints as constraintRegistry, isConstraint, isRegularizer, regularizers as regularizerRegistry, type Constraint, type Regularizer } from '../regularizers/types.js';
 import { checkSchedulerSpec, createScheduler, isScheduler, schedulers, type Scheduler, type SchedulerSpec, type SchedulerState } from '../schedulers/types.js';
@@ -75,8 +76,9 @@ export interface TrainerConfig {
   model: TrainableModel;
   /** The loss: a function `(prediction, target) → scalar`, a loss module, `'crossEntropy'` or `'mse'`. */
   loss: LossSpec;
-  /** An {@link Optimizer}, or `{ name, options }` / a name: created over the model's parameters that require grad. */
-  optimizer: Optimizer | PluginSpec | string;
+  /** An {@link Optimizer}; or a registered name, an optimizer plugin object, or `{ name, options }`
+   * whose `name` is either: created over the model's parameters that require grad. */
+  optimizer: Optimizer | PluginSpec | string | AnyOptimizerPlugin | { readonly name: AnyOptimizerPlugin; readonly options?: Readonly<Record<string, unknown>> };
   /** A learning-rate schedule (instance, name or spec). Specs get `totalSteps` (onecycle) and `tMax` (cosine)
    * filled in with the run's number of steps when they lack them. Default: none (the optimizer's lr). */
   scheduler?: Scheduler | SchedulerSpec | string | null;
@@ -311,6 +313,9 @@ export class Trainer {
     const totalSteps = this.epochs * sizes.length;
     this.schedulerInstance = this.resolveScheduler(totalSteps);
     if (this.schedulerInstance) this.checkScheduleCoversRun(this.schedulerInstance, totalSteps, sizes.length);
+    // A schedule that cycles momentum needs every group's plugin to declare its momentum option.
+    const cycling = this.schedulerInstance !== null && this.config.cycleMomentum !== false && (this.schedulerInstance.momentum?.(0) ?? null) !== null;
+    if (cycling) for (const g of this.optimizer.groups) momentumTarget(this.optimizer.plugin, g.options as unknown as Record<string, unknown>, this.schedulerInstance!.name);
 
     const history: History = { steps: [], epochs: [], stopReason: 'epochs', stopMessage: '' };
     const run: Run = {
@@ -454,7 +459,7 @@ export class Trainer {
     const momentum = this.config.cycleMomentum === false ? null : this.schedulerInstance?.momentum?.(step) ?? null;
     const before = tensors.map((t) => t.data());
     const rollback = this.callbacks.some((cb) => cb.onUpdateEnd) || this.constraints.length > 0 ? this.optimizer.state() : null;
-    const previousOptions = momentum === null ? null : setMomentum(this.optimizer, momentum);
+    const previousOptions = momentum === null ? null : setMomentum(this.optimizer, momentum, this.schedulerInstance!.name);
     const appliedMomentum = previousOptions !== null && previousOptions.some(([, key]) => key !== '') ? momentum : null;
 
     // 6–7: optimizer update, constraints.
@@ -546,6 +551,8 @@ export class Trainer {
     const chunk = this.config.evalBatchSize ?? 1024;
     const wasTraining = (this.model as { training?: boolean }).training;
     this.model.eval?.();
+    // An optimizer with an evaluation point (Schedule-Free's x) is evaluated there.
+    const switched = this.optimizer.evalMode();
     try {
       return noGrad(() => {
         let lossSum = 0, correct = 0, counted = 0;
@@ -560,6 +567,7 @@ export class Trainer {
         return counted ? { loss: lossSum / n, accuracy: correct / counted } : { loss: lossSum / n };
       });
     } finally {
+      if (switched) this.optimizer.trainMode();
       if (wasTraining !== false) this.model.train?.(true);
     }
   }
@@ -690,7 +698,9 @@ export class Trainer {
     const progress: CheckpointProgress = {
       epoch: run.epoch, batch: run.step - run.epoch * run.sizes.length, step: run.step, orderRng: run.epochStartRng, stop: run.stop,
     };
-    const body: CheckpointBody = {
+    // The checkpoint holds the evaluation parameters (Schedule-Free's x); the optimizer state then
+    // carries the training values, restored on resume.
+    const body: CheckpointBody = this.inEvalMode(() => ({
       fingerprint: this.fingerprint(run),
       progress,
       accumulator: { ...run.acc },
@@ -700,8 +710,18 @@ export class Trainer {
       gradients: this.gradients.map((g) => (g.state ? g.state() : null)),
       callbacks: this.callbacks.filter((c) => c.state).map((c) => ({ name: c.name, state: c.state!() })),
       history: run.history,
-    };
+    }));
     for (const p of paths) writeCheckpoint(p, body);
+  }
+
+  /** Run `fn` with the optimizer in evaluation mode (`Optimizer.evalMode`), then back in training mode. */
+  private inEvalMode<T>(fn: () => T): T {
+    const switched = this.optimizer.evalMode();
+    try {
+      return fn();
+    } finally {
+      if (switched) this.optimizer.trainMode();
+    }
   }
 
   /** Load a checkpoint into the trainer's objects: everything is checked first, and a failure
@@ -745,6 +765,7 @@ export class Trainer {
       apply(saved);
       throw new StateError(`checkpoint '${path}' could not be loaded (nothing was changed): ${(e as Error).message}`);
     }
+    this.optimizer.trainMode(); // a checkpoint is written in evaluation mode
     run.epoch = p.epoch;
     run.step = p.step;
     run.epochStartRng = p.orderRng;
@@ -805,12 +826,31 @@ function isOptimizer(value: unknown): value is Optimizer {
     || (v !== null && typeof v === 'object' && typeof v.stepWithGrads === 'function' && typeof v.state === 'function' && typeof v.loadState === 'function' && Array.isArray(v.params));
 }
 
+/** Whether a value is an optimizer plugin object (has `init` and `update` functions). */
+function isOptimizerPluginObject(value: unknown): value is AnyOptimizerPlugin {
+  const v = value as Partial<AnyOptimizerPlugin> | null;
+  return v !== null && typeof v === 'object' && typeof v.init === 'function' && typeof v.update === 'function';
+}
+
 function resolveOptimizer(input: unknown, model: TrainableModel): Optimizer {
   if (isOptimizer(input)) return input;
-  const spec = typeof input === 'string' ? { name: input, options: {} } : isPluginSpec(input) ? input : null;
+  // A plugin object stands wherever a name does: `adaBelief` or `{ name: adaBelief, options }`.
+  const withPlugin = input !== null && typeof input === 'object' && isOptimizerPluginObject((input as { name?: unknown }).name)
+    ? input as { name: AnyOptimizerPlugin; options?: unknown } : null;
+  if (withPlugin) {
+    const extra = Object.keys(withPlugin).filter((k) => k !== 'name' && k !== 'options');
+    if (extra.length) throw new ConfigError(`Trainer: optimizer: unknown field '${extra[0]}' in { name, options } of '${withPlugin.name.name}' (fields given: ${Object.keys(withPlugin).join(', ')})`);
+    if (withPlugin.options !== undefined && (withPlugin.options === null || typeof withPlugin.options !== 'object' || Array.isArray(withPlugin.options))) {
+      throw new ConfigError(`Trainer: optimizer: the options of '${withPlugin.name.name}' must be an object, but got ${describeValue(withPlugin.options)}`);
+    }
+  }
+  const spec: { name: string | AnyOptimizerPlugin; options?: Readonly<Record<string, unknown>> } | null = typeof input === 'string' ? { name: input, options: {} }
+    : isOptimizerPluginObject(input) ? { name: input, options: {} }
+      : withPlugin ? withPlugin as { name: AnyOptimizerPlugin; options?: Record<string, unknown> }
+        : isPluginSpec(input) ? input : null;
   const problem = spec ? null : specProblem(input);
   if (problem) throw new ConfigError(`Trainer: optimizer: ${problem}`);
-  if (!spec) throw new ConfigError(`Trainer: optimizer must be an Optimizer, a registered name or { name, options }, but got ${describeValue(input)}`);
+  if (!spec) throw new ConfigError(`Trainer: optimizer must be an Optimizer, a registered name, an optimizer plugin object or { name, options } (name: a registered name or a plugin object), but got ${describeValue(input)}`);
   const params = model.parameters().filter((p) => p.requiresGrad);
   if (params.length === 0) throw new ConfigError('Trainer: the model has no parameter that requires grad (all frozen?)');
   return new Optimizer(spec.name, params, spec.options ?? {});
@@ -895,33 +935,48 @@ function countCorrect(pred: Tensor, y: Targets): { correct: number; total: numbe
   return { correct, total: rows };
 }
 
-/** The options a scheduler's momentum acts on: the group's own, or, for a wrapper such as
- * Lookahead, those of the optimizer it wraps (`options.inner.options`), as PyTorch's schedulers
- * reach a wrapped optimizer's `param_groups`. */
-function momentumOptions(options: Record<string, unknown>): Record<string, unknown> {
-  let o = options;
-  for (let depth = 0; depth < 8 && !Array.isArray(o.betas) && typeof o.momentum !== 'number'; depth++) {
-    const inner = o.inner as { options?: unknown } | null | undefined;
-    if (inner === null || typeof inner !== 'object' || inner.options === null || typeof inner.options !== 'object') break;
-    o = inner.options as Record<string, unknown>;
+/** Where a momentum-cycling schedule writes: the options object (the group's own, or for a
+ * wrapper such as Lookahead, those of the optimizer it wraps, as PyTorch's schedulers reach a
+ * wrapped optimizer's `param_groups`) and the plugin's {@link MomentumOption} declaration.
+ * @throws ConfigError naming the plugin when it declares no momentum option. */
+function momentumTarget(plugin: AnyOptimizerPlugin, options: Record<string, unknown>, scheduler: string): { o: Record<string, unknown>; m: MomentumOption } {
+  let p = plugin, o = options;
+  for (let depth = 0; depth < 8; depth++) {
+    const m = p.momentum;
+    if (m === undefined) {
+      throw new ConfigError(`Trainer: scheduler '${scheduler}' cycles momentum, but optimizer '${p.name}' declares no momentum option (plugin metadata 'momentum', e.g. { option: 'betas', index: 0 }); declare it in the plugin, or set cycleMomentum: false in the trainer config`);
+    }
+    if (m.wraps !== true) return { o, m };
+    const inner = o[m.option] as { plugin?: AnyOptimizerPlugin; options?: Record<string, unknown> } | null | undefined;
+    if (inner === null || typeof inner !== 'object' || typeof inner.plugin !== 'object' || inner.options === null || typeof inner.options !== 'object') break;
+    p = inner.plugin; o = inner.options;
   }
-  return o;
+  throw new ConfigError(`Trainer: scheduler '${scheduler}' cycles momentum, but optimizer '${plugin.name}' declares its option '${plugin.momentum?.option}' as a wrapped optimizer, and it holds none ({ plugin, options } after resolution)`);
 }
 
 /** A previous momentum / β₁ value: the options object it was set on, its key ('' when none was
  * set) and the value before. */
 type PreviousMomentum = [Record<string, unknown> | null, string, unknown];
 
-/** Set the momentum (SGD) or β₁ (Adam family) of every group (of the wrapped optimizer for
- * Lookahead), as PyTorch's cyclic schedulers do; returns the previous values. */
-function setMomentum(optimizer: Optimizer, m: number): PreviousMomentum[] {
-  return optimizer.groups.map((g) => {
+/** Set the momentum option every group's plugin declares (`OptimizerPlugin.momentum`: SGD's
+ * `momentum`, Adam's `betas[0]`; the wrapped optimizer's for Lookahead), as PyTorch's cyclic
+ * schedulers do; returns the previous values.
+ * @throws ConfigError (before changing anything) when a plugin declares no momentum option. */
+function setMomentum(optimizer: Optimizer, m: number, scheduler: string): PreviousMomentum[] {
+  const targets = optimizer.groups.map((g) => momentumTarget(optimizer.plugin, g.options as unknown as Record<string, unknown>, scheduler));
+  return targets.map(({ o, m: decl }) => {
     // NOTE: the Optimizer has no setter for hyperparameters: the group's resolved options are
     // updated in place (the plugins read them at every step), as torch's param_groups are.
-    const o = momentumOptions(g.options as unknown as Record<string, unknown>);
-    if (Array.isArray(o.betas)) { const prev = o.betas; o.betas = [m, ...(o.betas as number[]).slice(1)]; return [o, 'betas', prev]; }
+    const prev = o[decl.option];
+    if (decl.index !== undefined) {
+      if (!Array.isArray(prev)) return [null, '', undefined];
+      const next = prev.slice();
+      next[decl.index] = m;
+      o[decl.option] = next;
+      return [o, decl.option, prev];
+    }
     // NOTE: SGD built with momentum 0 has no momentum buffer in its state: it is left without momentum.
-    if (typeof o.momentum === 'number' && o.momentum > 0) { const prev = o.momentum; o.momentum = m; return [o, 'momentum', prev]; }
+    if (typeof prev === 'number' && prev > 0) { o[decl.option] = m; return [o, decl.option, prev]; }
     return [null, '', undefined];
   });
 }

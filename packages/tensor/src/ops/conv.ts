@@ -3,7 +3,8 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { Conv2D, type Conv2DAttrs } from '../kernel_names.js';
 import { describe, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { optionsObject, toTensor } from './convert.js';
+import { checkOptions } from '../options.js';
+import { toTensor } from './convert.js';
 import { checkNchw, intPair } from './pair.js';
 
 /** Padding of {@link conv2d}: an int or `[h, w]` pair (zeros on both sides), `'valid'` (none) or
@@ -53,7 +54,9 @@ export interface Conv2dOptions {
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
   const op = 'conv2d';
   const tx = toTensor(x, 'x', op), tw = toTensor(w, 'w', op);
-  const o = optionsObject(options, op);
+  const o = checkOptions(options, {
+    bias: ['object', 'null'], stride: ['number', 'object'], padding: ['number', 'object', 'string'], dilation: ['number', 'object'], groups: 'number',
+  }, op);
   const [, C, H, W] = checkNchw(tx, op);
   if (tw.rank !== 4) throw new ShapeError(`${op}: w must be 4-D [out, in/groups, kh, kw], but got shape ${formatShape(tw.shape)}`);
   const [O, Cg, kh, kw] = tw.shape as [number, number, number, number];

@@ -45,19 +45,3 @@ export function toTensorPair(a: unknown, b: unknown, op: string): [Tensor, Tenso
   }
   return [ta, tb];
 }
-
-/** An op's `options` argument: a plain object, or `undefined` for none.
- * @throws ValueError for anything else (`null`, a number, an array…), naming the op.
- * @example
- * ```ts
- * optionsObject({ keepDims: true }, 'sum'); // { keepDims: true }
- * optionsObject(null, 'sum');               // ValueError: sum: options must be an object, but got null
- * ```
- */
-export function optionsObject<T extends object>(options: T | undefined, op: string): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof Tensor) {
-    throw new ValueError(`${op}: options must be an object, but got ${describe(options)}`);
-  }
-  return options;
-}

@@ -1,9 +1,9 @@
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { fromValues } from '../engine.js';
 import type { Rng } from '../random.js';
-import { describe, formatShape, sizeOf, validateShape } from '../shape.js';
+import { checkOptions } from '../options.js';
+import { checkSize, describe, formatShape, sizeOf, validateShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { optionsObject } from './convert.js';
 import { allocate, DTYPES, type DType, type NestedArray, type TypedArray } from '../types.js';
 
 /** Options of the creation functions.
@@ -15,6 +15,14 @@ import { allocate, DTYPES, type DType, type NestedArray, type TypedArray } from 
 export interface CreationOptions {
   /** Element type; default float32. */
   dtype?: DType;
+}
+
+/** The options every creation function takes. */
+const CREATION_OPTIONS = { dtype: 'any' } as const;
+
+/** The dtype of a creation function's options (checked: only known options, a known dtype). */
+function dtypeOption(options: CreationOptions | undefined, op: string): DType {
+  return checkDtype(checkOptions(options, CREATION_OPTIONS, op).dtype, op);
 }
 
 function checkDtype(dtype: unknown, op: string): DType {
@@ -53,7 +61,7 @@ function inferShape(values: NestedArray, op: string, path = 'values'): number[] 
  */
 export function tensor(values: NestedArray | TypedArray | readonly number[], options: CreationOptions & { shape?: readonly number[] } = {}): Tensor {
   const op = 'tensor';
-  options = optionsObject(options, op);
+  options = checkOptions(options, { ...CREATION_OPTIONS, shape: 'any' }, op);
   const isTyped = values instanceof Float32Array || values instanceof Float64Array;
   const dtype = checkDtype(options.dtype ?? (values instanceof Float64Array ? 'float64' : undefined), op);
   let flat: ArrayLike<number>;
@@ -72,7 +80,7 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], opt
   if (flat.length !== sizeOf(shape)) {
     throw new ShapeError(`${op}: shape ${formatShape(shape)} needs ${sizeOf(shape)} values, but got ${flat.length}`);
   }
-  const data = allocate(dtype, flat.length);
+  const data = allocate(dtype, flat.length, op);
   data.set(flat);
   return fromValues(data, shape, dtype);
 }
@@ -85,7 +93,7 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], opt
  */
 export function scalar(value: number, options: CreationOptions = {}): Tensor {
   if (typeof value !== 'number') throw new ValueError(`scalar: value must be a number, but got ${describe(value)}`);
-  return full([], value, options);
+  return filled([], value, options, 'scalar');
 }
 
 /** A tensor of a shape filled with one value.
@@ -95,10 +103,14 @@ export function scalar(value: number, options: CreationOptions = {}): Tensor {
  * ```
  */
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
-  const s = validateShape(shape, 'full');
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, but got ${describe(value)}`);
-  const dtype = checkDtype(optionsObject(options, 'full').dtype, 'full');
-  const data = allocate(dtype, sizeOf(s));
+  return filled(shape, value, options, 'full');
+}
+
+function filled(shape: readonly number[], value: number, options: CreationOptions | undefined, op: string): Tensor {
+  const s = validateShape(shape, op);
+  const dtype = dtypeOption(options, op);
+  const data = allocate(dtype, sizeOf(s), op);
   if (value !== 0) data.fill(value);
   return fromValues(data, s, dtype);
 }
@@ -110,8 +122,7 @@ export function full(shape: readonly number[], value: number, options: CreationO
  * ```
  */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  validateShape(shape, 'zeros');
-  return full(shape, 0, options);
+  return filled(shape, 0, options, 'zeros');
 }
 
 /** A tensor of ones.
@@ -121,8 +132,7 @@ export function zeros(shape: readonly number[], options: CreationOptions = {}): 
  * ```
  */
 export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  validateShape(shape, 'ones');
-  return full(shape, 1, options);
+  return filled(shape, 1, options, 'ones');
 }
 
 /** Zeros with the shape and dtype of `x`.
@@ -160,8 +170,9 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
   }
   if (step === 0) throw new ValueError('arange: step must be non-zero, but got 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = checkDtype(optionsObject(options, 'arange').dtype, 'arange');
-  const data = allocate(dtype, n);
+  const dtype = dtypeOption(options, 'arange');
+  checkSize(n, 'arange', `the range start=${start}, stop=${stop}, step=${step}`);
+  const data = allocate(dtype, n, 'arange');
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromValues(data, [n], dtype);
 }
@@ -174,8 +185,8 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
  */
 export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   validateShape([n, m], 'eye', '[n, m]');
-  const dtype = checkDtype(optionsObject(options, 'eye').dtype, 'eye');
-  const data = allocate(dtype, n * m);
+  const dtype = dtypeOption(options, 'eye');
+  const data = allocate(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromValues(data, [n, m], dtype);
 }
@@ -199,13 +210,17 @@ function checkRng(rng: unknown, op: string): Rng {
  * ```
  */
 export function uniform(shape: readonly number[], low: number, high: number, rng: Rng, options: CreationOptions = {}): Tensor {
-  const s = validateShape(shape, 'uniform');
-  const r = checkRng(rng, 'uniform');
+  return uniformIn(shape, low, high, rng, options, 'uniform');
+}
+
+function uniformIn(shape: readonly number[], low: number, high: number, rng: Rng, options: CreationOptions | undefined, op: string): Tensor {
+  const s = validateShape(shape, op);
+  const r = checkRng(rng, op);
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
-    throw new ValueError(`uniform: low and high must be finite with low <= high, but got low=${low}, high=${high}`);
+    throw new ValueError(`${op}: low and high must be finite with low <= high, but got low=${low}, high=${high}`);
   }
-  const dtype = checkDtype(optionsObject(options, 'uniform').dtype, 'uniform');
-  const data = allocate(dtype, sizeOf(s));
+  const dtype = dtypeOption(options, op);
+  const data = allocate(dtype, sizeOf(s), op);
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * r.uniform();
   return fromValues(data, s, dtype);
 }
@@ -217,7 +232,7 @@ export function uniform(shape: readonly number[], low: number, high: number, rng
  * ```
  */
 export function rand(shape: readonly number[], rng: Rng, options: CreationOptions = {}): Tensor {
-  return uniform(shape, 0, 1, rng, options);
+  return uniformIn(shape, 0, 1, rng, options, 'rand');
 }
 
 /** Normal values (mean 0, std 1 unless given) drawn from `rng`.
@@ -229,13 +244,13 @@ export function rand(shape: readonly number[], rng: Rng, options: CreationOption
 export function randn(shape: readonly number[], rng: Rng, options: CreationOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = validateShape(shape, 'randn');
   const r = checkRng(rng, 'randn');
-  options = optionsObject(options, 'randn');
+  options = checkOptions(options, { ...CREATION_OPTIONS, mean: 'number', std: 'number' }, 'randn');
   const { mean = 0, std = 1 } = options;
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
     throw new ValueError(`randn: mean must be finite and std a finite number >= 0, but got mean=${mean}, std=${std}`);
   }
   const dtype = checkDtype(options.dtype, 'randn');
-  const data = allocate(dtype, sizeOf(s));
+  const data = allocate(dtype, sizeOf(s), 'randn');
   for (let i = 0; i < data.length; i++) data[i] = mean + std * r.normal();
   return fromValues(data, s, dtype);
 }

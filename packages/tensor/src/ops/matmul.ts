@@ -3,7 +3,8 @@ import { DTypeError, ShapeError } from '../errors.js';
 import { MatMul } from '../kernel_names.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { optionsObject, toTensor } from './convert.js';
+import { checkOptions } from '../options.js';
+import { toTensor } from './convert.js';
 
 /** Options of {@link matmul}: use an operand transposed (its last two axes swapped) without copying it.
  * @example
@@ -31,7 +32,7 @@ export interface MatMulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
   const ta = toTensor(a, 'a', 'matmul');
   const tb = toTensor(b, 'b', 'matmul');
-  const { transposeA = false, transposeB = false } = optionsObject(options, 'matmul');
+  const { transposeA = false, transposeB = false } = checkOptions(options, { transposeA: 'boolean', transposeB: 'boolean' }, 'matmul');
   if (ta.rank < 2 || ta.rank > 3 || tb.rank < 2 || tb.rank > 3) {
     throw new ShapeError(`matmul: operands must be 2-D or 3-D, but a is ${formatShape(ta.shape)} and b is ${formatShape(tb.shape)}`);
   }

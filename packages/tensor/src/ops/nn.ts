@@ -5,7 +5,8 @@ import { describe, formatShape, normalizeAxes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { DTYPES, type DType } from '../types.js';
 import { add, mul, neg, sub } from './arithmetic.js';
-import { optionsObject, toTensor } from './convert.js';
+import { checkOptions } from '../options.js';
+import { toTensor } from './convert.js';
 import { mean, sum } from './reduce.js';
 
 /** Softmax along `axis` (default the last).
@@ -74,9 +75,11 @@ export function checkLabels(labels: unknown, numClasses: number, rows: number, o
  */
 export function oneHot(labels: ArrayLike<number> | Tensor, depth: number, options: { dtype?: DType } = {}): Tensor {
   if (!Number.isInteger(depth) || depth <= 0) throw new ValueError(`oneHot: depth must be a positive integer, but got ${describe(depth)}`);
+  const { dtype = 'float32' } = checkOptions(options, { dtype: 'any' }, 'oneHot');
+  if (!DTYPES.includes(dtype)) throw new DTypeError(`oneHot: dtype must be one of ${DTYPES.join(', ')}, but got ${describe(dtype)}`);
   const n = labels instanceof Tensor ? labels.size : (labels as ArrayLike<number>)?.length;
   const list = checkLabels(labels, depth, n ?? 0, 'oneHot');
-  return noGrad(() => runKernel(OneHot, {}, { labels: list, depth, dtype: options.dtype ?? 'float32' }));
+  return noGrad(() => runKernel(OneHot, {}, { labels: list, depth, dtype }));
 }
 
 /** Options of {@link crossEntropy}.
@@ -105,7 +108,7 @@ export interface CrossEntropyOptions {
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number> | Tensor, options: CrossEntropyOptions = {}): Tensor {
   const t = toTensor(logits, 'logits', 'crossEntropy');
   if (t.rank !== 2) throw new ShapeError(`crossEntropy: logits must be 2-D [batch, classes], but got shape ${formatShape(t.shape)}`);
-  const { reduction = 'mean', labelSmoothing = 0 } = optionsObject(options, 'crossEntropy');
+  const { reduction = 'mean', labelSmoothing = 0 } = checkOptions(options, { reduction: 'string', labelSmoothing: 'number' }, 'crossEntropy');
   if (!['mean', 'sum', 'none'].includes(reduction)) throw new ValueError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', but got ${describe(reduction)}`);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], but got ${describe(labelSmoothing)}`);
   const [n, c] = t.shape as [number, number];

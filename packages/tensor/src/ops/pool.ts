@@ -3,7 +3,8 @@ import { ShapeError, ValueError } from '../errors.js';
 import { AdaptiveAvgPool2D, AvgPool2D, MaxPool2D, type Pool2DAttrs } from '../kernel_names.js';
 import { describe, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { optionsObject, toTensor } from './convert.js';
+import { checkOptions } from '../options.js';
+import { toTensor } from './convert.js';
 import { checkNchw, intPair } from './pair.js';
 
 /** Options of {@link maxPool2d} (PyTorch's `F.max_pool2d`; no dilation, ceil_mode off).
@@ -32,7 +33,7 @@ export interface AvgPool2dOptions extends MaxPool2dOptions {
 
 function poolAttrs(op: string, x: Tensor, kernelSize: unknown, options: AvgPool2dOptions): Pool2DAttrs {
   const [, , H, W] = checkNchw(x, op);
-  const o = optionsObject(options, op);
+  const o = checkOptions(options, { stride: ['number', 'object', 'null'], padding: ['number', 'object'], ...(op === 'avgPool2d' ? { countIncludePad: 'boolean' } : {}) }, op);
   const kernel = intPair(kernelSize, op, 'kernelSize', 1);
   const stride = o.stride === undefined || o.stride === null ? kernel : intPair(o.stride, op, 'stride', 1);
   const padding = intPair(o.padding ?? 0, op, 'padding', 0);

@@ -4,7 +4,8 @@ import { Max, Sum } from '../kernel_names.js';
 import { formatShape, normalizeAxes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, neg, sub } from './arithmetic.js';
-import { optionsObject, toTensor } from './convert.js';
+import { checkOptions } from '../options.js';
+import { toTensor } from './convert.js';
 
 /** Options of reductions: `keepDims` keeps reduced axes with size 1.
  * @example
@@ -17,11 +18,14 @@ export interface ReduceOptions {
   keepDims?: boolean;
 }
 
-function reduce(kernel: string, op: string, x: Tensor, axis: number | readonly number[] | undefined, options: ReduceOptions): Tensor {
+const REDUCE_OPTIONS = { keepDims: 'boolean' } as const;
+
+function reduce(kernel: string, op: string, x: Tensor, axis: number | readonly number[] | undefined, options: ReduceOptions | undefined): Tensor {
   const t = toTensor(x, 'x', op);
+  const { keepDims = false } = checkOptions(options, REDUCE_OPTIONS, op);
   const axes = normalizeAxes(axis, t.rank, op);
   if (kernel === Max) checkNonEmpty(t, axes, op);
-  return runKernel(kernel, { x: t }, { axes, keepDims: optionsObject(options, op).keepDims ?? false });
+  return runKernel(kernel, { x: t }, { axes, keepDims });
 }
 
 function countOf(x: Tensor, axis: number | readonly number[] | undefined, op: string): number {
@@ -46,7 +50,8 @@ export function sum(x: Tensor, axis?: number | readonly number[], options: Reduc
  */
 export function mean(x: Tensor, axis?: number | readonly number[], options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, 'x', 'mean');
-  return div(sum(t, axis, optionsObject(options, 'mean')), countOf(t, axis, 'mean'));
+  const n = countOf(t, axis, 'mean');
+  return div(sum(t, axis, checkOptions(options, REDUCE_OPTIONS, 'mean')), n);
 }
 
 /** Maximum over `axis`. Ties share the gradient equally (like `torch.amax`); NaN propagates.
@@ -78,7 +83,7 @@ function checkNonEmpty(x: Tensor, axis: number | readonly number[] | undefined, 
 export function min(x: Tensor, axis?: number | readonly number[], options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, 'x', 'min');
   checkNonEmpty(t, axis, 'min');
-  return neg(max(neg(t), axis, optionsObject(options, 'min')));
+  return neg(max(neg(t), axis, checkOptions(options, REDUCE_OPTIONS, 'min')));
 }
 
 /** Variance over `axis`: `Σ(x − mean)² / (n − correction)`. `correction` defaults to 1 (unbiased, as
@@ -90,7 +95,7 @@ export function min(x: Tensor, axis?: number | readonly number[], options: Reduc
  */
 export function variance(x: Tensor, axis?: number | readonly number[], options: ReduceOptions & { correction?: number } = {}): Tensor {
   const t = toTensor(x, 'x', 'variance');
-  const { correction = 1, keepDims = false } = optionsObject(options, 'variance');
+  const { correction = 1, keepDims = false } = checkOptions(options, { ...REDUCE_OPTIONS, correction: 'number' }, 'variance');
   const n = countOf(t, axis, 'variance');
   if (!Number.isInteger(correction) || correction < 0) {
     throw new ValueError(`variance: correction must be a non-negative integer, but got ${correction}`);

@@ -52,7 +52,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'transpose');
   if (perm !== undefined && !Array.isArray(perm)) throw new ValueError(`transpose: perm must be a permutation of 0…${t.rank - 1} (an array), but got ${describe(perm)}`);
   const p = perm ? perm.slice() : t.shape.map((_, i) => t.rank - 1 - i);
-  if (p.length !== t.rank || normalizeAxes(p, t.rank, 'transpose').length !== t.rank) {
+  if (p.length !== t.rank || !p.every((a) => Number.isInteger(a) && a >= -t.rank && a < t.rank) || new Set(p.map((a) => (a < 0 ? a + t.rank : a))).size !== t.rank) {
     throw new ValueError(`transpose: perm must be a permutation of 0…${t.rank - 1}, but got ${describe(perm)}`);
   }
   const norm = p.map((a) => (a < 0 ? a + t.rank : a));

@@ -2,7 +2,7 @@ import ndarray from 'ndarray';
 import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
 import { allocate } from '../../types.js';
-import { matmulKernelInUse, setMatmulKernel, type MatmulKernel } from './matmul.js';
+import { matmulFmaInUse, matmulKernelInUse, setMatmulFma, setMatmulKernel, type MatmulKernel } from './matmul.js';
 
 /** CPU storage: a contiguous row-major `ndarray` view over a typed array.
  * @example
@@ -25,9 +25,13 @@ export interface CpuHandle extends DataHandle {
  */
 export interface CpuBackend extends Backend {
   /** Choose the matmul kernel: `'auto'` (default: WebAssembly SIMD where available), `'js'` (the
-   * pure-TypeScript reference), `'wasm'`. Both give bitwise identical results; returns the previous
-   * choice. The environment variable `DESCENT_CPU_MATMUL=js` selects the reference at startup. */
+   * pure-TypeScript reference), `'wasm'`. float64 results are bitwise identical; float32 ones agree
+   * within float32 rounding (the SIMD kernel sums in float32). Returns the previous choice. The
+   * environment variable `DESCENT_CPU_MATMUL=js` selects the reference at startup. */
   setMatmulKernel(kernel: MatmulKernel): MatmulKernel;
+  /** Fused multiply-adds (relaxed SIMD) in float32 matmul where the runtime has them; off by default
+   * so that results do not depend on the CPU. Returns the previous setting; `DESCENT_CPU_FMA=1` at startup. */
+  setMatmulFma(on: boolean): boolean;
 }
 
 /**
@@ -52,13 +56,15 @@ export const cpuBackend: CpuBackend = {
     return (handle as CpuHandle).array.data;
   },
   info() {
-    return { name: 'cpu', mode: 'js', matmul: matmulKernelInUse() };
+    return { name: 'cpu', mode: 'js', matmul: matmulKernelInUse(), matmulFma: matmulFmaInUse() };
   },
   setMatmulKernel,
+  setMatmulFma,
 };
 
 const envKernel = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DESCENT_CPU_MATMUL;
 if (envKernel === 'js' || envKernel === 'wasm' || envKernel === 'auto') setMatmulKernel(envKernel);
+if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DESCENT_CPU_FMA === '1') setMatmulFma(true);
 
 /** The typed array of a CPU tensor.
  * @example

@@ -26,7 +26,8 @@ const tile: number[] = Array.from({ length: MR * NR }, () => 0.5);
 /**
  * C[M×N] += op(A)[M×K] · op(B)[K×N] for one matrix pair, where op transposes when the flag is set.
  * Runs the WebAssembly SIMD kernel where available (see {@link setMatmulKernel}), else
- * {@link gemmJs}; both give bitwise identical results.
+ * {@link gemmJs}. float64: both give bitwise identical results; float32: the SIMD kernel sums in
+ * float32, the TS kernel in float64, so they agree within float32 rounding.
  *
  * @example
  * ```ts
@@ -38,8 +39,8 @@ export function gemm(
   M: number, N: number, K: number, transA: boolean, transB: boolean,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
-  if (simdGemm && kernelMode !== 'js' && (kernelMode === 'wasm' || M * N * K >= SIMD_MIN_WORK)
-    && simdGemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB)) return;
+  if (simd && kernelMode !== 'js' && (kernelMode === 'wasm' || M * N * K >= SIMD_MIN_WORK)
+    && simd.gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn)) return;
   gemmJs(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB);
 }
 
@@ -113,7 +114,7 @@ export function gemmJs(
  * A); otherwise rows of a row-major [L × K] matrix. Vectors past L are zero-filled.
  */
 function packPanels(
-  X: TypedArray, off: number, dst: Float64Array | number[], dstOff: number, i0: number, pc: number, L: number, K: number,
+  X: TypedArray, off: number, dst: TypedArray | number[], dstOff: number, i0: number, pc: number, L: number, K: number,
   kc: number, panels: number, W: number, kMajor: boolean,
 ): void {
   for (let p = 0; p < panels; p++) {
@@ -139,12 +140,13 @@ function packPanels(
 // ── WebAssembly SIMD ───────────────────────────────────────────────────────────────────────────
 // Below this many multiply-adds the JS kernel wins (the SIMD path copies C in and out of wasm memory).
 const SIMD_MIN_WORK = 16 * 16 * 16;
-const simdGemm = createSimdGemm(packPanels, KC, 128, 512);
+const simd = createSimdGemm(packPanels, KC, 128, 512);
 let kernelMode: MatmulKernel = 'auto';
+let fmaOn = false;
 
 /** Which gemm the CPU backend's MatMul runs: `'auto'` (WebAssembly SIMD where available, for all
  * but tiny products), `'js'` (always the pure-TypeScript reference), `'wasm'` (SIMD whenever available).
- * Both kernels give bitwise identical results.
+ * float64 results are bitwise identical; float32 ones agree within float32 rounding.
  * @example
  * ```ts
  * const previous: MatmulKernel = cpuBackend.setMatmulKernel('js');
@@ -171,5 +173,31 @@ export function setMatmulKernel(kernel: MatmulKernel): MatmulKernel {
  * ```
  */
 export function matmulKernelInUse(): 'wasm-simd' | 'js' {
-  return simdGemm && kernelMode !== 'js' ? 'wasm-simd' : 'js';
+  return simd && kernelMode !== 'js' ? 'wasm-simd' : 'js';
+}
+
+/** Use fused multiply-adds (relaxed SIMD `f32x4.relaxed_madd`) in the float32 SIMD kernel, where the
+ * runtime has relaxed SIMD (Node 20 behind `--experimental-wasm-relaxed-simd`); returns the previous
+ * setting. Off by default: a relaxed multiply-add may or may not round the product, depending on the
+ * CPU, so results would change from machine to machine; off, they are the same everywhere.
+ * `DESCENT_CPU_FMA=1` turns it on at startup. float64 products never use it.
+ * @example
+ * ```ts
+ * const previous = setMatmulFma(true);
+ * ```
+ */
+export function setMatmulFma(on: boolean): boolean {
+  const previous = fmaOn;
+  fmaOn = on;
+  return previous;
+}
+
+/** Whether float32 products run with fused multiply-adds now (see {@link setMatmulFma}).
+ * @example
+ * ```ts
+ * matmulFmaInUse(); // false unless enabled and the runtime has relaxed SIMD
+ * ```
+ */
+export function matmulFmaInUse(): boolean {
+  return fmaOn && simd !== null && simd.fmaAvailable && kernelMode !== 'js';
 }

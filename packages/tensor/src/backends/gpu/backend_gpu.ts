@@ -1,10 +1,12 @@
 import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
 import { BackendError, KernelNotFoundError } from '../../errors.js';
 import { getKernel, type KernelArgs } from '../../kernel_registry.js';
+import { checkOptions, type OptionSpec } from '../../options.js';
 import { sizeOf } from '../../shape.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
 import { cpuBackend } from '../cpu/backend_cpu.js';
 import { MAX_GPU_ELEMENTS } from './codegen.js';
+import type { GpuArg, GpuKernelHost } from './kernel_host.js';
 import { runSelfTest } from './selftest.js';
 import {
   GPU_MODES, gpuJsVersion, loadGpuJs, type GpuJsInstance, type GpuJsKernel, type GpuJsModule, type GpuJsTexture, type GpuMode,
@@ -34,6 +36,16 @@ export interface GpuBackendOptions {
   /** Called once with the reason when the backend turns out unusable (default `console.warn`); `null` for silence. */
   warn?: ((message: string) => void) | null;
 }
+
+/** The options a {@link GpuBackend} takes, with their types (values are checked where they are used).
+ * @example
+ * ```ts
+ * Object.keys(GPU_BACKEND_OPTIONS); // ['name', 'priority', 'mode', …]
+ * ```
+ */
+export const GPU_BACKEND_OPTIONS = {
+  name: 'string', priority: 'number', mode: 'string', selfTest: ['boolean', 'function'], searchPath: 'string', matmul: 'string', warn: ['function', 'null'],
+} as const satisfies OptionSpec;
 
 /** Diagnostic information about a {@link GpuBackend} (its `info()`).
  * @example
@@ -117,13 +129,6 @@ function toFloat32(x: unknown, size: number): Float32Array {
   return out;
 }
 
-/** What a gpu.js kernel takes for a tensor: a texture in GL modes, a Float32Array in the CPU-side modes.
- * @example
- * ```ts
- * const arg: GpuArg = backend.arg(tensorInfo);
- * ```
- */
-export type GpuArg = GpuJsTexture | Float32Array;
 
 /**
  * The gpu.js backend: one gpu.js `GPU` instance in one mode, precision `single`. float32 tensors are
@@ -143,7 +148,7 @@ export type GpuArg = GpuJsTexture | Float32Array;
  * registerBackend(new GpuBackend({ mode: 'webasm' }));
  * ```
  */
-export class GpuBackend implements Backend {
+export class GpuBackend implements Backend, GpuKernelHost {
   /** Registry name (`'gpu'` unless given). */
   readonly name: string;
   /** Priority of the automatic choice (2 unless given). */
@@ -162,7 +167,7 @@ export class GpuBackend implements Backend {
   private uploader: GpuJsKernel | null = null;
 
   constructor(options: GpuBackendOptions = {}) {
-    this.options = options;
+    this.options = checkOptions(options, GPU_BACKEND_OPTIONS, 'GpuBackend');
     this.name = options.name ?? 'gpu';
     this.priority = options.priority ?? 2;
     this.requestedMode = options.mode ?? 'auto';

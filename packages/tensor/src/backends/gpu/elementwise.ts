@@ -2,7 +2,7 @@ import type { TensorInfo } from '../../backend.js';
 import type { KernelArgs, KernelFunc } from '../../kernel_registry.js';
 import { broadcastShapes, sizeOf } from '../../shape.js';
 import type { Attrs } from '../../types.js';
-import type { GpuBackend } from './backend_gpu.js';
+import type { GpuKernelHost } from './kernel_host.js';
 import { bodyOf, broadcastStrides, contiguousStrides, gatherOffsets, mergeAxes } from './codegen.js';
 
 /** An elementwise expression in the input names (gpu.js JavaScript), or a function of the attributes giving one. */
@@ -22,7 +22,7 @@ export type GpuExpression = string | ((attrs: Attrs) => string);
  */
 export function elementwiseGpu(kernelName: string, names: string[], expression: GpuExpression, onCpu?: (attrs: Attrs) => boolean): KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const infos = names.map((k) => args.inputs[k]!);
     let shape: number[] = infos[0]!.shape.slice();
     for (let j = 1; j < infos.length; j++) shape = broadcastShapes(shape, infos[j]!.shape, kernelName);
@@ -34,7 +34,7 @@ export function elementwiseGpu(kernelName: string, names: string[], expression: 
 }
 
 /** Run one elementwise program over `infos` (broadcast to `shape`) and wrap the result. */
-export function mapGpu(backend: GpuBackend, infos: TensorInfo[], names: string[], shape: number[], expr: string): TensorInfo {
+export function mapGpu(backend: GpuKernelHost, infos: TensorInfo[], names: string[], shape: number[], expr: string): TensorInfo {
   const plan = mergeAxes(shape, infos.map((i) => broadcastStrides(i.shape, shape)));
   const { code, offsets } = gatherOffsets('i', plan.dims, plan.strides, []);
   const source = `function(${names.map((_, j) => `A${j}`).join(', ')}) {
@@ -56,7 +56,7 @@ ${bodyOf(expr)}
  * gatherGpu(backend, x, [3, 2], [1, 3], 0); // the transpose of a 2×3 matrix
  * ```
  */
-export function gatherGpu(backend: GpuBackend, x: TensorInfo, outShape: number[], strides: number[], base: number): TensorInfo {
+export function gatherGpu(backend: GpuKernelHost, x: TensorInfo, outShape: number[], strides: number[], base: number): TensorInfo {
   const plan = mergeAxes(outShape, [strides, contiguousStrides(outShape)]);
   const { code, offsets } = gatherOffsets('i', plan.dims, [plan.strides[0]!], [base]);
   const source = `function(X) {

@@ -1,7 +1,7 @@
 import type { TensorInfo } from '../../backend.js';
 import type { MatMulAttrs } from '../../kernel_names.js';
 import type { KernelArgs, KernelFunc } from '../../kernel_registry.js';
-import type { GpuArg, GpuBackend } from './backend_gpu.js';
+import type { GpuArg, GpuKernelHost } from './kernel_host.js';
 import { chunkedLoop, divmod, MAX_GPU_ELEMENTS } from './codegen.js';
 
 // Why this shape: gpu.js turns every array read into an index → texel-coordinate computation with
@@ -14,7 +14,7 @@ import { chunkedLoop, divmod, MAX_GPU_ELEMENTS } from './codegen.js';
 // unpacks the 2×2 blocks into the row-major result.
 
 /** Pack `rows × K` (per batch) into `[batches, Rp, K4]` Array(4) texels along k, zero-padded. */
-function pack(backend: GpuBackend, x: GpuArg, length: number, batches: number, rows: number, K: number, Rp: number, K4: number, rowMajor: boolean): unknown {
+function pack(backend: GpuKernelHost, x: GpuArg, length: number, batches: number, rows: number, K: number, Rp: number, K4: number, rowMajor: boolean): unknown {
   const rowGuard = Rp !== rows;
   const kGuard = K4 * 4 !== K;
   const read = (c: number): string => {
@@ -37,7 +37,7 @@ return [${[0, 1, 2, 3].map(read).join(', ')}];
  * C = op(A)·op(B) with one output per thread reading the flat operands through strides: what the
  * CPU-side modes (webasm, cpu) run fastest, since for them a read is a memory load, not a texel fetch.
  */
-function matmulPlain(backend: GpuBackend, a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean, M: number, K: number, N: number, bA: number, bB: number, batches: number, outShape: number[]): TensorInfo {
+function matmulPlain(backend: GpuKernelHost, a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean, M: number, K: number, N: number, bA: number, bB: number, batches: number, outShape: number[]): TensorInfo {
   // element (z, i, k) of op(A) and (z, k, j) of op(B) in the flat arrays
   const aRow = tA ? 1 : K, aK = tA ? M : 1;
   const bK = tB ? 1 : N, bCol = tB ? K : 1;
@@ -65,7 +65,7 @@ return s;
  * const c = matmulGpu(backend, a, b, false, true);
  * ```
  */
-export function matmulGpu(backend: GpuBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | null {
+export function matmulGpu(backend: GpuKernelHost, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | null {
   const ra = a.shape.length, rb = b.shape.length;
   const M = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
   const K = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
@@ -127,7 +127,7 @@ ${vec ? `const v = C[idx];\nreturn ${pick('v')};` : `return ${pick('C[idx]')};`}
  * ```
  */
 export const matmulKernel: KernelFunc = (args: KernelArgs) => {
-  const backend = args.backend as GpuBackend;
+  const backend = args.backend as GpuKernelHost;
   const { transposeA, transposeB } = args.attrs as unknown as MatMulAttrs;
   if (backend.supports(args.inputs)) {
     const out = matmulGpu(backend, args.inputs.a!, args.inputs.b!, transposeA, transposeB);

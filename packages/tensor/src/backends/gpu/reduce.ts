@@ -2,7 +2,7 @@ import type { TensorInfo } from '../../backend.js';
 import type { ReduceAttrs } from '../../kernel_names.js';
 import type { KernelArgs, KernelFunc } from '../../kernel_registry.js';
 import { reducedShape, sizeOf } from '../../shape.js';
-import type { GpuArg, GpuBackend } from './backend_gpu.js';
+import type { GpuArg, GpuKernelHost } from './kernel_host.js';
 import { contiguousStrides, divmod } from './codegen.js';
 import { gatherGpu } from './elementwise.js';
 
@@ -28,7 +28,7 @@ const COMBINE: Record<ReduceKind, string> = {
  * const sums = reduceBlocks(backend, backend.arg(x), 4, 6, 1, 'sum'); // row sums of a 4×6 matrix
  * ```
  */
-export function reduceBlocks(backend: GpuBackend, x: GpuArg, outer: number, R: number, inner: number, kind: ReduceKind): unknown {
+export function reduceBlocks(backend: GpuKernelHost, x: GpuArg, outer: number, R: number, inner: number, kind: ReduceKind): unknown {
   const B = REDUCE_BLOCK;
   if (R <= B) {
     const n = outer * inner;
@@ -79,7 +79,7 @@ return acc;
  */
 export function reduceGpu(kernelName: string, kind: ReduceKind): KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const x = args.inputs.x!;
     const { axes, keepDims } = args.attrs as unknown as ReduceAttrs;
     const outShape = reducedShape(x.shape, axes, keepDims);

@@ -5,7 +5,7 @@ import type { TensorInfo } from '../../backend.js';
 import { getKernel, type KernelConfig } from '../../kernel_registry.js';
 import type { Attrs } from '../../types.js';
 import { cpuBackend } from '../cpu/backend_cpu.js';
-import type { GpuBackend } from './backend_gpu.js';
+import type { GpuKernelHost } from './kernel_host.js';
 import * as kernels from './kernels/index.js';
 
 /** Relative (and absolute) tolerance of the self-test: float32 kernels against the CPU's.
@@ -46,13 +46,13 @@ const cases: Case[] = [
  * const problem = runSelfTest(backend); // null
  * ```
  */
-export function runSelfTest(backend: GpuBackend): string | null {
+export function runSelfTest(backend: GpuKernelHost): string | null {
   for (const c of cases) {
     const gpuInputs: Record<string, TensorInfo> = {};
     const cpuInputs: Record<string, TensorInfo> = {};
     for (const [k, [shape, seed]] of Object.entries(c.inputs)) {
       const v = values(shape.reduce((p, d) => p * d, 1), seed);
-      gpuInputs[k] = { shape, dtype: 'float32', handle: backend.write(v.slice()) };
+      gpuInputs[k] = { shape, dtype: 'float32', handle: backend.write(v.slice(), shape, 'float32') };
       cpuInputs[k] = { shape, dtype: 'float32', handle: cpuBackend.write(v.slice(), shape, 'float32') };
     }
     const cpuKernel = getKernel(c.kernel.kernelName, 'cpu');

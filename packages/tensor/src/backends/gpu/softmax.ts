@@ -1,6 +1,6 @@
 import type { KernelArgs, KernelFunc } from '../../kernel_registry.js';
 import { sizeOf } from '../../shape.js';
-import type { GpuBackend } from './backend_gpu.js';
+import type { GpuKernelHost } from './kernel_host.js';
 import { chunkedLoop, divmod, gatherOffsets, mergeAxes } from './codegen.js';
 import { reduceBlocks } from './reduce.js';
 
@@ -16,7 +16,7 @@ import { reduceBlocks } from './reduce.js';
  */
 export function softmaxGpu(kernelName: string, log: boolean): KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const x = args.inputs.x!;
     const axis = args.attrs.axis as number;
     const total = sizeOf(x.shape);

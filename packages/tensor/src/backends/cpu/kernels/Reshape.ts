@@ -11,6 +11,7 @@ import { output, valuesOf } from '../backend_cpu.js';
  */
 export const reshapeConfig: KernelConfig = {
   kernelName: Reshape,
+  outputAliases: 'x',
   backendName: 'cpu',
   kernelFunc: ({ inputs, attrs }) => output(valuesOf(inputs.x!), attrs.shape as number[], inputs.x!.dtype),
 };

@@ -74,6 +74,7 @@ export class FunctionBuilder {
 
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
+  i32And(): this { return this.op(0x71); }
   i32Mul(): this { return this.op(0x6c); }
   i32Shl(): this { return this.op(0x74); }
   i32LtS(): this { return this.op(0x48); }
@@ -96,6 +97,27 @@ export class FunctionBuilder {
   f64x2Mul(): this { return this.simd(0xf2); }
   f64x2Div(): this { return this.simd(0xf3); }
   f64x2Sqrt(): this { return this.simd(0xef); }
+  f64x2Sub(): this { return this.simd(0xf1); }
+  f64x2Neg(): this { return this.simd(0xed); }
+  f64x2Abs(): this { return this.simd(0xec); }
+  f64x2Min(): this { return this.simd(0xf4); }
+  f64x2Max(): this { return this.simd(0xf5); }
+  /** v128.load32_splat: one 4-byte float (or int) into all four lanes. */
+  v128Load32Splat(offset = 0): this { return this.simd(0x09, ...this.mem(2, offset)); }
+  f32x4Splat(): this { return this.simd(0x13); }
+  f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Mul(): this { return this.simd(0xe6); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Max(): this { return this.simd(0xe9); }
+  /** Lane-wise `a <= b` as an all-ones / all-zeros mask. */
+  f32x4Le(): this { return this.simd(0x45); }
+  /** `a & ~b`. */
+  v128Andnot(): this { return this.simd(0x4f); }
+  /** Relaxed SIMD `a·b + c` (fused or not, as the hardware prefers): only valid where the runtime has relaxed SIMD. */
+  f32x4RelaxedMadd(): this { return this.simd(0x105); }
+  /** Relaxed SIMD `a·b + c` on f64x2 (see {@link FunctionBuilder.f32x4RelaxedMadd}). */
+  f64x2RelaxedMadd(): this { return this.simd(0x107); }
   /** v128.const of sixteen zero bytes. */
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   /** v128.load64_zero: load 8 bytes into the low lane, zero the high one. */

@@ -1,7 +1,7 @@
 import { BroadcastTo } from '../../../kernel_names.js';
 import type { KernelConfig } from '../../../kernel_registry.js';
 import { sizeOf } from '../../../shape.js';
-import type { GpuBackend } from '../backend_gpu.js';
+import type { GpuKernelHost } from '../kernel_host.js';
 import { broadcastStrides } from '../codegen.js';
 import { gatherGpu } from '../elementwise.js';
 
@@ -15,7 +15,7 @@ export const broadcastToConfig: KernelConfig = {
   kernelName: BroadcastTo,
   backendName: 'gpu',
   kernelFunc: (args) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const x = args.inputs.x!;
     const shape = (args.attrs.shape as number[]).slice();
     if (!backend.supports(args.inputs) || !backend.supportsOutput(sizeOf(shape))) return backend.runOnCpu(BroadcastTo, args);

@@ -1,7 +1,7 @@
 import { Concat } from '../../../kernel_names.js';
 import type { KernelConfig } from '../../../kernel_registry.js';
 import { sizeOf } from '../../../shape.js';
-import type { GpuBackend } from '../backend_gpu.js';
+import type { GpuKernelHost } from '../kernel_host.js';
 import { divmod } from '../codegen.js';
 
 /** Most inputs one gpu Concat reads (one texture unit each); more run on the CPU. */
@@ -17,7 +17,7 @@ export const concatConfig: KernelConfig = {
   kernelName: Concat,
   backendName: 'gpu',
   kernelFunc: (args) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const axis = args.attrs.axis as number;
     const xs = Object.keys(args.inputs).sort((p, q) => Number(p.slice(1)) - Number(q.slice(1))).map((k) => args.inputs[k]!);
     const first = xs[0]!;

@@ -1,7 +1,7 @@
 import { Pad, type PadAttrs } from '../../../kernel_names.js';
 import type { KernelConfig } from '../../../kernel_registry.js';
 import { sizeOf } from '../../../shape.js';
-import type { GpuBackend } from '../backend_gpu.js';
+import type { GpuKernelHost } from '../kernel_host.js';
 import { contiguousStrides, divmod } from '../codegen.js';
 
 /** gpu.js kernel for {@link Pad}: each output element reads the input where it lies inside it, else 0.
@@ -14,7 +14,7 @@ export const padConfig: KernelConfig = {
   kernelName: Pad,
   backendName: 'gpu',
   kernelFunc: (args) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const x = args.inputs.x!;
     const { before, shape } = args.attrs as unknown as PadAttrs;
     const n = sizeOf(shape);

@@ -1,6 +1,6 @@
 import { Reshape } from '../../../kernel_names.js';
 import type { KernelConfig } from '../../../kernel_registry.js';
-import type { GpuBackend } from '../backend_gpu.js';
+import type { GpuKernelHost } from '../kernel_host.js';
 
 // The output shares the input's storage (texture or host values), as on the CPU: no kernel runs.
 /** gpu.js backend kernel for {@link Reshape}.
@@ -11,9 +11,10 @@ import type { GpuBackend } from '../backend_gpu.js';
  */
 export const reshapeConfig: KernelConfig = {
   kernelName: Reshape,
+  outputAliases: 'x',
   backendName: 'gpu',
   kernelFunc: ({ inputs, attrs, backend }) => {
     const x = inputs.x!;
-    return { shape: (attrs.shape as number[]).slice(), dtype: x.dtype, handle: (backend as GpuBackend).share(x.handle) };
+    return { shape: (attrs.shape as number[]).slice(), dtype: x.dtype, handle: (backend as GpuKernelHost).share(x.handle) };
   },
 };

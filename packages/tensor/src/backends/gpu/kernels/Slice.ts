@@ -1,7 +1,7 @@
 import { Slice, type SliceAttrs } from '../../../kernel_names.js';
 import type { KernelConfig } from '../../../kernel_registry.js';
 import { sizeOf } from '../../../shape.js';
-import type { GpuBackend } from '../backend_gpu.js';
+import type { GpuKernelHost } from '../kernel_host.js';
 import { contiguousStrides } from '../codegen.js';
 import { gatherGpu } from '../elementwise.js';
 
@@ -15,7 +15,7 @@ export const sliceConfig: KernelConfig = {
   kernelName: Slice,
   backendName: 'gpu',
   kernelFunc: (args) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const x = args.inputs.x!;
     const { begin, size } = args.attrs as unknown as SliceAttrs;
     if (!backend.supports(args.inputs) || !backend.supportsOutput(sizeOf(size))) return backend.runOnCpu(Slice, args);

@@ -1,7 +1,7 @@
 import { Transpose } from '../../../kernel_names.js';
 import type { KernelConfig } from '../../../kernel_registry.js';
 import { sizeOf } from '../../../shape.js';
-import type { GpuBackend } from '../backend_gpu.js';
+import type { GpuKernelHost } from '../kernel_host.js';
 import { contiguousStrides } from '../codegen.js';
 import { gatherGpu } from '../elementwise.js';
 
@@ -15,7 +15,7 @@ export const transposeConfig: KernelConfig = {
   kernelName: Transpose,
   backendName: 'gpu',
   kernelFunc: (args) => {
-    const backend = args.backend as GpuBackend;
+    const backend = args.backend as GpuKernelHost;
     const x = args.inputs.x!;
     const perm = args.attrs.perm as number[];
     const shape = perm.map((p) => x.shape[p]!);

@@ -1,0 +1,108 @@
+/**
+ * The benchmark's workloads, by name. A workload says how it is configured in each preset
+ * (settings, budget, target, schedule) and how one run executes, deterministically, from a
+ * {@link RunSpec}. Each workload lives in its own file in this folder and registers itself on
+ * import; {@link loadWorkloads} imports every file here, so adding a workload is adding a file.
+ * @module
+ */
+import { RegistryError } from '@descent/tensor';
+import { closest } from '../config.js';
+import type { TestFunction } from '../landscape.js';
+import type { RunOutcome } from '../sweep/result.js';
+import type { Budget, RunSpec, ScheduleName, Target } from '../sweep/spec.js';
+
+/** The benchmark's sizes: `smoke` (seconds, for tests), `quick` (`npm start`, ≤ 5 min on 2 cores), `full`.
+ * @example
+ * ```ts
+ * const p: PresetName = 'quick';
+ * ```
+ */
+export type PresetName = 'smoke' | 'quick' | 'full';
+
+/** Every {@link PresetName}.
+ * @example
+ * ```ts
+ * PRESET_NAMES.includes('full'); // true
+ * ```
+ */
+export const PRESET_NAMES: readonly PresetName[] = ['smoke', 'quick', 'full'];
+
+/** How a workload runs in one preset.
+ * @example
+ * ```ts
+ * const c: WorkloadConfig = { settings: { trainSize: 3000 }, budget: { epochs: 2 }, target: { metric: 'valAcc', goal: 'max', value: 0.9 }, schedule: 'warmup-cosine' };
+ * ```
+ */
+export interface WorkloadConfig {
+  /** The workload's own settings (JSON; part of every spec, so part of the cache key). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Training length, the same for every optimizer. */
+  readonly budget: Budget;
+  /** Time-to-target's threshold. */
+  readonly target: Target;
+  /** Learning-rate schedule shape, the same for every optimizer. */
+  readonly schedule: ScheduleName;
+}
+
+/** A benchmark workload.
+ * @example
+ * ```ts
+ * registerWorkload({ name: 'my-task', title: 'My task', task: 'classification', configure: () => config, describe: () => 'my data', run: (spec) => trainMyTask(spec) });
+ * ```
+ */
+export interface Workload {
+  /** Registry name (`mlp-mnist`). */
+  readonly name: string;
+  /** Title for the report (`784-128-10 MLP on MNIST`). */
+  readonly title: string;
+  /** `classification`: train/val/test sets with accuracies and a generalization gap; `function`: a 2-D test function (losses are f − f*). */
+  readonly task: 'classification' | 'function';
+  /** The configuration of a preset. */
+  configure(preset: PresetName): WorkloadConfig;
+  /** One paragraph for the report: data, split, model, budget, target. */
+  describe(config: WorkloadConfig): string;
+  /** Execute one run; the same spec gives the same outcome bit for bit (wall-clock fields aside). */
+  run(spec: RunSpec): RunOutcome;
+  /** The 2-D function, for the trajectory plots. */
+  readonly surface?: TestFunction;
+}
+
+const WORKLOADS = new Map<string, Workload>();
+
+/** Add a workload to the registry.
+ * @throws RegistryError when the name is taken.
+ * @example
+ * ```ts
+ * registerWorkload(myWorkload);
+ * ```
+ */
+export function registerWorkload(workload: Workload): void {
+  if (WORKLOADS.has(workload.name)) throw new RegistryError(`registerWorkload: a workload named '${workload.name}' is already registered`);
+  WORKLOADS.set(workload.name, workload);
+}
+
+/** A registered workload.
+ * @throws RegistryError naming the unknown workload and the registered ones.
+ * @example
+ * ```ts
+ * getWorkload('mlp-mnist').configure('quick');
+ * ```
+ */
+export function getWorkload(name: string): Workload {
+  const w = WORKLOADS.get(name);
+  if (!w) {
+    const hint = closest(name, [...WORKLOADS.keys()]);
+    throw new RegistryError(`unknown workload '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}. Registered workloads: ${[...WORKLOADS.keys()].join(', ')}`);
+  }
+  return w;
+}
+
+/** The registered workload names, in registration order.
+ * @example
+ * ```ts
+ * workloadNames(); // ['fn-beale', 'fn-rosenbrock', 'fn-saddle', 'mlp-mnist']
+ * ```
+ */
+export function workloadNames(): string[] {
+  return [...WORKLOADS.keys()];
+}

@@ -1,0 +1,2 @@
+// Interop with other frameworks' files.
+export { loadOptimizerSafetensors, optimizerStateTensors, saveOptimizerSafetensors } from './safetensors.js';

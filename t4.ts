@@ -1,0 +1,10 @@
+import { LocalPool, SPEC_VERSION, type RunSpec } from './packages/cli/src/sweep/index.ts';
+import { loadWorkloads, getWorkload } from './packages/cli/src/workloads/index.ts';
+await loadWorkloads();
+const c = getWorkload('fn-saddle').configure('smoke');
+const spec: RunSpec = { version: SPEC_VERSION, workload: 'fn-saddle', settings: c.settings, optimizer: { name: 'adam', options: {}, implementation: 'builtin' }, lr: 0.01, seed: 1, schedule: c.schedule, budget: c.budget, target: c.target };
+let t0 = performance.now();
+const pool = new LocalPool({ workers: 1 });
+await pool.execute(spec); console.log('first', performance.now()-t0); t0 = performance.now();
+await pool.execute(spec); console.log('second', performance.now()-t0);
+await pool.close();
