@@ -6,7 +6,7 @@
  * @module
  */
 import { RegistryError } from '@descent/tensor';
-import { closest } from '../config.js';
+import { closest } from '../suggest.js';
 import type { TestFunction } from '../landscape.js';
 import type { RunOutcome } from '../sweep/result.js';
 import type { Budget, RunSpec, ScheduleName, Target } from '../sweep/spec.js';
