@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { add, cpuBackend, matmul, mul, Rng, tensor } from '@descent/tensor';
 import { checkMatmulKernels } from './lib/check.js';
+import { benchCnnStep, benchConvLayers } from './cnn.js';
 import {
   descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
 } from './lib/mlp.js';
@@ -357,6 +358,7 @@ function benchLongMemory(): void {
     + `live step losses ${lossMin}–${lossMax}, heap ${heapMin.toFixed(1)}–${heapMax.toFixed(1)} MiB, RSS ${rssMin.toFixed(0)}–${rssMax.toFixed(0)} MiB`);
 }
 
+const sectionContext = { quick: QUICK, results, addRow, log };
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
 results.descent_cpu = cpuBackend.info?.();
@@ -366,6 +368,7 @@ if (!CHILD) {
 }
 const sections: Array<[string, () => Promise<void> | void]> = [
   ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory], ['longmemory', benchLongMemory],
+  ['conv', () => benchConvLayers(sectionContext)], ['cnn', () => benchCnnStep(sectionContext)],
 ];
 for (const [name, fn] of sections) {
   if (!run(name)) continue;

@@ -8,3 +8,4 @@ import './kinds/train.js';
 import './kinds/layer.js';
 // Layer factories of the "layer" kind, one file per layer family.
 import './layers/basic.js';
+import './layers/conv.js';
