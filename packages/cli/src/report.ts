@@ -72,7 +72,35 @@ export interface ReportInput {
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text made safe to place in HTML (`&`, `<`, `>`, `"` escaped).
+ * @example
+ * ```ts
+ * escapeHtml('a < b'); // 'a &lt; b'
+ * ```
+ */
+export const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
+
+/** The reports' style sheet (inline in each page).
+ * @example
+ * ```ts
+ * const head = `<style>${REPORT_CSS}</style>`;
+ * ```
+ */
+export const REPORT_CSS = `body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; max-width: 1180px; margin: 2rem auto; padding: 0 1.2rem; background: #fafafa; }
+h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+h3 { font-size: 1rem; margin: 0 0 .4rem; } .lead { color: #555; margin-top: 0; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; font-size: .92rem; } dt { color: #666; } dd { margin: 0; }
+table.summary { border-collapse: collapse; font-size: .9rem; font-variant-numeric: tabular-nums; background: white; box-shadow: 0 1px 3px #0001; }
+table.summary th, table.summary td { padding: .3rem .7rem; border-bottom: 1px solid #eee; } table.summary th { background: #f0f0f0; font-weight: 600; }
+.right { text-align: right; } .left { text-align: left; } .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .45em; vertical-align: -1px; }
+.grid { display: flex; flex-wrap: wrap; gap: 1.2rem; } figure { margin: 0; background: white; padding: .9rem 1rem; box-shadow: 0 1px 3px #0001; border-radius: 4px; flex: 1 1 460px; }
+figure.wide { flex-basis: 100%; } figure svg { max-width: 100%; height: auto; } figcaption { font-size: .85rem; color: #555; margin-top: .4rem; }
+.pair { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+ul.claims { padding-left: 1.2rem; } .yes, .no, .na { display: inline-block; min-width: 6.5em; font-size: .8rem; font-weight: 600; padding: 0 .4em; border-radius: 3px; margin-right: .3em; text-align: center; }
+.yes { background: #dff0d8; color: #2b662b; } .no { background: #f8dcdc; color: #8a2424; } .na { background: #eee; color: #666; }
+code { background: #eee; padding: 0 .25em; border-radius: 3px; font-size: .9em; } footer { margin: 3rem 0 1rem; font-size: .85rem; color: #777; }
+`;
 
 /** Exponential moving average (bias-corrected, as fastai's smoothed loss).
  * @example
@@ -116,7 +144,13 @@ function tableHtml(rows: readonly SummaryRow[]): string {
 
 const colorOf = (name: string) => OPTIMIZER_COLORS[name] ?? '#888';
 
-function figure(title: string, svg: string, caption: string, wide = false): string {
+/** A chart with its heading and caption, as the reports lay them out (`wide`: the full page width).
+ * @example
+ * ```ts
+ * figure('Loss', svg, 'Mean over seeds.', true);
+ * ```
+ */
+export function figure(title: string, svg: string, caption: string, wide = false): string {
   return `<figure class="${wide ? 'wide' : ''}"><h3>${esc(title)}</h3>${svg}<figcaption>${caption}</figcaption></figure>`;
 }
 
@@ -180,20 +214,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(input.title)}</title>
 <style>
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; max-width: 1180px; margin: 2rem auto; padding: 0 1.2rem; background: #fafafa; }
-h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-h3 { font-size: 1rem; margin: 0 0 .4rem; } .lead { color: #555; margin-top: 0; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; font-size: .92rem; } dt { color: #666; } dd { margin: 0; }
-table.summary { border-collapse: collapse; font-size: .9rem; font-variant-numeric: tabular-nums; background: white; box-shadow: 0 1px 3px #0001; }
-table.summary th, table.summary td { padding: .3rem .7rem; border-bottom: 1px solid #eee; } table.summary th { background: #f0f0f0; font-weight: 600; }
-.right { text-align: right; } .left { text-align: left; } .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .45em; vertical-align: -1px; }
-.grid { display: flex; flex-wrap: wrap; gap: 1.2rem; } figure { margin: 0; background: white; padding: .9rem 1rem; box-shadow: 0 1px 3px #0001; border-radius: 4px; flex: 1 1 460px; }
-figure.wide { flex-basis: 100%; } figure svg { max-width: 100%; height: auto; } figcaption { font-size: .85rem; color: #555; margin-top: .4rem; }
-.pair { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-ul.claims { padding-left: 1.2rem; } .yes, .no, .na { display: inline-block; min-width: 6.5em; font-size: .8rem; font-weight: 600; padding: 0 .4em; border-radius: 3px; margin-right: .3em; text-align: center; }
-.yes { background: #dff0d8; color: #2b662b; } .no { background: #f8dcdc; color: #8a2424; } .na { background: #eee; color: #666; }
-code { background: #eee; padding: 0 .25em; border-radius: 3px; font-size: .9em; } footer { margin: 3rem 0 1rem; font-size: .85rem; color: #777; }
-</style></head>
+${REPORT_CSS}</style></head>
 <body>
 <h1>${esc(input.title)}</h1>
 <p class="lead">${esc(input.dataset)} Model: ${esc(input.model)}.</p>

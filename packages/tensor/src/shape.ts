@@ -1,4 +1,5 @@
-import { ShapeError, SizeLimitError, ValueError } from './errors.js';
+import { ShapeError, ValueError } from './errors.js';
+import { checkSize } from './storage.js';
 import type { Shape } from './types.js';
 
 /** Render a shape the way error messages show it: `[2,3]`.
@@ -21,31 +22,6 @@ export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
-}
-
-/** The most elements a tensor may hold: the typed-array length limit of V8 in Node 20 (2³²). Newer
- * runtimes allow longer arrays; descent keeps this one bound so that a size accepted on one machine is
- * accepted on all.
- * @example
- * ```ts
- * MAX_ELEMENTS; // 4294967296
- * ```
- */
-export const MAX_ELEMENTS = 2 ** 32;
-
-/** Check a number of elements against {@link MAX_ELEMENTS}: the one size check of every creation path
- * (shapes given by users, `arange`, every allocation).
- * @throws SizeLimitError naming the op, what was asked for and the limit.
- * @example
- * ```ts
- * checkSize(6, 'zeros', 'shape [2,3]'); // ok
- * checkSize(1e12, 'zeros', 'shape [1000000,1000000]'); // SizeLimitError
- * ```
- */
-export function checkSize(size: number, op: string, what = 'the tensor'): void {
-  if (!(size <= MAX_ELEMENTS)) {
-    throw new SizeLimitError(`${op}: ${what} has ${size} elements, more than a tensor can hold (${MAX_ELEMENTS}, the typed-array length limit)`);
-  }
 }
 
 /** Row-major strides of a shape.

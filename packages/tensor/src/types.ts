@@ -1,6 +1,3 @@
-import { SizeLimitError } from './errors.js';
-import { checkSize } from './shape.js';
-
 /** The element types a tensor can hold. `float32` is the default.
  * @example
  * ```ts
@@ -57,22 +54,4 @@ export type Attrs = Record<string, unknown>;
  */
 export function arrayType(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor {
   return dtype === 'float64' ? Float64Array : Float32Array;
-}
-
-/** Allocate a zero-filled typed array for a dtype; `op` names the caller in errors.
- * @throws SizeLimitError when `size` is past {@link MAX_ELEMENTS} or the memory cannot be allocated.
- * @example
- * ```ts
- * allocate('float32', 4); // Float32Array(4)
- * ```
- */
-export function allocate(dtype: DType, size: number, op = 'allocate'): TypedArray {
-  checkSize(size, op);
-  try {
-    return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    const bytes = size * (dtype === 'float64' ? 8 : 4);
-    throw new SizeLimitError(`${op}: could not allocate ${size} ${dtype} values (${(bytes / 2 ** 30).toFixed(1)} GiB): ${e.message}`);
-  }
 }

@@ -27,10 +27,10 @@ export interface RunHistory {
 /** Loss and accuracy on the training, validation and test sets at the end of a run.
  * @example
  * ```ts
- * const f: FinalMetrics = { trainLoss: 0.1, valLoss: 0.2, testLoss: 0.21, trainAcc: 0.97, valAcc: 0.94, testAcc: 0.93 };
+ * const f: RunFinalMetrics = { trainLoss: 0.1, valLoss: 0.2, testLoss: 0.21, trainAcc: 0.97, valAcc: 0.94, testAcc: 0.93 };
  * ```
  */
-export interface FinalMetrics {
+export interface RunFinalMetrics {
   /** Mean loss on the whole training set (eval mode). */
   readonly trainLoss: number;
   /** Mean loss on the validation set. */
@@ -69,7 +69,7 @@ export interface RunOutcome {
   /** Evaluation points. */
   readonly history: RunHistory;
   /** End-of-run metrics. */
-  readonly final: FinalMetrics;
+  readonly final: RunFinalMetrics;
   /** Time to the spec's target. */
   readonly timeToTarget: TimeToTarget;
   /** Mean training loss over the first quarter of the steps (how fast a run starts; 2-D: mean log10(f − f*)). */

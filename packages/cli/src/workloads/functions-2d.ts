@@ -20,7 +20,7 @@ import { registerWorkload, type PresetName, type WorkloadConfig } from './regist
  * const s: Function2dSettings = { function: 'saddle', start: [1.8, 0.001], startNoise: 0.05, minimum: -1, historyPoints: 50 };
  * ```
  */
-export interface Function2dSettings {
+export type Function2dSettings = {
   /** Which function (`rosenbrock`, `saddle`, `beale`). */
   readonly function: string;
   /** The start before the seed's jitter. */

@@ -1,34 +1,24 @@
 /**
- * Loads every workload: imports each file of this folder (except this one and the registry), in
- * name order, so a new workload is one new file here that calls `registerWorkload`.
+ * Loads every workload: one import line per workload file below, so a new workload is a new
+ * file here that calls `registerWorkload`, plus its line. The imports are static: a module loaded
+ * by `require` (mocha under tsx) and one loaded by dynamic `import()` would be two instances of
+ * the registry, and workloads registered in one would be missing from the other.
  * @module
  */
-import { readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import './functions-2d.js';
+import './mlp-mnist.js';
 
 export * from './registry.js';
 
-let loading: Promise<void> | undefined;
-
-/** Files of this folder that are not workloads. */
-const NOT_WORKLOADS = new Set(['index', 'registry']);
-
 /**
- * Import every workload file once (later calls wait for the first).
+ * Resolves once every workload is registered (they are, by this module's imports); kept so that
+ * callers need not know how workloads are loaded.
  * @example
  * ```ts
  * await loadWorkloads();
- * workloadNames(); // ['fn-beale', 'fn-rosenbrock', 'fn-saddle', 'mlp-mnist']
+ * workloadNames(); // ['fn-rosenbrock', 'fn-saddle', 'fn-beale', 'mlp-mnist']
  * ```
  */
 export function loadWorkloads(): Promise<void> {
-  loading ??= (async () => {
-    const dir = dirname(fileURLToPath(import.meta.url));
-    const files = readdirSync(dir)
-      .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !NOT_WORKLOADS.has(f.replace(/\.(ts|js)$/, '')))
-      .sort();
-    for (const f of files) await import(pathToFileURL(`${dir}/${f}`).href);
-  })();
-  return loading;
+  return Promise.resolve();
 }

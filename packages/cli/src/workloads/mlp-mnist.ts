@@ -18,7 +18,7 @@ import { registerWorkload, type PresetName, type WorkloadConfig } from './regist
  * const s: MlpMnistSettings = MLP_MNIST_PRESETS.quick.settings;
  * ```
  */
-export interface MlpMnistSettings {
+export type MlpMnistSettings = {
   /** Training samples (at most 7000). */
   readonly trainSize: number;
   /** Validation samples, carved from the training data (the 8000 digits before the test set). */

@@ -2,7 +2,8 @@ import { DTypeError, ValueError } from '../errors.js';
 import { fromValues } from '../engine.js';
 import { describe } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocate, type DType } from '../types.js';
+import { allocate } from '../storage.js';
+import type { DType } from '../types.js';
 
 /** What ops accept where a tensor is expected: a tensor, or a number (a scalar of the other operand's dtype).
  * @example

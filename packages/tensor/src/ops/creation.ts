@@ -2,9 +2,10 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { fromValues } from '../engine.js';
 import type { Rng } from '../random.js';
 import { checkOptions } from '../options.js';
-import { checkSize, describe, formatShape, sizeOf, validateShape } from '../shape.js';
+import { describe, formatShape, sizeOf, validateShape } from '../shape.js';
+import { allocate, checkSize } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { allocate, DTYPES, type DType, type NestedArray, type TypedArray } from '../types.js';
+import { DTYPES, type DType, type NestedArray, type TypedArray } from '../types.js';
 
 /** Options of the creation functions.
  * @example

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
-import { allocate } from '../../types.js';
+import { allocate } from '../../storage.js';
 import { matmulFmaInUse, matmulKernelInUse, setMatmulFma, setMatmulKernel, type MatmulKernel } from './matmul.js';
 
 /** CPU storage: a contiguous row-major `ndarray` view over a typed array.

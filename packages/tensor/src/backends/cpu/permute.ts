@@ -2,7 +2,7 @@ import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import type { TensorInfo } from '../../backend.js';
 import type { TypedArray } from '../../types.js';
-import { allocate } from '../../types.js';
+import { allocate } from '../../storage.js';
 import { viewOf } from './backend_cpu.js';
 
 /** The values of a CPU tensor with its axes permuted, as a new contiguous array.

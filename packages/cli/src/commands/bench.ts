@@ -1,0 +1,72 @@
+/**
+ * `descent bench`: the optimizer benchmark (what `npm start` runs with the quick preset).
+ * @module
+ */
+import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { choiceOption, intOption, listOption, parseCommandArgs, stringOption, type CommandSpec } from '../args.js';
+import { runBench } from '../bench/run.js';
+import type { BenchResult } from '../bench/findings.js';
+import { PRESETS } from '../bench/protocol.js';
+import type { CliIo } from '../io.js';
+import { pluginPaths } from '../plugins.js';
+import type { PresetName } from '../workloads/index.js';
+
+/** The options of `descent bench`.
+ * @example
+ * ```ts
+ * console.log(helpText(benchCommand));
+ * ```
+ */
+export const benchCommand: CommandSpec = {
+  name: 'bench',
+  summary: 'The optimizer benchmark: several workloads, learning rates tuned on validation data, several seeds, claims judged with confidence intervals.',
+  usage: 'descent bench [--preset smoke|quick|full] [--workers N] [--optimizers a,b,…] [--workloads a,b,…] [--plugin FILE] [--out DIR]',
+  description: 'Tunes each optimizer\'s learning rate per workload on a log grid (seed 0, validation loss), reruns the chosen rate over N seeds, and writes DIR/index.html and DIR/results.json. '
+    + 'Finished runs are cached in DIR/runs by their configuration hash: an interrupted run continues, and adding an optimizer runs only its cells. See docs/benchmark.md.',
+  options: {
+    preset: { type: 'string', value: 'NAME', help: `smoke (seconds), quick (≤ 5 min on 2 cores; ${PRESETS.quick.seeds} seeds) or full (${PRESETS.full.seeds} seeds, finer grid, longer budgets)`, default: 'quick' },
+    workers: { type: 'string', value: 'N', help: 'worker threads (0: run in this thread)', default: `${availableParallelism()} (one per core)` },
+    optimizers: { type: 'string', value: 'LIST', help: 'registered optimizer names', default: 'the lecture\'s twelve and every --plugin optimizer' },
+    workloads: { type: 'string', value: 'LIST', help: 'workload names', default: 'all registered' },
+    seeds: { type: 'string', value: 'N', help: 'seeds per chosen configuration', default: 'the preset\'s' },
+    out: { type: 'string', short: 'o', value: 'DIR', help: 'where to write index.html, results.json and the run cache (runs/)', default: 'report' },
+    cache: { type: 'boolean', help: 'reuse and fill the run cache (--no-cache runs everything again)', default: 'true' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
+    plugin: { type: 'string', value: 'FILE', help: 'load a module that registers plugins; its optimizers join every workload', multiple: true },
+  },
+  examples: [
+    'descent bench',
+    'descent bench --preset full --workers 8',
+    'descent bench --plugin ./my-optimizer.js',
+    'descent bench --preset smoke --optimizers adam,sgdm --workloads mlp-mnist,fn-saddle',
+  ],
+};
+
+/**
+ * Run `descent bench` with the arguments after the command name.
+ * @throws UsageError for bad arguments.
+ * @example
+ * ```ts
+ * await benchMain(['--preset', 'smoke', '--out', 'tmp'], processIo());
+ * ```
+ */
+export async function benchMain(argv: readonly string[], io: CliIo, defaults: { command?: string } = {}): Promise<BenchResult> {
+  const args = parseCommandArgs(benchCommand, argv);
+  const seeds = args.values.seeds === undefined ? undefined : intOption(args, 'seeds', 1, { min: 1, max: 1000 });
+  const workers = args.values.workers === undefined ? undefined : intOption(args, 'workers', 1, { min: 0, max: 256 });
+  return runBench({
+    preset: choiceOption<PresetName>(args, 'preset', ['smoke', 'quick', 'full'], 'quick'),
+    ...(args.values.optimizers !== undefined ? { optimizers: listOption(args, 'optimizers', []) } : {}),
+    ...(args.values.workloads !== undefined ? { workloads: listOption(args, 'workloads', []) } : {}),
+    ...(seeds !== undefined ? { seeds } : {}),
+    ...(workers !== undefined ? { workers } : {}),
+    plugins: pluginPaths(args).map((p) => resolve(io.cwd, p)),
+    out: resolve(io.cwd, stringOption(args, 'out', 'report')),
+    cache: args.values.cache !== false,
+    progress: args.values.quiet ? 'none' : io.interactive ? 'bar' : 'lines',
+    log: io.out,
+    progressLog: io.err,
+    command: defaults.command ?? `descent bench ${argv.join(' ')}`.trim(),
+  });
+}
