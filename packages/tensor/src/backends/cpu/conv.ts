@@ -3,8 +3,8 @@
 // col[Cg·kh·kw × Ho·Wo]; then y = W·col, dW += dY·colᵀ and dcol = Wᵀ·dY (folded back by col2im).
 // A 1×1 kernel with stride 1 and no padding needs no unrolling: col is the input itself.
 import type { Conv2DAttrs } from '../../kernel_names.js';
-import type { TypedArray } from '../../types.js';
-import { allocate, type DType } from '../../types.js';
+import { allocate } from '../../storage.js';
+import type { DType, TypedArray } from '../../types.js';
 import { gemm } from './matmul.js';
 
 /** Every size of one convolution, derived once from the shapes and attributes. */
