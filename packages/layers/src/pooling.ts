@@ -43,6 +43,7 @@ export abstract class Pool2d extends Module {
   readonly stride: [number, number];
   /** Padding `[h, w]`. */
   readonly padding: [number, number];
+  /** The layer's name in messages: `MaxPool2d(2)`. */
   protected readonly where: string;
 
   protected constructor(name: string, kernelSize: number | [number, number], o: AvgPool2dOptions) {
@@ -65,6 +66,7 @@ export abstract class Pool2d extends Module {
     return unbatched ? y.reshape(y.shape.slice(1)) : y;
   }
 
+  /** The pooling op on a batched input. */
   protected abstract pool(x: Tensor): Tensor;
 
   override extraRepr(): string {
@@ -87,6 +89,7 @@ export class MaxPool2d extends Pool2d {
     super('MaxPool2d', kernelSize, checkOptions(options, ['stride', 'padding'], 'MaxPool2d'));
   }
 
+  /** {@link maxPool2d} with this layer's window. */
   protected pool(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
   }
@@ -111,6 +114,7 @@ export class AvgPool2d extends Pool2d {
     this.countIncludePad = o.countIncludePad === undefined ? true : checkBoolean(o.countIncludePad, this.where, 'options.countIncludePad');
   }
 
+  /** {@link avgPool2d} with this layer's window. */
   protected pool(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
   }
