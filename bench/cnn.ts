@@ -89,7 +89,7 @@ const LR = 0.01;
 const MOMENTUM = 0.9;
 
 /** PyTorch-style initial weights, shared by every framework: [w1, b1, w2, b2, w3 [3136, 10] in NCHW flatten order, b3]. */
-function cnnInit(seed = 11): Float32Array[] {
+export function cnnInit(seed = 11): Float32Array[] {
   const rng = new Rng(seed);
   const out: Float32Array[] = [];
   for (let l = 0; l < 2; l++) {
@@ -110,7 +110,7 @@ function toNhwcRows(w: Float32Array): Float32Array {
 
 interface CnnTrainer { step(i: number): number; dispose(): void }
 
-function descentCnn(init: Float32Array[], xs: Float32Array[], ys: number[][]): CnnTrainer {
+export function descentCnn(init: Float32Array[], xs: Float32Array[], ys: number[][]): CnnTrainer {
   const rng = new Rng(0);
   const model = new Sequential(
     new Conv2d(1, 32, 3, { rng, padding: 1 }), new ReLU(), new MaxPool2d(2),
@@ -134,7 +134,7 @@ function descentCnn(init: Float32Array[], xs: Float32Array[], ys: number[][]): C
   };
 }
 
-async function tfCnn(backend: TfBackend, init: Float32Array[], xs: Float32Array[], ys: number[][]): Promise<CnnTrainer> {
+export async function tfCnn(backend: TfBackend, init: Float32Array[], xs: Float32Array[], ys: number[][]): Promise<CnnTrainer> {
   const tf = await useTfBackend(backend);
   registerWasmConv2dFilterGrad(tf);
   const [w1, b1, w2, b2, w3, b3] = init as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
