@@ -12,6 +12,7 @@ import { add, cpuBackend, exp, matmul, mul, relu, Rng, tensor } from '@descent/t
 import { measureCeilings, type Ceilings } from './lib/ceiling.js';
 import { checkGuard, type GuardInput } from './lib/guard.js';
 import { checkMatmulKernels } from './lib/check.js';
+import { benchCnnStep, benchConvLayers } from './cnn.js';
 import {
   descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
 } from './lib/mlp.js';
@@ -423,6 +424,7 @@ async function benchTransformerSection(): Promise<void> {
   log(`  loss at step ${detail.loss_compared_at_step as number}: descent ${losses.descent!.toFixed(5)}, tfjs-cpu ${losses.tfjs_cpu!.toFixed(5)}, tfjs-wasm ${losses.tfjs_wasm!.toFixed(5)}; max |Δ| vs tfjs-cpu per step ${(detail.max_abs_loss_diff_vs_tfjs_cpu as number).toExponential(1)}`);
 }
 
+const sectionContext = { quick: QUICK, results, addRow, log };
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
 results.descent_cpu = cpuBackend.info?.();
@@ -441,6 +443,7 @@ async function benchCeiling(): Promise<void> {
 
 const sections: Array<[string, () => Promise<void> | void]> = [
   ['ceiling', benchCeiling], ['matmul', benchMatmul], ['elementwise', benchElementwise], ['optimizer', benchOptimizer], ['mlp', benchMlp], ['memory', benchMemory], ['longmemory', benchLongMemory],
+  ['conv', () => benchConvLayers(sectionContext)], ['cnn', () => benchCnnStep(sectionContext)],
 ];
 sections.push(['transformer', benchTransformerSection]);
 for (const [name, fn] of sections) {

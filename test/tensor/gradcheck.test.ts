@@ -61,6 +61,24 @@ const cases: Record<string, Case[]> = {
   ScatterAddRows: [{ inputs: () => [r([3, 2])], f: (x) => weigh(T.scatterAddRows(x!, [1, 1, 0], 4)) }],
   Softmax: [{ inputs: () => [r([2, 4], -2, 2)], f: (x) => weigh(T.softmax(x!)) }, { inputs: () => [r([3, 2], -2, 2)], f: (x) => weigh(T.softmax(x!, 0)) }],
   LogSoftmax: [{ inputs: () => [r([3, 4], -2, 2)], f: (x) => weigh(T.logSoftmax(x!)) }, { inputs: () => [r([3, 4], -2, 2)], f: (x) => T.crossEntropy(x!, [0, 3, 1], { labelSmoothing: 0.1 }) }],
+  Conv2D: [
+    { inputs: () => [r([2, 4, 5, 4]), r([6, 2, 3, 2]), r([6])], f: (x, w, b) => weigh(T.conv2d(x!, w!, { bias: b!, stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 })) },
+    { inputs: () => [r([1, 2, 4, 5]), r([3, 2, 2, 3])], f: (x, w) => weigh(T.conv2d(x!, w!, { padding: 'same' })) },
+    { inputs: () => [r([2, 3, 3, 3]), r([2, 3, 1, 1])], f: (x, w) => weigh(T.conv2d(x!, w!)) },
+  ],
+  // distinct values, so no window has a tie that a finite step could flip
+  MaxPool2D: [
+    { inputs: () => [T.tensor(Array.from({ length: 2 * 2 * 5 * 4 }, (_, i) => Math.sin(i * 2.1) + i * 1e-3), { shape: [2, 2, 5, 4], dtype: 'float64' })], f: (x) => weigh(T.maxPool2d(x!, 3, { stride: 2, padding: 1 })) },
+    { inputs: () => [T.tensor(Array.from({ length: 36 }, (_, i) => Math.cos(i * 1.7) + i * 1e-3), { shape: [1, 1, 6, 6], dtype: 'float64' })], f: (x) => weigh(T.maxPool2d(x!, [2, 3], { stride: [1, 2] })) },
+  ],
+  AvgPool2D: [
+    { inputs: () => [r([2, 2, 5, 4])], f: (x) => weigh(T.avgPool2d(x!, 3, { stride: 2, padding: 1 })) },
+    { inputs: () => [r([1, 2, 5, 4])], f: (x) => weigh(T.avgPool2d(x!, [3, 2], { stride: [2, 1], padding: [1, 1], countIncludePad: false })) },
+  ],
+  AdaptiveAvgPool2D: [
+    { inputs: () => [r([2, 2, 5, 7])], f: (x) => weigh(T.adaptiveAvgPool2d(x!, [3, 4])) },
+    { inputs: () => [r([2, 3, 3, 3])], f: (x) => weigh(T.adaptiveAvgPool2d(x!, 1)) },
+  ],
   // Through float32 and back: linear, so a wide step is exact up to float32 rounding.
   Cast: [{ inputs: () => [r([3])], f: (x) => weigh(T.cast(T.cast(x!, 'float32'), 'float64')), h: 1e-2, tolerance: 1e-4 }],
 };

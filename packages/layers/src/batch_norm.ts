@@ -26,32 +26,14 @@ export interface BatchNorm1dOptions {
   dtype?: DType;
 }
 
-/**
- * Batch normalisation (Ioffe & Szegedy 2015, https://arxiv.org/abs/1502.03167) of inputs `[N, C]`
- * or `[N, C, L]`, per feature C, as PyTorch's `nn.BatchNorm1d`.
- *
- * - **Training:** normalise with the batch mean and the *biased* batch variance (divide by n),
- *   `y = (x − mean)/√(var + eps)·γ + β`; the gradient flows through `x − mean`, the mean and the
- *   variance. Then update the buffers, without gradient:
- *   `runningMean ← (1−m)·runningMean + m·mean`, `runningVar ← (1−m)·runningVar + m·var·n/(n−1)`
- *   (the *unbiased* variance, as PyTorch), and `numBatchesTracked += 1`.
- * - **Eval:** normalise with `runningMean` and `runningVar`.
- *
- * Buffers: `runningMean` (init 0), `runningVar` (init 1), `numBatchesTracked` (a scalar count).
- *
- * @throws ValueError in training when there is only one value per feature (batch size 1 for
- * `[1, C]`), as PyTorch; ShapeError when the input is not `[N, C]`/`[N, C, L]` with C = numFeatures.
+/** The batch normalisation shared by {@link BatchNorm1d} and {@link BatchNorm2d}: statistics per
+ * channel (axis 1) over every other axis. Not exported from the package.
  * @example
  * ```ts
- * import { tensor } from '@descent/tensor';
- * import { BatchNorm1d } from '@descent/layers';
- * const bn = new BatchNorm1d(2);
- * bn.call(tensor([[1, 10], [3, 30]])).toArray(); // ≈ [[-1, -1], [1, 1]]
- * bn.runningMean.toArray();                        // [0.2, 2]
- * bn.runningVar.toArray();                         // [1.1, 20.9]   (0.9·1 + 0.1·2, 0.9·1 + 0.1·200)
+ * class BatchNorm3d extends BatchNormBase { … }
  * ```
  */
-export class BatchNorm1d extends Module {
+export abstract class BatchNormBase extends Module {
   /** Number of features C. */
   readonly numFeatures: number;
   /** Added to the variance. */
@@ -65,9 +47,13 @@ export class BatchNorm1d extends Module {
   /** Parameter and buffer dtype. */
   readonly dtype: DType;
 
-  constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
+  /** The layer's name in messages: `BatchNorm1d(3)`. */
+  protected readonly where: string;
+
+  protected constructor(kind: string, numFeatures: number, options: BatchNorm1dOptions) {
     super();
-    const where = `BatchNorm1d(${String(numFeatures)})`;
+    const where = `${kind}(${String(numFeatures)})`;
+    this.where = where;
     this.numFeatures = checkPositiveInt(numFeatures, where, 'numFeatures');
     const o = checkOptions(options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype'], where);
     this.eps = o.eps === undefined ? 1e-5 : checkNonNegative(o.eps, where, 'options.eps');
@@ -136,27 +122,28 @@ export class BatchNorm1d extends Module {
 
   #buffer(name: string): Tensor {
     const b = this.getBuffer(name);
-    if (!b) throw new ValueError(`BatchNorm1d(${this.numFeatures}): there is no ${name}: the layer was built with trackRunningStats: false`);
+    if (!b) throw new ValueError(`${this.where}: there is no ${name}: the layer was built with trackRunningStats: false`);
     return b;
   }
 
-  /** Normalise `x` (`[N, C]` or `[N, C, L]`); see the class description for training vs eval.
+  /** Check the input's rank against the layer's (`checkInput` has run); throws ShapeError. */
+  protected abstract checkRank(t: Tensor): void;
+
+  /** Normalise `x` per channel (axis 1); see the class description for training vs eval.
    * @example
    * ```ts
    * bn.forward(randn([8, 2], rng));
    * ```
    */
   forward(x: Tensor): Tensor {
-    const where = `BatchNorm1d(${this.numFeatures})`;
+    const where = this.where;
     const t = checkInput(x, where, this.dtype);
-    if (t.rank !== 2 && t.rank !== 3) {
-      throw new ShapeError(`${where}: input must be [batch, features] or [batch, features, length], but got shape ${formatShape(t.shape)}`);
-    }
+    this.checkRank(t);
     if (t.shape[1] !== this.numFeatures) {
-      throw new ShapeError(`${where}: input has ${t.shape[1]} features in shape ${formatShape(t.shape)}, expected ${this.numFeatures}`);
+      throw new ShapeError(`${where}: input has ${t.shape[1]} ${t.rank === 4 ? 'channels' : 'features'} in shape ${formatShape(t.shape)}, expected ${this.numFeatures}`);
     }
-    const axes = t.rank === 2 ? [0] : [0, 2];
-    const paramShape = t.rank === 2 ? [1, this.numFeatures] : [1, this.numFeatures, 1];
+    const axes = t.shape.map((_, i) => i).filter((i) => i !== 1);
+    const paramShape = t.shape.map((d, i) => (i === 1 ? d : 1));
     const useBatchStats = this.training || !this.trackRunningStats;
     let normalized: Tensor;
     if (useBatchStats) {
@@ -195,5 +182,42 @@ export class BatchNorm1d extends Module {
 
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}, ${this.dtype}`;
+  }
+}
+
+/**
+ * Batch normalisation (Ioffe & Szegedy 2015, https://arxiv.org/abs/1502.03167) of inputs `[N, C]`
+ * or `[N, C, L]`, per feature C, as PyTorch's `nn.BatchNorm1d`.
+ *
+ * - **Training:** normalise with the batch mean and the *biased* batch variance (divide by n),
+ *   `y = (x − mean)/√(var + eps)·γ + β`; the gradient flows through `x − mean`, the mean and the
+ *   variance. Then update the buffers, without gradient:
+ *   `runningMean ← (1−m)·runningMean + m·mean`, `runningVar ← (1−m)·runningVar + m·var·n/(n−1)`
+ *   (the *unbiased* variance, as PyTorch), and `numBatchesTracked += 1`.
+ * - **Eval:** normalise with `runningMean` and `runningVar`.
+ *
+ * Buffers: `runningMean` (init 0), `runningVar` (init 1), `numBatchesTracked` (a scalar count).
+ *
+ * @throws ValueError in training when there is only one value per feature (batch size 1 for
+ * `[1, C]`), as PyTorch; ShapeError when the input is not `[N, C]`/`[N, C, L]` with C = numFeatures.
+ * @example
+ * ```ts
+ * import { tensor } from '@descent/tensor';
+ * import { BatchNorm1d } from '@descent/layers';
+ * const bn = new BatchNorm1d(2);
+ * bn.call(tensor([[1, 10], [3, 30]])).toArray(); // ≈ [[-1, -1], [1, 1]]
+ * bn.runningMean.toArray();                        // [0.2, 2]
+ * bn.runningVar.toArray();                         // [1.1, 20.9]   (0.9·1 + 0.1·2, 0.9·1 + 0.1·200)
+ * ```
+ */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
+    super('BatchNorm1d', numFeatures, options);
+  }
+
+  protected checkRank(t: Tensor): void {
+    if (t.rank !== 2 && t.rank !== 3) {
+      throw new ShapeError(`${this.where}: input must be [batch, features] or [batch, features, length], but got shape ${formatShape(t.shape)}`);
+    }
   }
 }

@@ -1,5 +1,5 @@
 // Argument checks shared by the layers (internal: not exported from index.ts).
-import { DTYPES, DTypeError, Tensor, ValueError, describe, formatShape, type DType, type Rng } from '@descent/tensor';
+import { DTYPES, DTypeError, ShapeError, Tensor, ValueError, describe, formatShape, type DType, type Rng } from '@descent/tensor';
 
 /** An `Rng` (duck-typed, as the tensor package does), else a ValueError naming the layer and how to fix it. */
 export function checkRng(rng: unknown, where: string, arg = 'options.rng'): Rng {
@@ -49,4 +49,21 @@ export function checkInput(x: unknown, where: string, dtype?: DType): Tensor {
     throw new DTypeError(`${where}: input is ${x.dtype} with shape ${formatShape(x.shape)}, but the layer is ${dtype}; build the layer with { dtype: '${x.dtype}' } or cast the input`);
   }
   return x;
+}
+
+/** An integer ≥ `min` or a pair of them (a kernel size, stride, padding, dilation), as `[h, w]`. */
+export function checkIntPair(value: unknown, where: string, arg: string, min: number): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && (v as number) >= min)) {
+    throw new ValueError(`${where}: ${arg} must be an integer >= ${min} or a pair [h, w] of them, but got ${describe(value)}`);
+  }
+  return [pair[0] as number, pair[1] as number];
+}
+
+/** A batched `[N, C, H, W]` input, or an unbatched `[C, H, W]` one given a batch axis of 1 (as
+ * PyTorch's 2-D layers accept); `unbatched` says to drop the axis again from the output. */
+export function asBatchedImage(t: Tensor, where: string): { x: Tensor; unbatched: boolean } {
+  if (t.rank === 4) return { x: t, unbatched: false };
+  if (t.rank === 3) return { x: t.reshape([1, ...t.shape]), unbatched: true };
+  throw new ShapeError(`${where}: input must be [batch, channels, height, width] or [channels, height, width], but got shape ${formatShape(t.shape)}`);
 }

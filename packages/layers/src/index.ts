@@ -61,3 +61,7 @@ export { Embedding, type EmbeddingIndices, type EmbeddingOptions } from './embed
 export { MultiheadAttention, type AttentionCallOptions, type MultiheadAttentionOptions } from './multihead_attention.js';
 export { TransformerEncoderLayer, type EncoderCallOptions, type TransformerEncoderLayerOptions } from './transformer_encoder_layer.js';
 export { Residual, type ResidualBody } from './residual.js';
+export { BatchNormBase } from './batch_norm.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './batch_norm_2d.js';
+export { Conv2d, type Conv2dOptions } from './conv.js';
+export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Pool2d, type AvgPool2dOptions, type MaxPool2dOptions } from './pooling.js';

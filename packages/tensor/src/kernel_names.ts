@@ -391,3 +391,134 @@ export interface EmbeddingAttrs {
   /** A row that receives no gradient, or null. */
   paddingIdx: number | null;
 }
+
+/**
+ * 2-D convolution, NCHW (inputs x `[N, C, H, W]`, w `[O, C/groups, kh, kw]`, optional bias `[O]`;
+ * {@link Conv2DAttrs}).
+ * @example
+ * ```ts
+ * runKernel(Conv2D, { x, w }, { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 })
+ * ```
+ */
+export const Conv2D = 'Conv2D';
+/**
+ * The input gradient of Conv2D (inputs dy, w; {@link Conv2DBackpropAttrs} with `shape` the input's).
+ * @example
+ * ```ts
+ * runKernel(Conv2DBackpropInput, { dy, w }, { ...attrs, shape: x.shape })
+ * ```
+ */
+export const Conv2DBackpropInput = 'Conv2DBackpropInput';
+/**
+ * The weight gradient of Conv2D (inputs x, dy; {@link Conv2DBackpropAttrs} with `shape` the weight's).
+ * @example
+ * ```ts
+ * runKernel(Conv2DBackpropFilter, { x, dy }, { ...attrs, shape: w.shape })
+ * ```
+ */
+export const Conv2DBackpropFilter = 'Conv2DBackpropFilter';
+/**
+ * 2-D max pooling, NCHW (input x; {@link Pool2DAttrs}); padding counts as −∞.
+ * @example
+ * ```ts
+ * runKernel(MaxPool2D, { x }, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], countIncludePad: true })
+ * ```
+ */
+export const MaxPool2D = 'MaxPool2D';
+/**
+ * The gradient of MaxPool2D (inputs x, dy; {@link Pool2DAttrs}): dy routed to the first maximum of each window.
+ * @example
+ * ```ts
+ * runKernel(MaxPool2DGrad, { x, dy }, attrs)
+ * ```
+ */
+export const MaxPool2DGrad = 'MaxPool2DGrad';
+/**
+ * 2-D average pooling, NCHW (input x; {@link Pool2DAttrs}).
+ * @example
+ * ```ts
+ * runKernel(AvgPool2D, { x }, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], countIncludePad: true })
+ * ```
+ */
+export const AvgPool2D = 'AvgPool2D';
+/**
+ * The gradient of AvgPool2D (input dy; {@link Pool2DAttrs} plus `shape`, the input's).
+ * @example
+ * ```ts
+ * runKernel(AvgPool2DGrad, { dy }, { ...attrs, shape: x.shape })
+ * ```
+ */
+export const AvgPool2DGrad = 'AvgPool2DGrad';
+/**
+ * Adaptive 2-D average pooling to `outputSize` (input x; {@link AdaptivePool2DAttrs}), windows as PyTorch's.
+ * @example
+ * ```ts
+ * runKernel(AdaptiveAvgPool2D, { x }, { outputSize: [1, 1] })
+ * ```
+ */
+export const AdaptiveAvgPool2D = 'AdaptiveAvgPool2D';
+/**
+ * The gradient of AdaptiveAvgPool2D (input dy; {@link AdaptivePool2DAttrs} plus `shape`, the input's).
+ * @example
+ * ```ts
+ * runKernel(AdaptiveAvgPool2DGrad, { dy }, { outputSize: [1, 1], shape: x.shape })
+ * ```
+ */
+export const AdaptiveAvgPool2DGrad = 'AdaptiveAvgPool2DGrad';
+
+/** Attributes of Conv2D: all resolved to explicit numbers by the op.
+ * @example
+ * ```ts
+ * const attrs: Conv2DAttrs = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
+ * ```
+ */
+export interface Conv2DAttrs {
+  /** Step between windows along H and W. */
+  stride: [number, number];
+  /** Zero padding `[top, bottom, left, right]` (asymmetric for an even 'same' kernel). */
+  padding: [number, number, number, number];
+  /** Spacing between kernel taps along H and W. */
+  dilation: [number, number];
+  /** Channel groups: input and output channels are split into this many independent convolutions. */
+  groups: number;
+}
+/** Attributes of the Conv2D backprop kernels: Conv2D's plus the shape of what they compute.
+ * @example
+ * ```ts
+ * const attrs: Conv2DBackpropAttrs = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1, shape: [2, 3, 8, 8] };
+ * ```
+ */
+export interface Conv2DBackpropAttrs extends Conv2DAttrs {
+  /** The input's shape (BackpropInput) or the weight's (BackpropFilter). */
+  shape: number[];
+}
+/** Attributes of MaxPool2D and AvgPool2D (and their gradients, which add `shape`, the input's).
+ * @example
+ * ```ts
+ * const attrs: Pool2DAttrs = { kernel: [3, 3], stride: [2, 2], padding: [1, 1], countIncludePad: true };
+ * ```
+ */
+export interface Pool2DAttrs {
+  /** Window height and width. */
+  kernel: [number, number];
+  /** Step between windows. */
+  stride: [number, number];
+  /** Implicit padding on both sides of H and of W. */
+  padding: [number, number];
+  /** AvgPool2D: divide by the whole window, padding included (PyTorch's default), else by the input elements in it. */
+  countIncludePad: boolean;
+  /** The input's shape (gradient kernels only). */
+  shape?: number[];
+}
+/** Attributes of AdaptiveAvgPool2D (its gradient adds `shape`, the input's).
+ * @example
+ * ```ts
+ * const attrs: AdaptivePool2DAttrs = { outputSize: [1, 1] };
+ * ```
+ */
+export interface AdaptivePool2DAttrs {
+  /** Output height and width. */
+  outputSize: [number, number];
+  /** The input's shape (gradient kernel only). */
+  shape?: number[];
+}

@@ -31,3 +31,7 @@ export { logSoftmaxGrad } from './LogSoftmax.js';
 export { castGrad } from './Cast.js';
 export { erfGrad } from './Erf.js';
 export { embeddingGrad } from './Embedding.js';
+export { conv2DGrad } from './Conv2D.js';
+export { maxPool2DGrad } from './MaxPool2D.js';
+export { avgPool2DGrad } from './AvgPool2D.js';
+export { adaptiveAvgPool2DGrad } from './AdaptiveAvgPool2D.js';

@@ -9,3 +9,5 @@ export * from './shape.js';
 export * from './unary.js';
 export * from './attention.js';
 export * from './embedding.js';
+export * from './conv.js';
+export * from './pool.js';

@@ -1,0 +1,23 @@
+import { MaxPool2D, type Pool2DAttrs } from '../../../kernel_names.js';
+import type { KernelConfig } from '../../../kernel_registry.js';
+import { newOutput, valuesOf } from '../backend_cpu.js';
+import { maxPoolArgmax, poolWindowsOf } from '../pool.js';
+
+/** CPU kernel for {@link MaxPool2D}.
+ * @example
+ * ```ts
+ * registerKernel(maxPool2DConfig);
+ * ```
+ */
+export const maxPool2DConfig: KernelConfig = {
+  kernelName: MaxPool2D,
+  backendName: 'cpu',
+  kernelFunc: ({ inputs, attrs }) => {
+    const x = inputs.x!;
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const { rows, cols } = poolWindowsOf(x.shape, attrs as unknown as Pool2DAttrs);
+    const [out, info] = newOutput([N, C, rows.start.length, cols.start.length], x.dtype);
+    maxPoolArgmax(valuesOf(x), out, null, N * C, H, W, rows, cols);
+    return info;
+  },
+};
