@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunFailedError } from '@descent/tensor';
 import {
@@ -8,7 +10,8 @@ import {
 } from '../src/sweep/index.js';
 import { loadWorkloads } from '../src/workloads/index.js';
 import { startRedis, type RedisServer } from '../../../test/helpers/redis.js';
-import { counting, smokeSpec } from './helpers.js';
+import { benchMain } from '../src/commands/bench.js';
+import { captureIo, counting, smokeSpec, tempDir } from './helpers.js';
 
 const ENTRY = fileURLToPath(new URL('../src/descent.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -115,6 +118,31 @@ describe('cli/sweep on a BullMQ queue (a real redis-server)', function () {
       await worker.close();
     }
     expect(() => new QueueExecutor(address('failing'), { attempts: 0 })).to.throw(/attempts must be an integer ≥ 1, but got 0/);
+  });
+
+  it('runs `descent bench --queue` on the queue\'s workers with the results of a local benchmark', async () => {
+    const tmp = tempDir();
+    const url = `${redis!.url}/bench`;
+    const bench = async (where: string[], out: string) => {
+      const io = captureIo(tmp.path);
+      const result = await benchMain(['--preset', 'smoke', '--workloads', 'fn-saddle', '--optimizers', 'adam,sgdm', '--out', out, '--quiet', ...where], io);
+      const doc = JSON.parse(readFileSync(join(tmp.path, out, 'results.json'), 'utf8')) as { runs: Array<{ history: Record<string, unknown> }> };
+      return { result, runs: doc.runs.map((r) => ({ ...r, history: { ...r.history, seconds: null }, timeToTarget: null, seconds: null })) };
+    };
+    const runs = counting(new InlineExecutor());
+    const worker = await startQueueWorker(parseQueueUrl(url), { executor: runs });
+    try {
+      const local = await bench(['--workers', '0'], 'local');
+      const queued = await bench(['--queue', url], 'queued');
+      expect(queued.result.executor).to.equal(`queue 'bench' on redis://127.0.0.1:${redis!.port}/0`);
+      expect(runs.calls).to.have.length(queued.result.executed).and.to.have.length(local.result.executed);
+      expect(queued.runs).to.deep.equal(local.runs);
+      expect(queued.result.claims).to.deep.equal(local.result.claims);
+      await benchMain(['--queue', 'redis:/nohost'], captureIo(tmp.path)).then(() => expect.fail('accepted a bad URL'), (e: Error) => expect(e.message).to.match(/--queue: expected a queue URL/));
+    } finally {
+      await worker.close();
+      tmp.remove();
+    }
   });
 
   it('finishes a sweep whose worker process was SIGKILLed mid-run: every run done exactly once, identical to a local sweep', async () => {

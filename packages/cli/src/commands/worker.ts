@@ -5,10 +5,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { intOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
+import { intOption, parseCommandArgs, UsageError, type CommandSpec } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
-import { InlineExecutor, LocalPool, parseQueueUrl, specHash, startQueueWorker, type QueueWorkerHandle, type RunSpec } from '../sweep/index.js';
+import { queueOption } from './sweep.js';
+import { InlineExecutor, LocalPool, specHash, startQueueWorker, type QueueWorkerHandle, type RunSpec } from '../sweep/index.js';
 
 /** The options of `descent worker`.
  * @example
@@ -44,14 +45,8 @@ export const workerCommand: CommandSpec = {
  */
 export async function workerMain(argv: readonly string[], io: CliIo): Promise<QueueWorkerHandle> {
   const args = parseCommandArgs(workerCommand, argv);
-  const url = stringOption(args, 'queue');
-  if (!url) throw new UsageError('descent worker: --queue redis://HOST:PORT/NAME is required');
-  let address;
-  try {
-    address = parseQueueUrl(url);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const address = queueOption(args);
+  if (!address) throw new UsageError('descent worker: --queue redis://HOST:PORT/NAME is required');
   const workers = intOption(args, 'workers', availableParallelism(), { min: 0, max: 256 });
   const plugins = pluginPaths(args).map((p) => resolve(io.cwd, p));
   await loadPlugins(plugins);
