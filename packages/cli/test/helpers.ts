@@ -1,8 +1,10 @@
-// Shared by the CLI tests: a captured CliIo and a temporary directory.
+// Shared by the CLI tests: a captured CliIo, a temporary directory, smoke-size run specs and an executor that counts its runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../src/io.js';
+import { SPEC_VERSION, type Executor, type RunSpec } from '../src/sweep/index.js';
+import { getWorkload } from '../src/workloads/index.js';
 
 export interface CapturedIo extends CliIo {
   readonly lines: string[];
@@ -25,4 +27,16 @@ export function captureIo(cwd = process.cwd()): CapturedIo {
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'descent-cli-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A run of `workload` at its 'smoke' preset (call loadWorkloads() first). */
+export function smokeSpec(workload: string, optimizer: string, lr: number, seed: number, options: Record<string, unknown> = {}): RunSpec {
+  const c = getWorkload(workload).configure('smoke');
+  return { version: SPEC_VERSION, workload, settings: c.settings, optimizer: { name: optimizer, options, implementation: 'builtin' }, lr, seed, schedule: c.schedule, budget: c.budget, target: c.target };
+}
+
+/** An executor that records `optimizer seed` for every run it is asked to execute. */
+export function counting(inner: Executor): Executor & { readonly calls: string[] } {
+  const calls: string[] = [];
+  return { name: 'counting', concurrency: inner.concurrency, calls, execute: (s) => (calls.push(`${s.optimizer.name} ${s.seed}`), inner.execute(s)), close: () => inner.close() };
 }

@@ -2,22 +2,13 @@ import { expect } from 'chai';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  InlineExecutor, LocalPool, RunCache, SPEC_VERSION, canonicalJson, deterministicPart, fromResultJson, runSweep, specHash, toResultJson,
-  type Executor, type RunSpec,
+  InlineExecutor, LocalPool, RunCache, canonicalJson, deterministicPart, fromResultJson, runSweep, specHash, toResultJson,
+  type RunSpec,
 } from '../src/sweep/index.js';
-import { getWorkload, loadWorkloads } from '../src/workloads/index.js';
-import { tempDir } from './helpers.js';
+import { loadWorkloads } from '../src/workloads/index.js';
+import { counting, smokeSpec, tempDir } from './helpers.js';
 
-function spec(workload: string, optimizer: string, lr: number, seed: number, options: Record<string, unknown> = {}): RunSpec {
-  const c = getWorkload(workload).configure('smoke');
-  return { version: SPEC_VERSION, workload, settings: c.settings, optimizer: { name: optimizer, options, implementation: 'builtin' }, lr, seed, schedule: c.schedule, budget: c.budget, target: c.target };
-}
-
-/** An executor that counts what it is asked to run. */
-function counting(inner: Executor): Executor & { readonly calls: string[] } {
-  const calls: string[] = [];
-  return { name: 'counting', concurrency: 1, calls, execute: (s) => (calls.push(`${s.optimizer.name} ${s.seed}`), inner.execute(s)), close: () => inner.close() };
-}
+const spec = smokeSpec;
 
 describe('cli/sweep', function () {
   this.timeout(180_000);

@@ -239,3 +239,25 @@ export class CallbackError extends DescentError {
     this.cause = cause;
   }
 }
+
+/**
+ * A sweep run failed on the remote workers of a queue (`descent worker`) after all its attempts.
+ * The worker's error crosses the queue as text, so its message is kept, prefixed with the run's
+ * hash and the attempts made; carries `hash` and `attempts`.
+ *
+ * @example
+ * ```ts
+ * // RunFailedError: queue job 3f9a…: failed on the workers after 3 attempts: unknown optimizer 'adma'. Registered: …
+ * ```
+ */
+export class RunFailedError extends DescentError {
+  /** The run's configuration hash (its job id). */
+  readonly hash: string;
+  /** How many times a worker tried it. */
+  readonly attempts: number;
+  constructor(message: string, hash: string, attempts: number) {
+    super(message);
+    this.hash = hash;
+    this.attempts = attempts;
+  }
+}

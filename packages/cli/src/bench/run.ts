@@ -14,7 +14,7 @@ import { closest } from '../suggest.js';
 import { loadPlugins } from '../plugins.js';
 import type { ProgressMode } from '../progress.js';
 import { LECTURE_OPTIMIZERS } from '../runner.js';
-import { InlineExecutor, LocalPool, RunCache, runSweep, sha256, toResultJson, type Executor, type OptimizerSpec, type RunRecord } from '../sweep/index.js';
+import { InlineExecutor, LocalPool, RunCache, runSweep, sha256, toResultJson, type Executor, type OptimizerSpec, type QueueExecutor, type RunRecord } from '../sweep/index.js';
 import { getWorkload, loadWorkloads, workloadNames, type PresetName } from '../workloads/index.js';
 import { band, judgeClaims, performanceProfile, summarizeCell } from './analysis.js';
 import type { BenchResult, ResultsDocument, WorkloadFindings } from './findings.js';
@@ -43,6 +43,9 @@ export interface BenchOptions {
   readonly seeds?: number;
   /** Worker threads (default one per core; 0 runs everything in this thread). */
   readonly workers?: number;
+  /** Where runs execute instead of this machine's worker threads (a {@link QueueExecutor} for
+   * `descent bench --queue`); `workers` is then ignored, and runBench closes it at the end. */
+  readonly executor?: Executor;
   /** Plugin modules (absolute paths): imported here and in every worker. */
   readonly plugins?: readonly string[];
   /** Report folder; null writes nothing (default `report`). Finished runs are cached in `out/runs`. */
@@ -96,7 +99,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const plan = makePlan({ preset, workloads, optimizers: optimizerSpecs(names, plugins), ...(options.seeds ? { seeds: options.seeds } : {}) });
   const workers = options.workers;
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new UsageError(`--workers must be an integer ≥ 0, but got ${workers}`);
-  const executor: Executor = workers === 0 ? new InlineExecutor() : new LocalPool({ ...(workers ? { workers } : {}), plugins });
+  const executor: Executor = options.executor ?? (workers === 0 ? new InlineExecutor() : new LocalPool({ ...(workers ? { workers } : {}), plugins }));
   const out = options.out === undefined ? 'report' : options.out;
   const cache = out !== null && options.cache !== false ? new RunCache(join(out, 'runs')) : undefined;
   const total = totalRuns(plan);

@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '@descent/layers';
-import { intOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
+import { intOption, parseCommandArgs, stringOption, UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { mean, std } from '../bench/stats.js';
 import type { CliIo } from '../io.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
 import {
   InlineExecutor, LocalPool, QueueExecutor, RunCache, expandGrid, parseQueueUrl, runSweep, sha256, toResultJson,
-  type Executor, type RunRecord,
+  type Executor, type QueueAddress, type RunRecord,
 } from '../sweep/index.js';
 import { loadWorkloads } from '../workloads/index.js';
 import { optimizers } from '@descent/optim';
@@ -83,14 +83,10 @@ export async function sweepMain(argv: readonly string[], io: CliIo): Promise<Swe
     if (!optimizers.names().includes(name)) throw new UsageError(`grid.optimizers: unknown optimizer '${name}'. Registered: ${optimizers.names().join(', ')}`);
     return builtin.has(name) ? 'builtin' : fingerprint;
   });
-  const queueUrl = stringOption(args, 'queue');
+  const queue = queueOption(args);
   let executor: Executor;
-  if (queueUrl) {
-    try {
-      executor = new QueueExecutor(parseQueueUrl(queueUrl));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  if (queue) {
+    executor = new QueueExecutor(queue);
   } else {
     const workers = intOption(args, 'workers', availableParallelism(), { min: 0, max: 256 });
     executor = workers === 0 ? new InlineExecutor() : new LocalPool({ workers, plugins });
@@ -126,6 +122,24 @@ export async function sweepMain(argv: readonly string[], io: CliIo): Promise<Swe
   writeFileAtomic(resolve(out, 'index.html'), sweepHtml(records));
   io.out(`descent sweep: ${records.length} runs → ${resolve(out, 'results.json')} and index.html (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return result;
+}
+
+/**
+ * The `--queue URL` option of `sweep`, `bench` and `worker`, parsed (undefined when not given).
+ * @throws UsageError for a malformed URL, naming what was expected.
+ * @example
+ * ```ts
+ * const address = queueOption(parseCommandArgs(benchCommand, ['--queue', 'redis://10.0.0.5:6379/sweeps']));
+ * ```
+ */
+export function queueOption(args: ParsedArgs): QueueAddress | undefined {
+  const url = stringOption(args, 'queue');
+  if (url === undefined) return undefined;
+  try {
+    return parseQueueUrl(url);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** A table per workload: final validation loss (and accuracy) as mean ± std over seeds, per optimizer and lr. */

@@ -5,10 +5,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { intOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
+import { intOption, parseCommandArgs, UsageError, type CommandSpec } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
-import { InlineExecutor, LocalPool, parseQueueUrl, startQueueWorker, type QueueWorkerHandle } from '../sweep/index.js';
+import { queueOption } from './sweep.js';
+import { InlineExecutor, LocalPool, specHash, startQueueWorker, type QueueWorkerHandle, type RunSpec } from '../sweep/index.js';
 
 /** The options of `descent worker`.
  * @example
@@ -28,7 +29,7 @@ export const workerCommand: CommandSpec = {
     plugin: { type: 'string', value: 'FILE', help: 'load a module that registers plugins (the same files as the submitting side)', multiple: true },
     'lock-ms': { type: 'string', value: 'MS', help: 'how long a run stays locked to this worker without renewal', default: '30000' },
     'stalled-ms': { type: 'string', value: 'MS', help: 'how often to look for runs of dead workers', default: '30000' },
-    quiet: { type: 'boolean', short: 'q', help: 'no line per finished run' },
+    quiet: { type: 'boolean', short: 'q', help: 'no line per run taken and finished' },
   },
   examples: ['descent worker --queue redis://10.0.0.5:6379/sweeps', 'descent worker --queue redis://10.0.0.5:6379/sweeps --workers 8 --plugin ./my-optimizer.js'],
 };
@@ -44,14 +45,8 @@ export const workerCommand: CommandSpec = {
  */
 export async function workerMain(argv: readonly string[], io: CliIo): Promise<QueueWorkerHandle> {
   const args = parseCommandArgs(workerCommand, argv);
-  const url = stringOption(args, 'queue');
-  if (!url) throw new UsageError('descent worker: --queue redis://HOST:PORT/NAME is required');
-  let address;
-  try {
-    address = parseQueueUrl(url);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const address = queueOption(args);
+  if (!address) throw new UsageError('descent worker: --queue redis://HOST:PORT/NAME is required');
   const workers = intOption(args, 'workers', availableParallelism(), { min: 0, max: 256 });
   const plugins = pluginPaths(args).map((p) => resolve(io.cwd, p));
   await loadPlugins(plugins);
@@ -62,10 +57,12 @@ export async function workerMain(argv: readonly string[], io: CliIo): Promise<Qu
     concurrency: Math.max(1, workers),
     lockDuration: intOption(args, 'lock-ms', 30_000, { min: 100 }),
     stalledInterval: intOption(args, 'stalled-ms', 30_000, { min: 100 }),
+    onStart: (spec) => {
+      if (!quiet) io.out(`start ${describeRun(spec)} [${specHash(spec)}]`);
+    },
     onRun: (spec, outcome, error) => {
       if (quiet) return;
-      const what = `${spec.workload} / ${spec.optimizer.name} / lr ${spec.lr} / seed ${spec.seed}`;
-      io.out(error ? `failed ${what}: ${error.message}` : `done ${what} (${outcome!.seconds.toFixed(2)} s)`);
+      io.out(error ? `failed ${describeRun(spec)} [${specHash(spec)}]: ${error.message}` : `done ${describeRun(spec)} [${specHash(spec)}] (${outcome!.seconds.toFixed(2)} s)`);
     },
   });
   io.out(`descent worker: taking runs from ${executor.name} ← queue '${address.name}' on ${address.host}:${address.port}/${address.db}`);
@@ -78,4 +75,9 @@ export async function workerMain(argv: readonly string[], io: CliIo): Promise<Qu
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return handle;
+}
+
+/** `workload / optimizer / lr … / seed …`: a run as the log lines name it. */
+function describeRun(spec: RunSpec): string {
+  return `${spec.workload} / ${spec.optimizer.name} / lr ${spec.lr} / seed ${spec.seed}`;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import { Queue, QueueEvents, Worker as BullWorker, type ConnectionOptions, type Job } from 'bullmq';
-import { ValueError } from '@descent/tensor';
+import { RunFailedError, ValueError } from '@descent/tensor';
 import type { Executor } from './executor.js';
 import { fromResultJson, toResultJson } from './json.js';
 import type { RunOutcome } from './result.js';
@@ -102,7 +102,7 @@ export interface QueueExecutorOptions {
  * Runs specs on `descent worker` processes through a BullMQ queue. Every run is a job whose id is
  * its configuration hash: submitting the same run again (another sweep, a resubmitted sweep)
  * finds the job that exists — waiting for it if it is queued or running, reading its result if it
- * finished — and a failed job is retried.
+ * finished — and a failed job is retried with its attempts counted afresh.
  * @example
  * ```ts
  * const executor = new QueueExecutor(parseQueueUrl('redis://127.0.0.1:6379/sweeps'));
@@ -135,7 +135,7 @@ export class QueueExecutor implements Executor {
     const hash = specHash(spec);
     await this.events.waitUntilReady();
     let job: Job<QueuedRun> | undefined = await this.queue.getJob(hash);
-    if (job && (await job.isFailed())) await job.retry('failed');
+    if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     job ??= await this.queue.add('run', { spec }, {
       jobId: hash,
       attempts: this.attempts,
@@ -143,7 +143,13 @@ export class QueueExecutor implements Executor {
       removeOnComplete: false,
       removeOnFail: false,
     });
-    const result: unknown = await job.waitUntilFinished(this.events);
+    let result: unknown;
+    try {
+      result = await job.waitUntilFinished(this.events);
+    } catch (e) {
+      const attempts = (await this.queue.getJob(hash))?.attemptsMade ?? this.attempts;
+      throw new RunFailedError(`queue job ${hash}: failed on the workers after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${(e as Error).message}`, hash, attempts);
+    }
     if (typeof result !== 'string') throw new ValueError(`queue job ${hash}: a worker returned ${typeof result}, not a run outcome`);
     return fromResultJson<RunOutcome>(result);
   }
@@ -180,6 +186,8 @@ export interface QueueWorkerOptions {
   readonly lockDuration?: number;
   /** How often this worker looks for stalled runs of dead workers, in ms (default 30 000). */
   readonly stalledInterval?: number;
+  /** Called when this worker takes a run (for logs). */
+  readonly onStart?: (spec: RunSpec) => void;
   /** Called when a run finishes here (for logs). */
   readonly onRun?: (spec: RunSpec, outcome: RunOutcome | null, error: Error | null) => void;
 }
@@ -205,12 +213,13 @@ export interface QueueWorkerHandle {
  * ```
  */
 export async function startQueueWorker(address: QueueAddress, options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
-  const { executor, onRun } = options;
+  const { executor, onStart, onRun } = options;
   const concurrency = options.concurrency ?? Math.min(64, Number.isFinite(executor.concurrency) ? executor.concurrency : 1);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ValueError(`startQueueWorker: concurrency must be an integer ≥ 1, but got ${String(concurrency)}`);
   const worker = new BullWorker<QueuedRun, string>(address.name, async (job) => {
     const spec = job.data?.spec;
     if (spec === null || typeof spec !== 'object') throw new ValueError(`queue job ${job.id}: expected { spec }, but got ${JSON.stringify(job.data)}`);
+    onStart?.(spec);
     try {
       const outcome = await executor.execute(spec);
       onRun?.(spec, outcome, null);
