@@ -18,7 +18,12 @@ export interface SweepGrid {
   /** Workload names (`descent bench --help` lists them). */
   readonly workloads: readonly string[];
   /** Optimizers: registered names, or `{ name, options }` (options other than lr). */
-  readonly optimizers: ReadonlyArray<string | { readonly name: string; readonly options?: Readonly<Record<string, unknown>> }>;
+  readonly optimizers: ReadonlyArray<string | {
+    /** A registered optimizer name (`descent list` shows them). */
+    readonly name: string;
+    /** Its hyperparameters other than lr (the lr comes from `lrs`). */
+    readonly options?: Readonly<Record<string, unknown>>;
+  }>;
   /** Base learning rates, each run with every optimizer. */
   readonly lrs: readonly number[];
   /** Seeds: a list, or a count `n` for seeds 0 … n−1 (default 1). */

@@ -160,7 +160,16 @@ export class QueueExecutor implements Executor {
    * await executor.counts(); // { waiting: 12, active: 4, completed: 40, failed: 0 }
    * ```
    */
-  async counts(): Promise<{ waiting: number; active: number; completed: number; failed: number }> {
+  async counts(): Promise<{
+    /** Runs not yet taken by a worker (including delayed and prioritized ones). */
+    waiting: number;
+    /** Runs a worker is executing now. */
+    active: number;
+    /** Runs finished with a result. */
+    completed: number;
+    /** Runs that failed (after the stalled-run retries). */
+    failed: number;
+  }> {
     const c = await this.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized');
     return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
   }

@@ -43,7 +43,12 @@ function snake(name: string): string {
  * Object.keys(tensors); // ['state.0.exp_avg', 'state.0.exp_avg_sq', …]
  * ```
  */
-export function optimizerStateTensors(opt: Optimizer): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function optimizerStateTensors(opt: Optimizer): {
+  /** The state's tensors: `state.<param index>.<name>` per parameter (PyTorch's names where there is one, e.g. `exp_avg`), `extra.…` for the rest. */
+  tensors: Record<string, Tensor>;
+  /** `format`, `optimizer`, `step`, `param_groups` (PyTorch-style, JSON) and the full state as JSON with tensor references. */
+  metadata: Record<string, string>;
+} {
   if (opt === null || typeof opt !== 'object' || typeof (opt as Partial<Optimizer>).state !== 'function') {
     throw new StateError(`saveOptimizerSafetensors: optimizer must be an Optimizer, but got ${describe(opt)}`);
   }

@@ -31,7 +31,14 @@ function adamProgram(mode: 0 | 1 | 2): ElementwiseProgram {
 
 /** Adam's fused in-place float32 update: `th`, `m`, `v` updated in place from the gradient `s`
  * (all of one length), bitwise identical to `scaleByAdam`'s float32 loop in `@descent/optim`.
- * Returns false (having done nothing) for `decay` and `l2` both nonzero. */
+ * Returns false (having done nothing) for `decay` and `l2` both nonzero.
+ * @example
+ * ```ts
+ * // step t = 1 of Adam (β1 0.9, β2 0.999, lr 1e-3) with scalars 1−β1, 1−β2, 1−β1ᵗ, √(1−β2ᵗ), ε, −lr, decay, λ
+ * const adam: AdamSimdKernel | null = createAdamSimd();
+ * adam?.(theta, grad, m, v, 0.9, 0.999, 0.1, 0.001, 0.1, Math.sqrt(0.001), 1e-8, -1e-3, 0, 0); // true
+ * ```
+ */
 export type AdamSimdKernel = (th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
   a1: number, a2: number, bc1: number, bc2sqrt: number, eps: number, scale: number, decay: number, l2: number) => boolean;
 

@@ -66,7 +66,13 @@ export interface ElementwiseProgram {
   readonly statements: readonly ElementwiseStatement[];
 }
 
-/** Run a compiled program over float32 arrays of one length with the given scalars (in place). */
+/** Run a compiled program over float32 arrays of one length with the given scalars (in place).
+ * @example
+ * ```ts
+ * const axpy: ElementwiseSimdKernel | null = compileElementwiseSimd(program);
+ * axpy?.([a, b], [0.5]); // a ← a + 0.5·b
+ * ```
+ */
 export type ElementwiseSimdKernel = (arrays: readonly Float32Array[], scalars: readonly number[]) => void;
 
 /** Elements per chunk: at most 16 arrays of CHUNK float32 values (1 MiB) make the kernel's memory. */
