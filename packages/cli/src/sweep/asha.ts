@@ -57,6 +57,38 @@ export interface RungSummary {
   readonly budget: number;
 }
 
+/** Options of {@link runSuccessiveHalving}.
+ * @example
+ * ```ts
+ * const o: HalvingRunOptions = { executor: new InlineExecutor(), halving: { eta: 3, rungs: 3 } };
+ * ```
+ */
+export interface HalvingRunOptions {
+  /** Where the runs execute. */
+  readonly executor: Executor;
+  /** The schedule. */
+  readonly halving: HalvingOptions;
+  /** Finished runs (every rung's) are read from and stored here. */
+  readonly cache?: RunCache;
+  /** Called per finished run (`index`: its place in the specs given). */
+  readonly onRun?: (event: SweepEvent & { readonly rung: number }) => void;
+  /** Called when a rung is done. */
+  readonly onRung?: (summary: RungSummary) => void;
+}
+
+/** What {@link runSuccessiveHalving} resolves with.
+ * @example
+ * ```ts
+ * const { records, rungs }: HalvingResult = await runSuccessiveHalving(specs, { executor, halving });
+ * ```
+ */
+export interface HalvingResult {
+  /** One per spec, in order: the record of the last rung its cell reached. */
+  readonly records: HalvingRecord[];
+  /** The rungs as they ran. */
+  readonly rungs: RungSummary[];
+}
+
 /**
  * Check a halving schedule (the grid file's `asha` field).
  * @throws ValueError naming the field and what was expected.
@@ -118,11 +150,7 @@ function cellScore(records: readonly RunRecord[]): number {
  * records.filter((r) => !r.stopped); // the cells that ran the full budget
  * ```
  */
-export async function runSuccessiveHalving(specs: readonly RunSpec[], options: {
-  executor: Executor; halving: HalvingOptions; cache?: RunCache;
-  onRun?: (event: SweepEvent & { rung: number }) => void;
-  onRung?: (summary: RungSummary) => void;
-}): Promise<{ records: HalvingRecord[]; rungs: RungSummary[] }> {
+export async function runSuccessiveHalving(specs: readonly RunSpec[], options: HalvingRunOptions): Promise<HalvingResult> {
   const { eta, rungs } = checkHalving(options.halving);
   const cells = specs.map(cellKey);
   let alive = new Set(cells);

@@ -9,6 +9,19 @@ import { getWorkload, workloadNames, type PresetName } from '../workloads/index.
 import { checkHalving, type HalvingOptions } from './asha.js';
 import { SPEC_VERSION, type Budget, type OptimizerSpec, type RunSpec, type ScheduleName } from './spec.js';
 
+/** An optimizer with options in a grid file.
+ * @example
+ * ```ts
+ * const o: GridOptimizer = { name: 'sgd', options: { momentum: 0.9 } };
+ * ```
+ */
+export interface GridOptimizer {
+  /** Registered optimizer name. */
+  readonly name: string;
+  /** Its options other than lr. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
 /** A sweep grid as written in its JSON file.
  * @example
  * ```ts
@@ -19,7 +32,7 @@ export interface SweepGrid {
   /** Workload names (`descent bench --help` lists them). */
   readonly workloads: readonly string[];
   /** Optimizers: registered names, or `{ name, options }` (options other than lr). */
-  readonly optimizers: ReadonlyArray<string | { readonly name: string; readonly options?: Readonly<Record<string, unknown>> }>;
+  readonly optimizers: ReadonlyArray<string | GridOptimizer>;
   /** Base learning rates, each run with every optimizer. */
   readonly lrs: readonly number[];
   /** Seeds: a list, or a count `n` for seeds 0 … n−1 (default 1). */
