@@ -35,8 +35,12 @@ export function smokeSpec(workload: string, optimizer: string, lr: number, seed:
   return { version: SPEC_VERSION, workload, settings: c.settings, optimizer: { name: optimizer, options, implementation: 'builtin' }, lr, seed, schedule: c.schedule, budget: c.budget, target: c.target };
 }
 
-/** An executor that records `optimizer seed` for every run it is asked to execute. */
-export function counting(inner: Executor): Executor & { readonly calls: string[] } {
-  const calls: string[] = [];
-  return { name: 'counting', concurrency: inner.concurrency, calls, execute: (s) => (calls.push(`${s.optimizer.name} ${s.seed}`), inner.execute(s)), close: () => inner.close() };
+/** An executor that records `optimizer seed` (and the spec) for every run it is asked to execute. */
+export function counting(inner: Executor): Executor & { readonly calls: string[]; readonly specs: RunSpec[] } {
+  const calls: string[] = [], specs: RunSpec[] = [];
+  return {
+    name: 'counting', concurrency: inner.concurrency, calls, specs,
+    execute: (s) => (calls.push(`${s.optimizer.name} ${s.seed}`), specs.push(s), inner.execute(s)),
+    close: () => inner.close(),
+  };
 }

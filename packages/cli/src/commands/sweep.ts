@@ -13,8 +13,8 @@ import { mean, std } from '../bench/stats.js';
 import type { CliIo } from '../io.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
 import {
-  InlineExecutor, LocalPool, QueueExecutor, RunCache, expandGrid, parseQueueUrl, runSweep, sha256, toResultJson,
-  type Executor, type QueueAddress, type RunRecord,
+  InlineExecutor, LocalPool, QueueExecutor, RunCache, expandGrid, gridHalving, parseQueueUrl, runSuccessiveHalving, runSweep, sha256, toResultJson,
+  type Executor, type QueueAddress, type RunRecord, type SweepEvent,
 } from '../sweep/index.js';
 import { loadWorkloads } from '../workloads/index.js';
 import { optimizers } from '@descent/optim';
@@ -96,18 +96,26 @@ export async function sweepMain(argv: readonly string[], io: CliIo): Promise<Swe
   const t0 = performance.now();
   let done = 0;
   io.err(`descent sweep: ${specs.length} runs on ${executor.name}`);
-  let records: RunRecord[];
+  const halving = gridHalving(grid);
+  let records: Array<RunRecord & { rung?: number; stopped?: boolean }>;
+  const cache = new RunCache(resolve(out, 'runs'));
+  const total = specs.length;
+  const onRun = (e: SweepEvent & { rung?: number }): void => {
+    done++;
+    if (quiet) return;
+    const eta = !halving && done < total ? ` — ETA ${(((performance.now() - t0) / 1000) * (total - done) / done).toFixed(0)} s` : '';
+    const rung = e.rung === undefined ? '' : ` (rung ${e.rung}, ${JSON.stringify(e.record.spec.budget)})`;
+    io.err(`[${halving ? done : `${done}/${total}`}] ${e.cached ? 'cached' : 'done'} ${e.record.spec.workload} / ${e.record.spec.optimizer.name} / lr ${e.record.spec.lr} / seed ${e.record.spec.seed}${rung}${eta}`);
+  };
   try {
-    records = await runSweep(specs, {
-      executor,
-      cache: new RunCache(resolve(out, 'runs')),
-      onRun: (e) => {
-        done++;
-        if (quiet) return;
-        const eta = done < specs.length ? ` — ETA ${(((performance.now() - t0) / 1000) * (specs.length - done) / done).toFixed(0)} s` : '';
-        io.err(`[${done}/${specs.length}] ${e.cached ? 'cached' : 'done'} ${e.record.spec.workload} / ${e.record.spec.optimizer.name} / lr ${e.record.spec.lr} / seed ${e.record.spec.seed}${eta}`);
-      },
-    });
+    if (halving) {
+      ({ records } = await runSuccessiveHalving(specs, {
+        executor, cache, halving, onRun,
+        onRung: (s) => { if (!quiet) io.err(`rung ${s.rung}: ${s.cells} cells, ${s.runs} runs`); },
+      }));
+    } else {
+      records = await runSweep(specs, { executor, cache, onRun });
+    }
   } finally {
     await executor.close();
   }
@@ -116,6 +124,7 @@ export async function sweepMain(argv: readonly string[], io: CliIo): Promise<Swe
     runs: records.map((r) => ({
       workload: r.spec.workload, optimizer: r.spec.optimizer.name, options: r.spec.optimizer.options, lr: r.spec.lr, seed: r.spec.seed,
       hash: r.hash, history: r.outcome.history, final: r.outcome.final, timeToTarget: r.outcome.timeToTarget, diverged: r.outcome.diverged,
+      ...(r.rung !== undefined ? { budget: r.spec.budget, rung: r.rung, stopped: r.stopped } : {}),
     })),
   };
   writeFileAtomic(resolve(out, 'results.json'), toResultJson(result, 1));
@@ -146,7 +155,7 @@ export function queueOption(args: ParsedArgs): QueueAddress | undefined {
 function sweepHtml(records: readonly RunRecord[]): string {
   const cells = new Map<string, RunRecord[]>();
   for (const r of records) {
-    const key = JSON.stringify([r.spec.workload, r.spec.optimizer.name, r.spec.optimizer.options, r.spec.lr]);
+    const key = JSON.stringify([r.spec.workload, r.spec.optimizer.name, r.spec.optimizer.options, r.spec.lr, r.spec.budget]);
     cells.set(key, [...(cells.get(key) ?? []), r]);
   }
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
@@ -155,12 +164,12 @@ function sweepHtml(records: readonly RunRecord[]): string {
     const s = rs[0]!.spec;
     const loss = rs.map((r) => r.outcome.final.valLoss).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     const acc = rs.map((r) => r.outcome.final.valAcc).filter((v): v is number => typeof v === 'number');
-    return `<tr><td>${esc(s.workload)}</td><td>${esc(s.optimizer.name)} ${esc(JSON.stringify(s.optimizer.options))}</td><td>${s.lr}</td><td>${rs.length}</td><td>${fmt(loss)}</td><td>${fmt(acc)}</td></tr>`;
+    return `<tr><td>${esc(s.workload)}</td><td>${esc(s.optimizer.name)} ${esc(JSON.stringify(s.optimizer.options))}</td><td>${s.lr}</td><td>${esc(JSON.stringify(s.budget))}</td><td>${rs.length}</td><td>${fmt(loss)}</td><td>${fmt(acc)}</td></tr>`;
   });
   return `<!doctype html><meta charset="utf-8"><title>descent sweep</title>
 <style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:nth-child(-n+2){text-align:left}</style>
-<h1>descent sweep</h1><p>${records.length} runs; final validation metrics, mean ± sample std over seeds.</p>
-<table><tr><th>workload</th><th>optimizer</th><th>lr</th><th>seeds</th><th>val loss</th><th>val acc</th></tr>
+<h1>descent sweep</h1><p>${records.length} runs; final validation metrics, mean ± sample std over seeds (with successive halving, a stopped cell shows its last, smaller budget).</p>
+<table><tr><th>workload</th><th>optimizer</th><th>lr</th><th>budget</th><th>seeds</th><th>val loss</th><th>val acc</th></tr>
 ${rows.join('\n')}
 </table>
 `;

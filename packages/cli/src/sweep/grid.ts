@@ -6,7 +6,21 @@
 import { UsageError } from '@descent/tensor';
 import { closest } from '../suggest.js';
 import { getWorkload, workloadNames, type PresetName } from '../workloads/index.js';
+import { checkHalving, type HalvingOptions } from './asha.js';
 import { SPEC_VERSION, type Budget, type OptimizerSpec, type RunSpec, type ScheduleName } from './spec.js';
+
+/** An optimizer with options in a grid file.
+ * @example
+ * ```ts
+ * const o: GridOptimizer = { name: 'sgd', options: { momentum: 0.9 } };
+ * ```
+ */
+export interface GridOptimizer {
+  /** Registered optimizer name. */
+  readonly name: string;
+  /** Its options other than lr. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
 
 /** A sweep grid as written in its JSON file.
  * @example
@@ -18,12 +32,7 @@ export interface SweepGrid {
   /** Workload names (`descent bench --help` lists them). */
   readonly workloads: readonly string[];
   /** Optimizers: registered names, or `{ name, options }` (options other than lr). */
-  readonly optimizers: ReadonlyArray<string | {
-    /** A registered optimizer name (`descent list` shows them). */
-    readonly name: string;
-    /** Its hyperparameters other than lr (the lr comes from `lrs`). */
-    readonly options?: Readonly<Record<string, unknown>>;
-  }>;
+  readonly optimizers: ReadonlyArray<string | GridOptimizer>;
   /** Base learning rates, each run with every optimizer. */
   readonly lrs: readonly number[];
   /** Seeds: a list, or a count `n` for seeds 0 … n−1 (default 1). */
@@ -34,9 +43,11 @@ export interface SweepGrid {
   readonly schedule?: ScheduleName;
   /** A budget for every run instead of each workload's. */
   readonly budget?: Budget;
+  /** Successive halving of hopeless cells (off when absent): `runSuccessiveHalving`, docs/sweeps.md. */
+  readonly asha?: HalvingOptions;
 }
 
-const GRID_KEYS = ['workloads', 'optimizers', 'lrs', 'seeds', 'preset', 'schedule', 'budget', '$schema'];
+const GRID_KEYS = ['workloads', 'optimizers', 'lrs', 'seeds', 'preset', 'schedule', 'budget', 'asha', '$schema'];
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -110,4 +121,21 @@ export function expandGrid(grid: unknown, implementationOf: (optimizer: string) 
     }
   }
   return specs;
+}
+
+/**
+ * The grid's successive-halving schedule (its `asha` field), or undefined when it has none.
+ * @throws UsageError for a malformed `asha` field, naming it.
+ * @example
+ * ```ts
+ * gridHalving({ workloads: ['fn-beale'], optimizers: ['adam'], lrs: [0.01], asha: { eta: 3, rungs: 3 } }); // { eta: 3, rungs: 3 }
+ * ```
+ */
+export function gridHalving(grid: unknown): HalvingOptions | undefined {
+  if (!isObject(grid) || grid.asha === undefined) return undefined;
+  try {
+    return checkHalving(grid.asha, 'grid.asha');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

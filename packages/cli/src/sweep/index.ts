@@ -13,3 +13,4 @@ export * from './executor.js';
 export * from './local_pool.js';
 export * from './queue.js';
 export * from './grid.js';
+export * from './asha.js';

@@ -86,6 +86,23 @@ export interface QueuedRun {
   readonly spec: RunSpec;
 }
 
+/** How many runs of a queue are in each state.
+ * @example
+ * ```ts
+ * const c: QueueCounts = await executor.counts(); // { waiting: 12, active: 4, completed: 40, failed: 0 }
+ * ```
+ */
+export interface QueueCounts {
+  /** Queued, delayed (a retry's back-off) or prioritized. */
+  readonly waiting: number;
+  /** Held by a worker now. */
+  readonly active: number;
+  /** Finished, result kept. */
+  readonly completed: number;
+  /** Failed after all attempts. */
+  readonly failed: number;
+}
+
 /** Options of {@link QueueExecutor}.
  * @example
  * ```ts
@@ -160,16 +177,7 @@ export class QueueExecutor implements Executor {
    * await executor.counts(); // { waiting: 12, active: 4, completed: 40, failed: 0 }
    * ```
    */
-  async counts(): Promise<{
-    /** Runs not yet taken by a worker (including delayed and prioritized ones). */
-    waiting: number;
-    /** Runs a worker is executing now. */
-    active: number;
-    /** Runs finished with a result. */
-    completed: number;
-    /** Runs that failed (after the stalled-run retries). */
-    failed: number;
-  }> {
+  async counts(): Promise<QueueCounts> {
     const c = await this.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized');
     return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
   }
