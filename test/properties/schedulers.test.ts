@@ -43,6 +43,7 @@ const generators: Record<string, [fc.Arbitrary<Record<string, unknown>>, number]
   }), 100],
   lambda: [fc.record({ k: fc.double({ min: 0, max: 0.2, noNaN: true }) }).map(({ k }) => ({ lrLambda: (t: number) => 1 / (1 + k * t) })), 100],
   multiplicative: [fc.record({ g: fc.double({ min: 0.5, max: 1.05, noNaN: true }) }).map(({ g }) => ({ lrLambda: () => g })), 100],
+  swalr: [fc.record({ swaLr: fc.oneof(fc.constant(0), fc.double({ min: 1e-8, max: 10, noNaN: true })), annealEpochs: fc.nat(60), annealStrategy: fc.constantFrom('cos', 'linear') }), 100],
 };
 
 const baseLr = fc.oneof(fc.constant(0), fc.double({ min: 1e-8, max: 10, noNaN: true }));

@@ -55,11 +55,30 @@ export interface LrFindResult {
   readonly suggestion: number;
   /** The lr of the minimum smoothed loss, divided by 10. */
   readonly minimumOver10?: number;
+  /** fastai's four suggestions from `suggestLr` (`steep` is `suggestion`); null where the series
+   * is too short for one (`slide` needs 16 points). */
+  readonly suggestions: LrFindSuggestions;
   /** How the suggestion was found, in one sentence. */
   readonly method: string;
   /** Why the test stopped: all steps done, the loss diverged, or a non-finite loss. */
   readonly stopReason: LrRangeResult['stopReason'];
 }
+
+/** fastai's suggestion methods, in the order they are printed.
+ * @example
+ * ```ts
+ * SUGGESTION_METHODS; // ['valley', 'slide', 'minimum', 'steep']
+ * ```
+ */
+export const SUGGESTION_METHODS = ['valley', 'slide', 'minimum', 'steep'] as const;
+
+/** The learning rate each of fastai's methods suggests (null where the series is too short for one).
+ * @example
+ * ```ts
+ * const s: LrFindSuggestions = { valley: 3e-3, slide: 1e-2, minimum: 2e-2, steep: 5e-3 };
+ * ```
+ */
+export type LrFindSuggestions = { readonly [K in (typeof SUGGESTION_METHODS)[number]]: number | null };
 
 /** How the suggestion is found, for the report and the terminal. */
 const METHOD = 'The learning rate grows exponentially over mini-batches (lrRangeTest from @descent/optim); the loss is smoothed (β = 0.98, bias-corrected) and the test stops when it exceeds 4× its best. The suggestion is the steepest descent of the smoothed loss per unit of log lr (fastai\'s "steep")';
@@ -94,6 +113,7 @@ export function runLrFind(options: LrFindOptions): LrFindResult {
     losses: keep.map((i) => r.smoothedLosses[i]!),
     suggestion: r.suggestion.steepest,
     ...(Number.isFinite(r.suggestion.minimumDiv10) ? { minimumOver10: r.suggestion.minimumDiv10 } : {}),
+    suggestions: Object.fromEntries(SUGGESTION_METHODS.map((k) => [k, Number.isFinite(r.suggestion[k]) ? r.suggestion[k] : null])) as LrFindSuggestions,
     stopReason: r.stopReason,
     method: METHOD,
   };

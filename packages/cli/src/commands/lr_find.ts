@@ -8,7 +8,7 @@ import { lrRangeSvg } from '@descent/optim';
 import { choiceOption, intOption, numberOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
 import { DATASET_DEFAULTS, checkOptimizerNames, loadDataset, optimizerOptionsFor, type DatasetName } from '../compare.js';
 import type { CliIo } from '../io.js';
-import { runLrFind, type LrFindResult } from '../lr_find.js';
+import { runLrFind, SUGGESTION_METHODS, type LrFindResult } from '../lr_find.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
 import { fmtNumber } from '../summary.js';
 import { asciiChart } from '../terminal.js';
@@ -23,7 +23,7 @@ export const lrFindCommand: CommandSpec = {
   name: 'lr-find',
   summary: 'LR range test (Smith 2017): raise the learning rate exponentially over mini-batches and suggest one.',
   usage: 'descent lr-find [--dataset mnist|iris] [--optimizer NAME] [--min-lr X] [--max-lr X] [--steps N] [--out DIR]',
-  description: 'Prints the smoothed loss against the learning rate as a terminal chart and the suggested learning rate (steepest descent of the smoothed loss; also the minimum / 10). With --out, writes DIR/lr_find.svg and DIR/lr_find.json.',
+  description: 'Prints the smoothed loss against the learning rate as a terminal chart and the suggested learning rate (steepest descent of the smoothed loss; also the minimum / 10), then the four suggestions of fastai (valley, slide, minimum, steep). With --out, writes DIR/lr_find.svg (all of them marked) and DIR/lr_find.json.',
   options: {
     dataset: { type: 'string', value: 'NAME', help: 'mnist or iris', default: 'mnist' },
     optimizer: { type: 'string', value: 'NAME', help: 'registered optimizer', default: 'sgdm' },
@@ -67,12 +67,20 @@ export async function lrFindMain(argv: readonly string[], io: CliIo): Promise<Lr
   io.out(`steps run: ${r.lrs.length}${r.stopReason === 'steps' ? '' : r.stopReason === 'diverged' ? ' (stopped early: the smoothed loss exceeded 4× its best)' : ' (stopped early: a non-finite loss)'}`);
   io.out(`suggested learning rate: ${fmtNumber(r.suggestion, 3)} (steepest descent of the smoothed loss)`);
   if (r.minimumOver10 !== undefined) io.out(`minimum / 10:            ${fmtNumber(r.minimumOver10, 3)}`);
+  io.out('fastai suggestions:');
+  for (const k of SUGGESTION_METHODS) {
+    const v = r.suggestions[k];
+    io.out(`  ${`${k}:`.padEnd(9)}${v === null ? 'none (the test ran too few steps for it)' : fmtNumber(v, 3)}`);
+  }
   const out = stringOption(args, 'out');
   if (out !== undefined) {
     const dir = resolve(io.cwd, out);
     mkdirSync(dir, { recursive: true });
     const svg = await lrRangeSvg(
-      { lrs: r.lrs, smoothedLosses: r.losses, suggestion: { steepest: r.suggestion, minimumDiv10: r.minimumOver10 ?? NaN } },
+      {
+        lrs: r.lrs, smoothedLosses: r.losses,
+        suggestion: { steepest: r.suggestion, minimumDiv10: r.minimumOver10 ?? NaN, ...Object.fromEntries(SUGGESTION_METHODS.map((k) => [k, r.suggestions[k] ?? NaN])) },
+      },
       { title: `LR range test (${optimizer})` },
     );
     writeFileSync(join(dir, 'lr_find.svg'), svg);

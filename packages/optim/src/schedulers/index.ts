@@ -26,6 +26,7 @@ export * from './plateau.js';
 export * from './polynomial.js';
 export * from './wsd.js';
 export * from './lambda.js';
+export * from './swalr.js';
 
 /**
  * The learning rates of steps `0 … steps−1`: `lrs[t] = scheduler.lr(t)`. For a scheduler that

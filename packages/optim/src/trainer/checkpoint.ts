@@ -56,8 +56,11 @@ export interface CheckpointFingerprint {
   batchSize: number;
   /** Number of training samples. */
   samples: number;
-  /** Batches (steps) per epoch. */
+  /** Optimizer steps per epoch (batches, or groups of them with `accumulateGradBatches`). */
   stepsPerEpoch: number;
+  /** Mini-batches per optimizer step (`TrainerConfig.accumulateGradBatches`; absent in files
+   * written before it existed, which were all 1). */
+  accumulateGradBatches?: number;
 }
 
 /** Where the run was when the checkpoint was taken.
@@ -251,8 +254,9 @@ export function readCheckpoint(path: string): CheckpointFile {
 export function fingerprintMismatches(saved: CheckpointFingerprint, current: CheckpointFingerprint): string[] {
   const out: string[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  for (const key of ['optimizer', 'scheduler', 'order', 'batchSize', 'samples', 'stepsPerEpoch', 'gradients', 'callbacks'] as const) {
-    if (!same(saved[key], current[key])) out.push(`${key}: checkpoint ${JSON.stringify(saved[key])}, trainer ${JSON.stringify(current[key])}`);
+  for (const key of ['optimizer', 'scheduler', 'order', 'batchSize', 'accumulateGradBatches', 'samples', 'stepsPerEpoch', 'gradients', 'callbacks'] as const) {
+    const [a, b] = key === 'accumulateGradBatches' ? [saved[key] ?? 1, current[key] ?? 1] : [saved[key], current[key]];
+    if (!same(a, b)) out.push(`${key}: checkpoint ${JSON.stringify(a)}, trainer ${JSON.stringify(b)}`);
   }
   const sp = Array.isArray(saved.params) ? saved.params : [];
   if (sp.length !== current.params.length) out.push(`parameters: checkpoint has ${sp.length}, the model has ${current.params.length}`);

@@ -50,7 +50,7 @@ function stringList(problems: Problems, v: unknown, path: string): void {
 
 function fingerprint(problems: Problems, f: unknown): f is Obj {
   if (!object(problems, f, 'fingerprint')) return false;
-  exactKeys(problems, f, 'fingerprint', ['params', 'optimizer', 'scheduler', 'order', 'gradients', 'callbacks', 'batchSize', 'samples', 'stepsPerEpoch']);
+  exactKeys(problems, f, 'fingerprint', ['params', 'optimizer', 'scheduler', 'order', 'gradients', 'callbacks', 'batchSize', 'samples', 'stepsPerEpoch'], ['accumulateGradBatches']);
   if (want(problems, Array.isArray(f.params), 'fingerprint.params', 'an array', f.params)) {
     (f.params as unknown[]).forEach((p, i) => {
       const ok = isObject(p) && typeof p.name === 'string' && typeof p.dtype === 'string' && Array.isArray(p.shape) && p.shape.every((d) => isCount(d));
@@ -63,6 +63,7 @@ function fingerprint(problems: Problems, f: unknown): f is Obj {
   stringList(problems, f.gradients, 'fingerprint.gradients');
   stringList(problems, f.callbacks, 'fingerprint.callbacks');
   for (const k of ['batchSize', 'samples', 'stepsPerEpoch'] as const) want(problems, isCount(f[k], 1), `fingerprint.${k}`, 'an integer ≥ 1', f[k]);
+  if ('accumulateGradBatches' in f) want(problems, isCount(f.accumulateGradBatches, 1), 'fingerprint.accumulateGradBatches', 'an integer ≥ 1', f.accumulateGradBatches);
   return true;
 }
 

@@ -11,3 +11,4 @@ export * from './plugins.js';
 export * from './update_batch_norm.js';
 export * from './checkpoint_schema.js';
 export * from './plugin_state.js';
+export * from './accumulation.js';

@@ -25,7 +25,7 @@
  * @module
  */
 import {
-  CallbackError, ConfigError, DescentError, NonFiniteError, Rng, ShapeError, StateError, Tensor, ValueError, add, crossEntropy, gradients, mse, noGrad,
+  CallbackError, ConfigError, DescentError, NonFiniteError, Rng, ShapeError, StateError, Tensor, ValueError, add, crossEntropy, mse, mul, noGrad,
   withArticle, type RngState,
 } from '@descent/tensor';
 import { callbacks as callbackRegistry, isCallback, type Callback, type TrainContext } from '../callbacks/types.js';
@@ -43,6 +43,7 @@ import type { AnyOptimizerPlugin, LossClosure, MomentumOption } from '../optimiz
 import { formatValue } from '../options.js';
 import { constraints as constraintRegistry, isConstraint, isRegularizer, regularizers as regularizerRegistry, type Constraint, type Regularizer } from '../regularizers/types.js';
 import { checkSchedulerSpec, createScheduler, isScheduler, schedulers, type Scheduler, type SchedulerSpec, type SchedulerState } from '../schedulers/types.js';
+import { accumulateGradients, checkAccumulateGradBatches, groupMicroBatches, microBatchWeights, optimizerStepsPerEpoch } from './accumulation.js';
 import { targetCount, takeRows, takeTargets } from './batch.js';
 import {
   emptyAccumulator, fingerprintMismatches, readCheckpoint, writeCheckpoint,
@@ -69,6 +70,7 @@ import type {
  *   regularizers: [{ name: 'l2', options: { lambda: 1e-4 } }],
  *   gradients: [{ name: 'clipGradNorm', options: { maxNorm: 1 } }],
  *   order: 'shuffle', batchSize: 32, epochs: 10, seed: 0,
+ *   accumulateGradBatches: 4,                              // one optimizer step per 4 batches of 32
  * };
  * ```
  */
@@ -112,6 +114,12 @@ export interface TrainerConfig {
   /** Apply the scheduler's momentum / β₁ (cyclic, onecycle) to the optimizer at every step, as
    * PyTorch's schedulers do (default true; false = the scheduler drives the learning rate only). */
   cycleMomentum?: boolean;
+  /** Sum the gradients of this many consecutive mini-batches (micro-batches of `batchSize`) into
+   * one optimizer step, each loss weighted by its share of the group's samples, so a step sees the
+   * mean gradient of all of them (PyTorch Lightning's `accumulate_grad_batches`). Steps, schedules
+   * and checkpoints count optimizer steps; a shorter group at the end of an epoch is stepped with
+   * what it holds. Default 1 (no accumulation). See docs/training-loop.md. */
+  accumulateGradBatches?: number;
 }
 
 /** An optimizer given as `{ name, options }` with a plugin object in place of the registered name.
@@ -143,6 +151,7 @@ export interface FitOptions {
 const CONFIG_KEYS: ReadonlyArray<keyof TrainerConfig> = [
   'model', 'loss', 'optimizer', 'scheduler', 'regularizers', 'gradients', 'constraints', 'order', 'callbacks',
   'batchSize', 'epochs', 'seed', 'dropLast', 'gradTolerance', 'nanGuard', 'progressBar', 'evalBatchSize', 'cycleMomentum',
+  'accumulateGradBatches',
 ];
 
 /** The state of one `fit` call. */
@@ -151,7 +160,10 @@ interface Run {
   y: Targets;
   n: number;
   validation: Dataset | null;
+  /** The micro-batch sizes of an epoch (the batches the data order plans). */
   sizes: number[];
+  /** Optimizer steps per epoch: the micro-batches grouped by `accumulateGradBatches`. */
+  stepsPerEpoch: number;
   totalSteps: number;
   epoch: number;
   step: number;
@@ -221,6 +233,8 @@ export class Trainer {
   readonly epochs: number;
   /** Seed of the run's root `Rng`; every random choice (order, gradient noise) derives from it. */
   readonly seed: number;
+  /** Mini-batches whose gradients make one optimizer step (1: none accumulated). */
+  readonly accumulateGradBatches: number;
   private readonly config: TrainerConfig;
   private readonly lossFn: LossFunction;
   private readonly orderRng: Rng;
@@ -244,6 +258,7 @@ export class Trainer {
       throw new ConfigError(`${where}: seed must be a finite number (every random choice of the run derives from it), but got ${describeValue(config.seed)}`);
     }
     this.seed = config.seed;
+    this.accumulateGradBatches = checkAccumulateGradBatches(config.accumulateGradBatches);
     if (config.gradTolerance !== undefined && !(typeof config.gradTolerance === 'number' && config.gradTolerance >= 0)) {
       throw new ValueError(`${where}: gradTolerance must be a number ≥ 0, but got ${describeValue(config.gradTolerance)}`);
     }
@@ -328,16 +343,17 @@ export class Trainer {
     }
     const validation = options.validation === undefined ? null : checkData(options.validation, 'validation data');
     const sizes = planBatchSizes(n, this.batchSize, this.config.dropLast ?? false);
-    const totalSteps = this.epochs * sizes.length;
+    const stepsPerEpoch = optimizerStepsPerEpoch(sizes.length, this.accumulateGradBatches);
+    const totalSteps = this.epochs * stepsPerEpoch;
     this.schedulerInstance = this.resolveScheduler(totalSteps);
-    if (this.schedulerInstance) this.checkScheduleCoversRun(this.schedulerInstance, totalSteps, sizes.length);
+    if (this.schedulerInstance) this.checkScheduleCoversRun(this.schedulerInstance, totalSteps, stepsPerEpoch);
     // A schedule that cycles momentum needs every group's plugin to declare its momentum option.
     const cycling = this.schedulerInstance !== null && this.config.cycleMomentum !== false && (this.schedulerInstance.momentum?.(0) ?? null) !== null;
     if (cycling) for (const g of this.optimizer.groups) momentumTarget(this.optimizer.plugin, g.options as unknown as Record<string, unknown>, this.schedulerInstance!.name);
 
     const history: History = { steps: [], epochs: [], stopReason: 'epochs', stopMessage: '' };
     const run: Run = {
-      x, y, n, validation: validation && { x: validation.x, y: validation.y }, sizes, totalSteps,
+      x, y, n, validation: validation && { x: validation.x, y: validation.y }, sizes, stepsPerEpoch, totalSteps,
       epoch: 0, step: 0, epochStartRng: this.orderRng.getState(), acc: emptyAccumulator(), stop: null, resumed: false, targetsChecked: false, buffers: bufferTensors(this.model), generators: generatorsOf(this.model), plugins: [], pendingCheckpoints: [], history,
       ctx: undefined as unknown as TrainContext,
     };
@@ -348,7 +364,8 @@ export class Trainer {
 
     this.run = run;
     try {
-      this.order.init?.({ x, y, n, totalSteps, rng: this.orderRng });
+      // NOTE: the order plans micro-batches, so its steps count micro-batches.
+      this.order.init?.({ x, y, n, totalSteps: this.epochs * sizes.length, rng: this.orderRng });
       run.epochStartRng = this.orderRng.getState();
       this.gradients.forEach((g, i) => g.init?.({ rng: this.gradientRngs[i]!, params: tensors, names }));
       if (options.resumeFrom !== undefined) this.resume(options.resumeFrom, run);
@@ -356,7 +373,7 @@ export class Trainer {
       this.model.train?.(true);
       this.each('onTrainBegin', (cb) => cb.onTrainBegin?.(run.ctx));
       // NOTE: a stop requested mid-epoch (possibly before a checkpoint was taken) still runs that epoch's end.
-      while (run.epoch < this.epochs && (run.stop === null || run.step > run.epoch * run.sizes.length)) {
+      while (run.epoch < this.epochs && (run.stop === null || run.step > run.epoch * run.stepsPerEpoch)) {
         this.runEpoch(run);
       }
       if (run.stop) { history.stopReason = run.stop.reason; history.stopMessage = run.stop.message; }
@@ -375,20 +392,22 @@ export class Trainer {
 
   private runEpoch(run: Run): void {
     const epoch = run.epoch;
-    const firstStep = epoch * run.sizes.length;
+    const firstStep = epoch * run.stepsPerEpoch;
     this.orderRng.setState(run.epochStartRng);
-    const plan = this.order.batches({ n: run.n, batchSizes: run.sizes, epoch, step: firstStep, totalSteps: run.totalSteps, rng: this.orderRng });
+    const micro = run.sizes.length;
+    const plan = this.order.batches({ n: run.n, batchSizes: run.sizes, epoch, step: epoch * micro, totalSteps: this.epochs * micro, rng: this.orderRng });
     checkPlan(plan, run.sizes, run.n, this.order.name, epoch);
+    const groups = groupMicroBatches(plan, this.accumulateGradBatches);
     const startBatch = run.step - firstStep;
     this.each('onEpochBegin', (cb) => cb.onEpochBegin?.(epoch, run.ctx));
-    for (let b = startBatch; b < plan.length && run.stop === null; b++) {
-      this.runStep(run, epoch, b, plan[b]!);
+    for (let b = startBatch; b < groups.length && run.stop === null; b++) {
+      this.runStep(run, epoch, b, groups[b]!);
     }
     if (run.stop !== null && run.step === firstStep) return; // NOTE: stopped before the epoch's first update: no epoch to record
     this.endEpoch(run, epoch);
   }
 
-  private runStep(run: Run, epoch: number, batch: number, indices: Int32Array): void {
+  private runStep(run: Run, epoch: number, batch: number, group: Int32Array[]): void {
     const step = run.step;
     this.each('onBatchBegin', (cb) => cb.onBatchBegin?.(step, run.ctx));
     // NOTE: the forward pass updates buffers (BatchNorm's running statistics): a step that fails
@@ -398,7 +417,7 @@ export class Trainer {
     const restoreGenerators = () => run.generators.forEach(([, g], i) => g.setState(generatorsBefore[i]!));
     let record: StepRecord;
     try {
-      const r = this.stepUpdate(run, epoch, batch, indices);
+      const r = this.stepUpdate(run, epoch, batch, group);
       if (r === null) {
         // gradTolerance stopped the run before the update: that step changes no model state either.
         if (buffersBefore) run.buffers.forEach((b, i) => b.assign(buffersBefore[i]!));
@@ -422,42 +441,26 @@ export class Trainer {
 
   /** Steps 1–7 of one batch; returns the step's record, or null when gradTolerance stops the run
    * before the update. Throws with parameters and optimizer state as they were. */
-  private stepUpdate(run: Run, epoch: number, batch: number, indices: Int32Array): StepRecord | null {
+  private stepUpdate(run: Run, epoch: number, batch: number, group: Int32Array[]): StepRecord | null {
     const step = run.step;
     const params = this.params;
     const tensors = params.map((p) => p.tensor);
+    const samples = group.reduce((s, b) => s + b.length, 0);
 
-    // 1–3: forward, loss + penalties, backward.
-    const xb = takeRows(run.x, indices);
-    const yb = takeTargets(run.y, indices);
-    let prediction: Tensor;
-    let dataLoss: Tensor;
-    try {
-      prediction = callModel(this.model, xb);
-      if (!run.targetsChecked) {
-        // NOTE: before the first update of the run, so labels that do not fit the model fail with nothing changed.
-        this.checkTargets(run, prediction);
-        run.targetsChecked = true;
-      }
-      dataLoss = checkScalarLoss(this.lossFn(prediction, yb));
-    } catch (e) {
-      throw withStepContext(e, step, epoch, batch);
-    }
-    let penalty: Tensor | null = null;
-    for (const r of this.regularizers) {
-      const p = r.penalty(params);
-      if (p === null) continue;
-      if (!(p instanceof Tensor) || p.size !== 1) throw new ValueError(`regularizer '${r.name}': penalty() must return a scalar Tensor or null, but got ${describeValue(p)}`);
-      penalty = penalty === null ? p : add(penalty, p);
-    }
-    const total = penalty === null ? dataLoss : add(dataLoss, penalty);
-    const lossValue = dataLoss.item();
-    const penaltyValue = penalty === null ? 0 : penalty.item();
-    const hits = noGrad(() => countCorrect(prediction, yb));
-    if (!total.requiresGrad) {
-      throw new ConfigError('Trainer: the loss does not depend on any trained parameter (are the parameters marked requireGrad()? is the forward pass inside noGrad?)');
-    }
-    const rawGrads = gradients(total, tensors);
+    // 1–3: forward, loss + penalties, backward, once per micro-batch of the group (a single batch
+    // unless accumulateGradBatches > 1), the gradients summed.
+    const weights = microBatchWeights(group);
+    let lossValue = 0, penaltyValue = 0;
+    let correct = 0, counted = 0, classified = false;
+    const where = { step, epoch, batch };
+    const { objective, grads: rawGrads } = accumulateGradients(group, tensors, (indices, i) => {
+      const m = this.microBatchObjective(run, indices, weights[i]!, i === 0, where);
+      lossValue += weights[i]! * m.dataLoss.item();
+      if (m.penalty !== null) penaltyValue = m.penalty.item();
+      const h = noGrad(() => countCorrect(m.prediction, m.targets));
+      if (h) { correct += h.correct; counted += h.total; classified = true; }
+      return m.total;
+    });
     const gradNorm = globalNorm(rawGrads);
 
     // 4: gradient transforms, in config order.
@@ -487,7 +490,7 @@ export class Trainer {
 
     // 6–7: optimizer update, constraints.
     try {
-      this.optimizer.stepWithGrads(grads, lrs, this.optimizer.plugin.needsClosure ? { loss: total.item(), closure: this.batchClosure(xb, yb) } : undefined);
+      this.optimizer.stepWithGrads(grads, lrs, this.optimizer.plugin.needsClosure ? { loss: objective, closure: this.groupClosure(run, group, where) } : undefined);
       for (const c of this.constraints) c.apply(params);
       this.each('onUpdateEnd', (cb) => cb.onUpdateEnd?.({ step, epoch, params }, run.ctx));
     } catch (e) {
@@ -513,35 +516,68 @@ export class Trainer {
     const updateNorm = Math.sqrt(du2);
     const weightNorm = Math.sqrt(w2);
     const record: StepRecord = {
-      step, epoch, batch, batchSize: indices.length, loss: lossValue, penalty: penaltyValue,
-      ...(hits ? { accuracy: hits.correct / hits.total } : {}),
+      step, epoch, batch, batchSize: samples, loss: lossValue, penalty: penaltyValue,
+      ...(classified ? { accuracy: correct / counted } : {}),
       lr: lrs === undefined ? this.optimizer.baseLrs[0]! : lrs[0]!,
       ...(appliedMomentum !== null ? { momentum: appliedMomentum } : {}),
       gradNorm, transformedGradNorm, updateNorm, maxUpdate, updateRatio: weightNorm > 0 ? updateNorm / weightNorm : 0,
-      dataFraction: this.order.fractionAt ? this.order.fractionAt(step) : 1,
+      dataFraction: this.order.fractionAt ? this.order.fractionAt(epoch * run.sizes.length + batch * this.accumulateGradBatches) : 1,
     };
     const acc = run.acc;
     acc.steps++;
-    acc.samples += indices.length;
-    acc.lossSum += lossValue * indices.length;
-    acc.penaltySum += penaltyValue * indices.length;
+    acc.samples += samples;
+    acc.lossSum += lossValue * samples;
+    acc.penaltySum += penaltyValue * samples;
     acc.gradNormSum += gradNorm;
     acc.lastLr = record.lr;
-    if (hits) { acc.correct += hits.correct; acc.counted += hits.total; }
+    if (classified) { acc.correct += correct; acc.counted += counted; }
     return record;
   }
 
-  /** The loss closure of a batch for closure optimizers (L-BFGS, SAM): forward, loss + penalties
-   * and backward at the parameters' current values; gradient transforms are not applied. */
-  private batchClosure(xb: Tensor, yb: ReturnType<typeof takeTargets>): LossClosure {
-    const params = this.params, tensors = params.map((p) => p.tensor);
-    return () => {
-      let total = checkScalarLoss(this.lossFn(callModel(this.model, xb), yb));
-      for (const r of this.regularizers) {
-        const p = r.penalty(params);
-        if (p !== null) total = add(total, p);
+  /** One micro-batch's objective: the forward pass, its data loss times `weight` (its share of
+   * the group's samples: 1 without accumulation), plus the penalties when `withPenalty` (once per
+   * optimizer step). Errors of the forward pass and the loss name the step. */
+  private microBatchObjective(run: Run, indices: Int32Array, weight: number, withPenalty: boolean, where: { step: number; epoch: number; batch: number }): {
+    prediction: Tensor; targets: Targets; dataLoss: Tensor; penalty: Tensor | null; total: Tensor;
+  } {
+    const targets = takeTargets(run.y, indices);
+    let prediction: Tensor;
+    let dataLoss: Tensor;
+    try {
+      prediction = callModel(this.model, takeRows(run.x, indices));
+      if (!run.targetsChecked) {
+        // NOTE: before the first update of the run, so labels that do not fit the model fail with nothing changed.
+        this.checkTargets(run, prediction);
+        run.targetsChecked = true;
       }
-      return { loss: total.item(), grads: gradients(total, tensors) };
+      dataLoss = checkScalarLoss(this.lossFn(prediction, targets));
+    } catch (e) {
+      throw withStepContext(e, where.step, where.epoch, where.batch);
+    }
+    let penalty: Tensor | null = null;
+    for (const r of withPenalty ? this.regularizers : []) {
+      const p = r.penalty(this.params);
+      if (p === null) continue;
+      if (!(p instanceof Tensor) || p.size !== 1) throw new ValueError(`regularizer '${r.name}': penalty() must return a scalar Tensor or null, but got ${describeValue(p)}`);
+      penalty = penalty === null ? p : add(penalty, p);
+    }
+    const weighted = weight === 1 ? dataLoss : mul(dataLoss, weight);
+    const total = penalty === null ? weighted : add(weighted, penalty);
+    if (!total.requiresGrad) {
+      throw new ConfigError('Trainer: the loss does not depend on any trained parameter (are the parameters marked requireGrad()? is the forward pass inside noGrad?)');
+    }
+    return { prediction, targets, dataLoss, penalty, total };
+  }
+
+  /** The loss closure of a step's micro-batches for closure optimizers (L-BFGS, SAM): forward,
+   * loss + penalties and backward at the parameters' current values, accumulated as the step's
+   * own gradient is; gradient transforms are not applied. */
+  private groupClosure(run: Run, group: Int32Array[], where: { step: number; epoch: number; batch: number }): LossClosure {
+    const tensors = this.params.map((p) => p.tensor);
+    const weights = microBatchWeights(group);
+    return () => {
+      const { objective, grads } = accumulateGradients(group, tensors, (indices, i) => this.microBatchObjective(run, indices, weights[i]!, i === 0, where).total);
+      return { loss: objective, grads };
     };
   }
 
@@ -566,7 +602,7 @@ export class Trainer {
       if (cb.onEpochEnd?.(record, run.ctx) === 'stop') this.requestStop(run, 'callback', `callback '${cb.name}' stopped training after epoch ${epoch}`);
     });
     run.epoch = epoch + 1;
-    run.step = run.epoch * run.sizes.length;
+    run.step = run.epoch * run.stepsPerEpoch;
     run.epochStartRng = this.orderRng.getState();
     run.acc = emptyAccumulator();
     this.flushCheckpoints(run);
@@ -695,7 +731,7 @@ export class Trainer {
       get history() { return run.history; },
       get params() { return trainer.params; },
       get epochs() { return trainer.epochs; },
-      get stepsPerEpoch() { return run.sizes.length; },
+      get stepsPerEpoch() { return run.stepsPerEpoch; },
       get totalSteps() { return run.totalSteps; },
       get epoch() { return run.epoch; },
       get step() { return run.step; },
@@ -735,7 +771,8 @@ export class Trainer {
       callbacks: this.callbacks.filter((c) => c.state).map((c) => c.name),
       batchSize: this.batchSize,
       samples: run.n,
-      stepsPerEpoch: run.sizes.length,
+      stepsPerEpoch: run.stepsPerEpoch,
+      accumulateGradBatches: this.accumulateGradBatches,
     };
   }
 
@@ -744,7 +781,7 @@ export class Trainer {
     const paths = [...new Set(run.pendingCheckpoints)];
     run.pendingCheckpoints = [];
     const progress: CheckpointProgress = {
-      epoch: run.epoch, batch: run.step - run.epoch * run.sizes.length, step: run.step, orderRng: run.epochStartRng, stop: run.stop,
+      epoch: run.epoch, batch: run.step - run.epoch * run.stepsPerEpoch, step: run.step, orderRng: run.epochStartRng, stop: run.stop,
     };
     // The checkpoint holds the evaluation parameters (Schedule-Free's x); the optimizer state then
     // carries the training values, restored on resume.
