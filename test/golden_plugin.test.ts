@@ -36,7 +36,8 @@ describe('golden runner: --plugin and GOLDEN_DIR', () => {
     expect(out).to.match(/FAIL opt-adabelief-tampered\.json \(optimizer\): trajectory \(adabelief\/quadratic float64\): step 3, parameter 1 \(shape \[3\]\) at \[1\]: expected /);
   });
 
-  it('says which plugin failed to load', () => {
+  it('says which plugin failed to load', function () {
+    this.timeout(30_000);
     let out = '';
     try {
       execFileSync(process.execPath, ['--import', 'tsx', '--conditions=source', 'test/golden_runner/cli.ts', '--plugin', 'no/such/plugin.js'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,5 +45,19 @@ describe('golden runner: --plugin and GOLDEN_DIR', () => {
       out = (e as { stderr: string }).stderr;
     }
     expect(out).to.match(/test:golden: --plugin no\/such\/plugin.js: file not found/);
+  });
+
+  it('says which directory it cannot read, and exits 2', function () {
+    this.timeout(30_000);
+    let out = '';
+    let status = 0;
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', '--conditions=source', 'test/golden_runner/cli.ts', '--dir', 'no/such/dir'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      const err = e as { status: number; stderr: string };
+      status = err.status; out = err.stderr;
+    }
+    expect(status).to.equal(2);
+    expect(out).to.match(/test:golden: cannot list the traces of 'no\/such\/dir' \(from --dir\): ENOENT/);
   });
 });
