@@ -22,9 +22,9 @@
  *
  * @module
  */
-import { ConfigError, StateError, type TypedArray } from '@descent/tensor';
-import { formatValue, rules } from '../options.js';
-import { getOptimizerPlugin, resolveOptimizerOptions } from './define.js';
+import { StateError, type TypedArray } from '@descent/tensor';
+import { rules } from '../options.js';
+import { resolveNestedOptimizer, type ResolvedOptimizer } from './nested.js';
 import type { AnyOptimizerPlugin, ModeSwitch, OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** The inner optimizer after resolution.
@@ -33,11 +33,7 @@ import type { AnyOptimizerPlugin, ModeSwitch, OptimizerOptions, OptimizerPlugin 
  * const i: ResolvedAveragedInner = { name: 'sgd', plugin: sgd, options: { ...sgd.defaults, lr: 0.1 } };
  * ```
  */
-export interface ResolvedAveragedInner {
-  /** Registry name. */ readonly name: string;
-  /** Its plugin. */ readonly plugin: AnyOptimizerPlugin;
-  /** Its resolved options. */ readonly options: OptimizerOptions & Record<string, unknown>;
-}
+export type ResolvedAveragedInner = ResolvedOptimizer;
 
 /** Options of {@link averaged}.
  * @example
@@ -73,23 +69,10 @@ export interface AveragedState {
   /** In evaluation mode: θ to restore; null in training mode. */ trainValues: TypedArray[] | null;
 }
 
-const isPlugin = (v: unknown): v is AnyOptimizerPlugin =>
-  typeof v === 'object' && v !== null && typeof (v as AnyOptimizerPlugin).init === 'function' && typeof (v as AnyOptimizerPlugin).update === 'function';
-
-function resolveInner(spec: unknown): ResolvedAveragedInner {
-  const of = (plugin: AnyOptimizerPlugin, options: unknown) => {
-    if (plugin.needsClosure || plugin.evalParams) throw new ConfigError(`averaged: option 'inner' must be an optimizer without a closure or its own evaluation parameters, but got '${plugin.name}'`);
-    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new ConfigError(`averaged: option 'inner': options must be an object, but got ${formatValue(options)}`);
-    return { name: plugin.name, plugin, options: resolveOptimizerOptions(plugin, (options ?? {}) as object) };
-  };
-  if (isPlugin(spec)) return of(spec, {});
-  if (typeof spec === 'object' && spec !== null) {
-    const o = spec as { name?: unknown; plugin?: unknown; options?: unknown };
-    if (isPlugin(o.plugin)) return of(o.plugin, o.options);
-    if (typeof o.name === 'string') return of(getOptimizerPlugin(o.name), o.options);
-  }
-  throw new ConfigError(`averaged: option 'inner' must be { name, options } of a registered optimizer or an optimizer plugin, but got ${formatValue(spec)}`);
-}
+const resolveInner = (spec: unknown): ResolvedAveragedInner => resolveNestedOptimizer(spec, {
+  owner: 'averaged', option: 'inner',
+  reject: (p) => (p.needsClosure || p.evalParams ? 'an optimizer without a closure or its own evaluation parameters' : undefined),
+});
 
 const innerOf = (o: AveragedOptions) => o.inner as ResolvedAveragedInner;
 

@@ -66,6 +66,7 @@ export * from './lbfgs.js';
 export * from './sam.js';
 export * from './param_groups.js';
 export * from './averaged.js';
+export * from './nested.js';
 
 /** Every built-in optimizer plugin, in registration order.
  * @example

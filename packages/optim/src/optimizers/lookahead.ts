@@ -20,9 +20,9 @@
  *
  * @module
  */
-import { ConfigError, type TypedArray } from '@descent/tensor';
-import { formatValue, rules } from '../options.js';
-import { getOptimizerPlugin, resolveOptimizerOptions } from './define.js';
+import type { TypedArray } from '@descent/tensor';
+import { rules } from '../options.js';
+import { resolveNestedOptimizer, type ResolvedOptimizer } from './nested.js';
 import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** How the inner optimizer is given: a registered name (or a plugin object in its place) with
@@ -44,14 +44,7 @@ export type LookaheadInner = {
  * (resolveOptimizerOptions(lookahead, { inner: { name: 'adam' } }).inner as ResolvedInner).options.betas; // [0.9, 0.999]
  * ```
  */
-export interface ResolvedInner {
-  /** The inner optimizer's registry name. */
-  readonly name: string;
-  /** The inner optimizer plugin that computes the fast-weight steps. */
-  readonly plugin: AnyOptimizerPlugin;
-  /** The inner optimizer's options, defaults merged and validated. */
-  readonly options: OptimizerOptions & Record<string, unknown>;
-}
+export type ResolvedInner = ResolvedOptimizer;
 
 /** Options of {@link lookahead}.
  * @example
@@ -83,24 +76,7 @@ export interface LookaheadState {
   count: number;
 }
 
-const isPlugin = (v: unknown): v is AnyOptimizerPlugin =>
-  typeof v === 'object' && v !== null && typeof (v as AnyOptimizerPlugin).init === 'function' && typeof (v as AnyOptimizerPlugin).update === 'function';
-
-function resolveInner(inner: unknown): ResolvedInner {
-  if (isPlugin(inner)) return { name: inner.name, plugin: inner, options: resolveOptimizerOptions(inner, {}) };
-  if (typeof inner === 'object' && inner !== null) {
-    const o = inner as { name?: unknown; plugin?: unknown; options?: unknown };
-    const opts = (o.options ?? {}) as object;
-    if (isPlugin(o.plugin)) return { name: o.plugin.name, plugin: o.plugin, options: resolveOptimizerOptions(o.plugin, opts) };
-    // A plugin object where the name would go: { name: adaBelief, options }.
-    if (isPlugin(o.name)) return { name: o.name.name, plugin: o.name, options: resolveOptimizerOptions(o.name, opts) };
-    if (typeof o.name === 'string') {
-      const plugin = getOptimizerPlugin(o.name);
-      return { name: plugin.name, plugin, options: resolveOptimizerOptions(plugin, opts) };
-    }
-  }
-  throw new ConfigError(`lookahead: option 'inner' must be { name, options } of a registered optimizer or an optimizer plugin, but got ${formatValue(inner)}`);
-}
+const resolveInner = (spec: unknown): ResolvedInner => resolveNestedOptimizer(spec, { owner: 'lookahead', option: 'inner' });
 
 const innerOf = (o: LookaheadOptions): ResolvedInner => o.inner as ResolvedInner;
 

@@ -28,9 +28,10 @@
  *
  * @module
  */
-import { ConfigError, ValueError, type Tensor, type TypedArray } from '@descent/tensor';
-import { formatValue, rules } from '../options.js';
-import { getOptimizerPlugin, optimizerRules, resolveOptimizerOptions } from './define.js';
+import { ValueError, type Tensor, type TypedArray } from '@descent/tensor';
+import { rules } from '../options.js';
+import { optimizerRules } from './define.js';
+import { resolveNestedOptimizer, type ResolvedOptimizer } from './nested.js';
 import { torchLerp, updatesFromNewParams } from './numeric.js';
 import { zeroBuffer } from './transforms.js';
 import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './types.js';
@@ -41,11 +42,7 @@ import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './ty
  * const f: ResolvedFallback = { name: 'adamw', plugin: adamw, options: { ...adamw.defaults, lr: 0.02 } };
  * ```
  */
-export interface ResolvedFallback {
-  /** Registry name of the fallback optimizer. */ readonly name: string;
-  /** Its plugin. */ readonly plugin: AnyOptimizerPlugin;
-  /** Its resolved options. */ readonly options: OptimizerOptions & Record<string, unknown>;
-}
+export type ResolvedFallback = ResolvedOptimizer;
 
 /** Options of {@link muon}.
  * @example
@@ -88,27 +85,10 @@ export interface MuonState {
   /** State of the fallback optimizer over the other parameters, in order. */ fallback: unknown;
 }
 
-const isPlugin = (v: unknown): v is AnyOptimizerPlugin =>
-  typeof v === 'object' && v !== null && typeof (v as AnyOptimizerPlugin).init === 'function' && typeof (v as AnyOptimizerPlugin).update === 'function';
-
-function resolveFallback(spec: unknown, lr: number): ResolvedFallback {
-  const withLr = (plugin: AnyOptimizerPlugin, options: object) =>
-    ({ name: plugin.name, plugin, options: resolveOptimizerOptions(plugin, { lr, ...options }) });
-  if (isPlugin(spec)) return withLr(spec, {});
-  if (typeof spec === 'object' && spec !== null) {
-    const o = spec as { name?: unknown; plugin?: unknown; options?: unknown };
-    if (o.options !== undefined && (typeof o.options !== 'object' || o.options === null)) {
-      throw new ConfigError(`muon: option 'fallback': options must be an object, but got ${formatValue(o.options)}`);
-    }
-    if (isPlugin(o.plugin)) return withLr(o.plugin, (o.options ?? {}) as object);
-    if (typeof o.name === 'string') {
-      const plugin = getOptimizerPlugin(o.name);
-      if (plugin.name === 'muon') throw new ConfigError("muon: option 'fallback' cannot be muon itself");
-      return withLr(plugin, (o.options ?? {}) as object);
-    }
-  }
-  throw new ConfigError(`muon: option 'fallback' must be { name, options } of a registered optimizer or an optimizer plugin, but got ${formatValue(spec)}`);
-}
+const resolveFallback = (spec: unknown, lr: number): ResolvedFallback => resolveNestedOptimizer(spec, {
+  owner: 'muon', option: 'fallback', inherited: { lr },
+  reject: (p) => (p.name === 'muon' ? 'an optimizer other than muon itself' : undefined),
+});
 
 const fallbackOf = (o: MuonOptions) => o.fallback as ResolvedFallback;
 const usesMuon = (p: Tensor, o: MuonOptions) => o.useMuon === 'auto' && p.shape.length === 2;

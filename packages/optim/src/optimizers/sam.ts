@@ -21,9 +21,9 @@
  *
  * @module
  */
-import { ConfigError, ValueError } from '@descent/tensor';
-import { formatValue, rules } from '../options.js';
-import { getOptimizerPlugin, resolveOptimizerOptions } from './define.js';
+import { ValueError } from '@descent/tensor';
+import { rules } from '../options.js';
+import { resolveNestedOptimizer, type ResolvedOptimizer } from './nested.js';
 import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './types.js';
 
 /** The base optimizer of SAM after resolution.
@@ -32,11 +32,7 @@ import type { AnyOptimizerPlugin, OptimizerOptions, OptimizerPlugin } from './ty
  * const b: ResolvedBase = { name: 'sgd', plugin: sgd, options: { ...sgd.defaults, lr: 0.1 } };
  * ```
  */
-export interface ResolvedBase {
-  /** Registry name. */ readonly name: string;
-  /** Its plugin. */ readonly plugin: AnyOptimizerPlugin;
-  /** Its resolved options. */ readonly options: OptimizerOptions & Record<string, unknown>;
-}
+export type ResolvedBase = ResolvedOptimizer;
 
 /** Options of {@link sam} and {@link asam}.
  * @example
@@ -63,23 +59,8 @@ export interface SamState {
   /** The base optimizer's own state. */ base: unknown;
 }
 
-const isPlugin = (v: unknown): v is AnyOptimizerPlugin =>
-  typeof v === 'object' && v !== null && typeof (v as AnyOptimizerPlugin).init === 'function' && typeof (v as AnyOptimizerPlugin).update === 'function';
-
-function resolveBase(spec: unknown, name: string): ResolvedBase {
-  const of = (plugin: AnyOptimizerPlugin, options: unknown) => {
-    if (plugin.needsClosure) throw new ConfigError(`${name}: option 'base' must be an optimizer without a closure, but got '${plugin.name}'`);
-    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new ConfigError(`${name}: option 'base': options must be an object, but got ${formatValue(options)}`);
-    return { name: plugin.name, plugin, options: resolveOptimizerOptions(plugin, (options ?? {}) as object) };
-  };
-  if (isPlugin(spec)) return of(spec, {});
-  if (typeof spec === 'object' && spec !== null) {
-    const o = spec as { name?: unknown; plugin?: unknown; options?: unknown };
-    if (isPlugin(o.plugin)) return of(o.plugin, o.options);
-    if (typeof o.name === 'string') return of(getOptimizerPlugin(o.name), o.options);
-  }
-  throw new ConfigError(`${name}: option 'base' must be { name, options } of a registered optimizer or an optimizer plugin, but got ${formatValue(spec)}`);
-}
+const resolveBase = (spec: unknown, name: string): ResolvedBase =>
+  resolveNestedOptimizer(spec, { owner: name, option: 'base', reject: (p) => (p.needsClosure ? 'an optimizer without a closure' : undefined) });
 
 const baseOf = (o: SamOptions) => o.base as ResolvedBase;
 
