@@ -3,6 +3,8 @@ export * from './registry.js';
 export * from './options.js';
 export * from './optimizers/index.js';
 export * from './optimizer.js';
+export * from './plugin_types.js';
+export * from './model.js';
 
 // ── Other modules: add one `export * from './<module>/index.js';` line each below. ──
 export * from './schedulers/index.js';

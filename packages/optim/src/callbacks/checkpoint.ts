@@ -3,7 +3,7 @@
  * @module
  */
 import { resolveOptions } from '../options.js';
-import type { EpochRecord, StepRecord } from '../trainer/types.js';
+import type { EpochRecord, StepRecord } from '../plugin_types.js';
 import { callbacks, type Callback, type TrainContext } from './types.js';
 
 /** Options of {@link checkpoint}.

@@ -4,8 +4,8 @@
  */
 import { ConfigError, StateError } from '@descent/tensor';
 import { formatValue, resolveOptions, rules } from '../options.js';
-import { decodeSnapshot, encodeSnapshot, restoreModel, snapshotModel, type ModelSnapshot } from '../trainer/model.js';
-import type { EpochRecord, PluginState } from '../trainer/types.js';
+import { decodeSnapshot, encodeSnapshot, restoreModel, snapshotModel, type ModelSnapshot } from '../model.js';
+import type { EpochRecord, PluginState } from '../plugin_types.js';
 import { callbacks, type Callback, type TrainContext } from './types.js';
 
 /** The epoch metrics early stopping can watch.

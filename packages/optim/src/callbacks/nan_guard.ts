@@ -5,7 +5,7 @@
  */
 import { NonFiniteError, type Tensor } from '@descent/tensor';
 import { resolveOptions } from '../options.js';
-import type { NamedParameter } from '../trainer/types.js';
+import type { NamedParameter } from '../plugin_types.js';
 import { callbacks, type BackwardInfo, type Callback, type UpdateInfo } from './types.js';
 
 /** Options of {@link nanGuard}.

@@ -4,7 +4,7 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import { resolveOptions } from '../options.js';
-import type { EpochRecord, StepRecord } from '../trainer/types.js';
+import type { EpochRecord, StepRecord } from '../plugin_types.js';
 import { callbacks, type Callback, type TrainContext } from './types.js';
 
 /** Options of {@link progressBar}.

@@ -10,7 +10,7 @@ import type { Tensor } from '@descent/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { registry, type KindRegistry } from '../registry.js';
 import type { Scheduler } from '../schedulers/types.js';
-import type { EpochRecord, History, NamedParameter, PluginState, StepRecord, StopReason, TrainableModel } from '../trainer/types.js';
+import type { EpochRecord, History, NamedParameter, PluginState, StepRecord, StopReason, TrainableModel } from '../plugin_types.js';
 
 /** What every hook can see and do: the run's objects and progress, stopping, checkpointing.
  * @example

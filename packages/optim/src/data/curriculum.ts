@@ -23,8 +23,8 @@
  */
 import { ConfigError, Tensor, ValueError, crossEntropy, mean, noGrad, square, sub } from '@descent/tensor';
 import { formatValue, resolveOptions, rules } from '../options.js';
-import { callModel } from '../trainer/model.js';
-import type { Targets, TrainableModel } from '../trainer/types.js';
+import { callModel } from '../model.js';
+import type { Targets, TrainableModel } from '../plugin_types.js';
 import { orders, type DataOrder, type OrderContext, type OrderInitContext } from './types.js';
 
 /** A difficulty score per sample, computed from the training data when training starts.

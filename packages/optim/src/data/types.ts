@@ -10,7 +10,7 @@
  */
 import { ValueError, type Rng, type Tensor } from '@descent/tensor';
 import { registry, type KindRegistry } from '../registry.js';
-import type { PluginState, Targets } from '../trainer/types.js';
+import type { PluginState, Targets } from '../plugin_types.js';
 
 /** What an order is told when it plans one epoch.
  * @example

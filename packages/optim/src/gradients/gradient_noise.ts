@@ -6,7 +6,7 @@
  */
 import { Rng, StateError, type Tensor } from '@descent/tensor';
 import { resolveOptions, rules } from '../options.js';
-import type { PluginState } from '../trainer/types.js';
+import type { PluginState } from '../plugin_types.js';
 import { gradientTransforms, mapGradient, type GradientContext, type GradientTransform } from './types.js';
 
 /** Options of {@link gradientNoise}.

@@ -7,7 +7,7 @@
  */
 import { Tensor, fromValues, type Rng, type TypedArray } from '@descent/tensor';
 import { registry, type KindRegistry } from '../registry.js';
-import type { PluginState } from '../trainer/types.js';
+import type { PluginState } from '../plugin_types.js';
 
 /** What a gradient transform is told at each step.
  * @example

@@ -23,10 +23,10 @@ import type { Optimizer } from '../optimizer.js';
 import { lineChart } from '../plot/index.js';
 import type { Regularizer } from '../regularizers/types.js';
 import type { Scheduler } from '../schedulers/types.js';
-import { restoreModel, snapshotModel } from '../trainer/model.js';
+import { restoreModel, snapshotModel } from '../model.js';
 import { Trainer, type OptimizerPluginSpec } from '../trainer/trainer.js';
 import type { AnyOptimizerPlugin } from '../optimizers/types.js';
-import type { Dataset, LossSpec, PluginInput, PluginSpec, StepRecord, TrainableModel } from '../trainer/types.js';
+import type { Dataset, LossSpec, PluginInput, PluginSpec, StepRecord, TrainableModel } from '../plugin_types.js';
 import { formatValue } from '../options.js';
 
 /** Options of {@link lrRangeTest}.

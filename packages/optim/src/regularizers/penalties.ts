@@ -15,7 +15,7 @@
  */
 import { abs, add, mul, square, sum, type Tensor } from '@descent/tensor';
 import { resolveOptions, rules } from '../options.js';
-import type { NamedParameter } from '../trainer/types.js';
+import type { NamedParameter } from '../plugin_types.js';
 import { checkParamFilter, regularizers, selectParameters, type ParamFilter, type Regularizer } from './types.js';
 
 /** Options of {@link l1} and {@link l2}.

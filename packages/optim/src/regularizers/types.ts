@@ -9,7 +9,7 @@
  */
 import { ConfigError, type Tensor } from '@descent/tensor';
 import { registry, type KindRegistry } from '../registry.js';
-import type { NamedParameter, PluginState } from '../trainer/types.js';
+import type { NamedParameter, PluginState } from '../plugin_types.js';
 
 /**
  * Which parameters a regularizer or constraint applies to:

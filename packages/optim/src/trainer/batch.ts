@@ -3,7 +3,7 @@
  * @module
  */
 import { Tensor, ValueError, gatherRows, noGrad } from '@descent/tensor';
-import type { Targets } from './types.js';
+import type { Targets } from '../plugin_types.js';
 
 /** The number of targets (first axis of a tensor, or the length of a label list).
  * @throws ValueError for anything else.

@@ -19,7 +19,7 @@ import { checkCheckpointBody } from './checkpoint_schema.js';
 import type { EncodedTensor } from '@descent/layers';
 import type { OptimizerStateDict } from '../optimizer.js';
 import type { SchedulerState } from '../schedulers/types.js';
-import type { History, PluginState, StopReason } from './types.js';
+import type { History, PluginState, StopReason } from '../plugin_types.js';
 import type { SavedPlugin } from './plugin_state.js';
 
 /** The `format` field of a checkpoint file.

@@ -7,7 +7,7 @@
  */
 import { StateError } from '@descent/tensor';
 import { formatValue } from '../options.js';
-import type { StopReason } from './types.js';
+import type { StopReason } from '../plugin_types.js';
 
 /** Every stop reason a checkpoint may record.
  * @example

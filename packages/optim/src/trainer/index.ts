@@ -2,10 +2,8 @@
  * The {@link Trainer}: the training loop where every plugin meets, with checkpoints and history.
  * @module
  */
-export * from './types.js';
 export * from './trainer.js';
 export * from './checkpoint.js';
-export * from './model.js';
 export * from './batch.js';
 export * from './plugins.js';
 export * from './update_batch_norm.js';

@@ -7,7 +7,7 @@
 import { StateError, type Rng, type RngState } from '@descent/tensor';
 import { isGenerator } from '@descent/layers';
 import { formatValue } from '../options.js';
-import type { PluginState } from './types.js';
+import type { PluginState } from '../plugin_types.js';
 
 /** One plugin as a checkpoint sees it.
  * @example

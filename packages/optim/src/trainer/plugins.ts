@@ -5,7 +5,7 @@
 import { ConfigError } from '@descent/tensor';
 import { formatValue } from '../options.js';
 import type { KindRegistry } from '../registry.js';
-import type { PluginInput, PluginSpec } from './types.js';
+import type { PluginInput, PluginSpec } from '../plugin_types.js';
 
 /** Whether a value looks like `{ name, options? }` (a spec, not an instance).
  * @example

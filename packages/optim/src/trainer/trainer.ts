@@ -49,13 +49,13 @@ import {
   emptyAccumulator, fingerprintMismatches, readCheckpoint, writeCheckpoint,
   type CheckpointBody, type CheckpointFingerprint, type CheckpointProgress, type EpochAccumulator,
 } from './checkpoint.js';
-import { callModel, checkModel, decodeSnapshot, encodeSnapshot, namedParametersOf, restoreModel, sampleCount, snapshotModel } from './model.js';
+import { callModel, checkModel, decodeSnapshot, encodeSnapshot, namedParametersOf, restoreModel, sampleCount, snapshotModel } from '../model.js';
 import { describeValue, isPluginSpec, resolvePlugin, specProblem } from './plugins.js';
 import { ownedPlugin, pluginMismatches, restorePlugins, savePlugins, type OwnedPlugin, type SavedPlugin } from './plugin_state.js';
 import type {
   Dataset, EpochRecord, History, LossFunction, LossSpec, NamedParameter, PluginInput, PluginSpec, PluginState, StepRecord,
   StopReason, Targets, TrainableModel,
-} from './types.js';
+} from '../plugin_types.js';
 
 /**
  * The trainer's configuration. Plugins (optimizer, scheduler, order, regularizers, gradient

@@ -5,7 +5,7 @@
  */
 import { ConfigError, StateError, Tensor, ValueError, tensor, type DType, type TypedArray } from '@descent/tensor';
 import { decodeTypedArray, encodeTypedArray, type EncodedTensor } from '@descent/layers';
-import type { NamedParameter, TrainableModel } from './types.js';
+import type { NamedParameter, TrainableModel } from './plugin_types.js';
 
 /** Run the model's forward pass (`call` when it has one, else `forward`).
  * @throws ConfigError when the model has neither, ValueError when it does not return a Tensor.
