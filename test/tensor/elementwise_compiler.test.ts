@@ -2,6 +2,7 @@
 // its three lane layouts: every operation against the scalar JS operation, bit for bit (NaN as NaN),
 // at lengths around the vector width and the chunk size, special values included.
 import { expect } from 'chai';
+import { exp, tensor } from '@descent/tensor';
 import { compileKernel, type KernelExpr, type KernelLanes } from '../../packages/tensor/src/backends/cpu/wasm/elementwise_simd.js';
 
 const A: KernelExpr = { op: 'array', index: 0 }, B: KernelExpr = { op: 'array', index: 1 };
@@ -71,5 +72,38 @@ describe('elementwise SIMD compiler: lane layouts', () => {
     const a32 = Float32Array.from(a), out32 = new Float32Array(9);
     compileKernel(prog, 'f32x4')!([a32, out32], [0.1]);
     expectSame(out32, Array.from(a32, (x) => Math.fround(x * Math.fround(Math.fround(0.1) + 0.5))), 'f32x4');
+  });
+
+  it('exp of float32 (float64 polynomial, f32-as-f64 lanes) is within 1 ulp of Math.fround(Math.exp(x)), over/underflow and specials included', () => {
+    const kernel = compileKernel({ arrays: 2, scalars: 0, temps: 0, statements: [{ target: 'array', index: 1, expr: { op: 'exp', a: A } }] }, 'f32-as-f64')!;
+    const n = 200_003;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = -110 + (200 * i) / n;
+    const specials = [0, -0, NaN, Infinity, -Infinity, 88.72283, 88.7229, -87.33655, -103.97, -104, -150, 150, 1e-30, -1e-30, 3e38, -3e38, 1, -1, 0.5];
+    specials.forEach((v, i) => (x[i * 7] = v));
+    const out = new Float32Array(n);
+    kernel([x, out], []);
+    const got = new Int32Array(out.buffer), want = new Float32Array(n), wantBits = new Int32Array(want.buffer);
+    let mismatches = 0;
+    for (let i = 0; i < n; i++) {
+      want[i] = Math.exp(x[i]!);
+      if (Number.isNaN(want[i]!)) { expect(Number.isNaN(out[i]!), `exp(${x[i]})`).to.equal(true); continue; }
+      const ulps = Math.abs(got[i]! - wantBits[i]!);
+      if (ulps > 1) expect.fail(`exp(${x[i]}) = ${out[i]}, Math.exp gives ${want[i]} (${ulps} ulps)`);
+      mismatches += ulps;
+    }
+    expect(mismatches, '1-ulp differences (only next to rounding midpoints)').to.be.at.most(2);
+  });
+
+  it('the Exp op: float32 tensors of ≥ 4096 elements take the SIMD loop (within 1 ulp), float64 stays Math.exp bit for bit', () => {
+    const n = 5000;
+    const values = Array.from({ length: n }, (_, i) => -20 + (40 * i) / n);
+    const e32 = exp(tensor(values, { shape: [n] })).data();
+    const e64 = exp(tensor(values, { shape: [n], dtype: 'float64' })).data();
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(Math.exp(Math.fround(values[i]!)));
+      expect(Math.abs(e32[i]! - want), `float32 exp at ${i}`).to.be.at.most(Math.abs(want) * 2 ** -23);
+      expect(e64[i], `float64 exp at ${i}`).to.equal(Math.exp(values[i]!));
+    }
   });
 });

@@ -110,6 +110,10 @@ export class FunctionBuilder {
   f32x4Neg(): this { return this.simd(0xe1); }
   f32x4Abs(): this { return this.simd(0xe0); }
   f32x4Sqrt(): this { return this.simd(0xe3); }
+  /** f64x2 round to nearest integer, ties to even. */
+  f64x2Nearest(): this { return this.simd(0x94); }
+  /** i64x2 shift left by an i32 count (taken from the stack). */
+  i64x2Shl(): this { return this.simd(0xcb); }
   /** v128.load32_splat: one 4-byte float (or int) into all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, ...this.mem(2, offset)); }
   f32x4Add(): this { return this.simd(0xe4); }

@@ -79,12 +79,13 @@ export interface ElementwiseProgram {
  */
 export type ElementwiseSimdKernel = (arrays: readonly Float32Array[], scalars: readonly number[]) => void;
 
-/** The compiler's own expressions: {@link ElementwiseExpr} plus `relu` (x <= 0 ? 0 : x). */
+/** The compiler's own expressions: {@link ElementwiseExpr} plus `relu` (x <= 0 ? 0 : x) and, in
+ * float64 lanes only, `exp` of a float32 value (see {@link EXP_ERROR}). */
 export type KernelExpr =
   | { readonly op: 'num'; readonly value: number }
   | { readonly op: 'array' | 'scalar' | 'temp'; readonly index: number }
   | { readonly op: 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max'; readonly a: KernelExpr; readonly b: KernelExpr }
-  | { readonly op: 'neg' | 'sqrt' | 'abs' | 'round' | 'relu'; readonly a: KernelExpr };
+  | { readonly op: 'neg' | 'sqrt' | 'abs' | 'round' | 'relu' | 'exp'; readonly a: KernelExpr };
 
 /** A program over {@link KernelExpr}s (see {@link ElementwiseProgram}). */
 export interface KernelProgram {
@@ -103,12 +104,29 @@ export type CompiledKernel = (arrays: readonly TypedArray[], scalars: readonly n
 /** Elements per chunk: at most 16 arrays of CHUNK values make the kernel's memory (1 MiB of float32). */
 const CHUNK = 16384;
 
+/** Relative error bound of `exp` against the exact eˣ, for |x| ≤ 150: Cody–Waite reduction
+ * x = n·ln 2 + r (|r| ≤ ln 2 / 2, ln 2 split in two so that n·ln2_hi is exact) and the Taylor
+ * polynomial of degree 12 for eʳ (truncation ≤ |r|¹³/13! < 2.3e-16), evaluated in float64 (Estrin's scheme) and scaled
+ * by 2ⁿ through the exponent bits. The float32 result, rounded once from this float64 value, is the
+ * correctly rounded eˣ except where eˣ lies within ~1e-15 relative of a float32 rounding midpoint:
+ * at most 1 ulp from `Math.fround(Math.exp(x))`. Inputs are clamped to [−150, 150], past which
+ * the float32 result is 0 or ∞ anyway; NaN stays NaN. */
+export const EXP_ERROR = 1e-15;
+const EXP_CLAMP = 150;
+const LOG2E = Math.LOG2E;
+const EXP_SHIFT = 1.5 * 2 ** 52 + 1023; // t = x·log₂e + SHIFT holds n + 1023 in its low mantissa bits
+const LN2_HI = 6.93147180369123816490e-1; // 32 significant bits: n·LN2_HI is exact for |n| < 2²¹
+const LN2_LO = 1.90821492927058770002e-10;
+const EXP_TAYLOR = Array.from({ length: 13 }, (_, k) => { let f = 1; for (let j = 2; j <= k; j++) f *= j; return 1 / f; });
+const EXP_LITERALS = [EXP_CLAMP, -EXP_CLAMP, LOG2E, EXP_SHIFT, LN2_HI, LN2_LO, ...EXP_TAYLOR];
+
 function children(e: KernelExpr): KernelExpr[] {
   return [...('a' in e ? [e.a] : []), ...('b' in e ? [e.b] : [])];
 }
 
 function literals(e: KernelExpr, out: number[]): void {
-  if (e.op === 'num' && !out.some((v) => Object.is(v, e.value))) out.push(e.value);
+  const values = e.op === 'num' ? [e.value] : e.op === 'exp' ? EXP_LITERALS : [];
+  for (const value of values) if (!out.some((v) => Object.is(v, value))) out.push(value);
   for (const c of children(e)) literals(c, out);
 }
 
@@ -144,6 +162,26 @@ function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, sc
         expr(e.a); f.tee(x).get(x).get(zero);
         if (f32) f.f32x4Le(); else f.f64x2Le();
         f.v128Andnot();
+        return;
+      }
+      case 'exp': {
+        if (f32) throw new Error('exp needs float64 lanes');
+        const x = f.local(V128), t = f.local(V128), n = f.local(V128), r = f.local(V128);
+        expr(e.a); f.get(literal(EXP_CLAMP)).f64x2Min().get(literal(-EXP_CLAMP)).f64x2Max().set(x);
+        f.get(x).get(literal(LOG2E)).f64x2Mul().get(literal(EXP_SHIFT)).f64x2Add().tee(t).get(literal(EXP_SHIFT)).f64x2Sub().set(n);
+        f.get(x).get(n).get(literal(LN2_HI)).f64x2Mul().f64x2Sub().get(n).get(literal(LN2_LO)).f64x2Mul().f64x2Sub().set(r);
+        // Estrin's scheme (depth 4 instead of Horner's 12: the loop is latency-bound otherwise)
+        const r2 = f.local(V128), r4 = f.local(V128), r8 = f.local(V128);
+        f.get(r).get(r).f64x2Mul().tee(r2).get(r2).f64x2Mul().tee(r4).get(r4).f64x2Mul().set(r8);
+        const c = (k: number) => f.get(literal(EXP_TAYLOR[k]!));
+        const pair = (k: number) => { c(k + 1); f.get(r).f64x2Mul(); c(k); f.f64x2Add(); }; // c_k + c_{k+1}·r
+        pair(0); pair(2); f.get(r2).f64x2Mul().f64x2Add(); // s0 = q0 + q1·r²
+        pair(4); pair(6); f.get(r2).f64x2Mul().f64x2Add(); // s1
+        f.get(r4).f64x2Mul().f64x2Add(); // u0 = s0 + s1·r⁴
+        pair(8); pair(10); f.get(r2).f64x2Mul().f64x2Add(); // s2
+        c(12); f.get(r4).f64x2Mul().f64x2Add(); // u1 = s2 + c12·r⁴
+        f.get(r8).f64x2Mul().f64x2Add(); // u0 + u1·r⁸
+        f.get(t).i32(52).i64x2Shl().f64x2Mul(); // · 2ⁿ
         return;
       }
     }
