@@ -110,6 +110,9 @@ export class FunctionBuilder {
   f32x4Neg(): this { return this.simd(0xe1); }
   f32x4Abs(): this { return this.simd(0xe0); }
   f32x4Sqrt(): this { return this.simd(0xe3); }
+  /** Pseudo-min/max `b < a ? b : a` / `a < b ? b : a`: one instruction on x64 (min/max need several for NaN and −0). */
+  f64x2Pmin(): this { return this.simd(0xf6); }
+  f64x2Pmax(): this { return this.simd(0xf7); }
   /** f64x2 round to nearest integer, ties to even. */
   f64x2Nearest(): this { return this.simd(0x94); }
   /** i64x2 shift left by an i32 count (taken from the stack). */

@@ -167,7 +167,7 @@ function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, sc
       case 'exp': {
         if (f32) throw new Error('exp needs float64 lanes');
         const x = f.local(V128), t = f.local(V128), n = f.local(V128), r = f.local(V128);
-        expr(e.a); f.get(literal(EXP_CLAMP)).f64x2Min().get(literal(-EXP_CLAMP)).f64x2Max().set(x);
+        expr(e.a); f.get(literal(EXP_CLAMP)).f64x2Pmin().get(literal(-EXP_CLAMP)).f64x2Pmax().set(x); // NaN stays NaN
         f.get(x).get(literal(LOG2E)).f64x2Mul().get(literal(EXP_SHIFT)).f64x2Add().tee(t).get(literal(EXP_SHIFT)).f64x2Sub().set(n);
         f.get(x).get(n).get(literal(LN2_HI)).f64x2Mul().f64x2Sub().get(n).get(literal(LN2_LO)).f64x2Mul().f64x2Sub().set(r);
         // Estrin's scheme (depth 4 instead of Horner's 12: the loop is latency-bound otherwise)
