@@ -16,7 +16,7 @@ import { benchCnnStep, benchConvLayers } from './cnn.js';
 import {
   descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
 } from './lib/mlp.js';
-import { gc, median, timeIt } from './lib/timing.js';
+import { cpuTimeIt, gc, median, timeIt } from './lib/timing.js';
 import { tfVersions, useTfBackend, type Tf, type TfBackend } from './lib/tfjs.js';
 import { benchTransformer } from './transformer.js';
 
@@ -202,6 +202,25 @@ async function benchElementwise(): Promise<void> {
     TA.dispose(); TB.dispose();
   }
   results.elementwise_ns = out;
+  if (!QUICK && !CHILD) {
+    // the same calls by CPU time (best batch): what a call costs when it runs, on a machine shared with other jobs
+    const cpu: Record<string, Row> = { add: {}, mul: {}, relu: {}, exp: {} };
+    const perElement = (fn: () => void) => (cpuTimeIt(fn) * 1e6) / n;
+    cpu.add!.descent = perElement(() => { add(A, B); });
+    cpu.mul!.descent = perElement(() => { mul(A, B); });
+    cpu.relu!.descent = perElement(() => { relu(A); });
+    cpu.exp!.descent = perElement(() => { exp(A); });
+    const tf = await useTfBackend(TF_OF.tfjs_wasm);
+    const TA = tf.tensor1d(a), TB = tf.tensor1d(b);
+    cpu.add!.tfjs_wasm = perElement(() => { tf.add(TA, TB).dispose(); });
+    cpu.mul!.tfjs_wasm = perElement(() => { tf.mul(TA, TB).dispose(); });
+    cpu.relu!.tfjs_wasm = perElement(() => { tf.relu(TA).dispose(); });
+    cpu.exp!.tfjs_wasm = perElement(() => { tf.exp(TA).dispose(); });
+    TA.dispose(); TB.dispose();
+    results.elementwise_ns_cpu_time = cpu;
+    log('  by CPU time (best batch of 10 calls, ns/element), descent / tfjs-wasm: '
+      + (['add', 'mul', 'relu', 'exp'] as const).map((op) => `${op} ${cpu[op]!.descent!.toFixed(3)} / ${cpu[op]!.tfjs_wasm!.toFixed(3)}`).join(', '));
+  }
   for (const op of ['add', 'mul', 'relu', 'exp'] as const) addRow(`${op} 1e6 ns/element`, out[op]!, false, 3);
   guardInput.elementwise = (['add', 'mul', 'relu', 'exp'] as const).map((op) => [`${op} 1e6`, out[op]!.tfjs_wasm! / out[op]!.descent!] as [string, number]);
   if (ceilings) {

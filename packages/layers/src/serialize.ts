@@ -14,7 +14,9 @@
  * ```
  * @module
  */
-import { DTYPES, StateError, Tensor, describe, tensor, type DType, type TypedArray } from '@descent/tensor';
+import { DTYPES, StateError, Tensor, describe, encodeTypedArray, tensor, type DType, type TypedArray } from '@descent/tensor';
+
+export { encodeTypedArray };
 
 /** A tensor as JSON: dtype, shape and the values' bytes in base64 (little-endian).
  * @example
@@ -36,27 +38,6 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 function bytesPerElement(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
-}
-
-/** The bytes of a typed array as base64, little-endian on every platform.
- * @example
- * ```ts
- * encodeTypedArray(new Float32Array([1, 2])); // 'AACAPwAAAEA='
- * ```
- */
-export function encodeTypedArray(values: TypedArray): string {
-  if (!(values instanceof Float32Array || values instanceof Float64Array)) {
-    throw new StateError(`encodeTypedArray: values must be a Float32Array or Float64Array, but got ${describe(values)}`);
-  }
-  if (LITTLE_ENDIAN) return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
-  const bytes = Buffer.alloc(values.byteLength);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const f64 = values instanceof Float64Array;
-  for (let i = 0; i < values.length; i++) {
-    if (f64) view.setFloat64(i * 8, values[i]!, true);
-    else view.setFloat32(i * 4, values[i]!, true);
-  }
-  return bytes.toString('base64');
 }
 
 /** Decode base64 from {@link encodeTypedArray} into a new typed array of `dtype`.

@@ -12,6 +12,7 @@ export * from './shape.js';
 export { Tensor, type GraphNode } from './tensor.js';
 export * from './types.js';
 export * from './storage.js';
+export * from './encoding.js';
 export { cpuBackend, type CpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';
 export type { MatmulKernel } from './backends/cpu/matmul.js';
 export { createAdamSimd, type AdamSimdKernel } from './backends/cpu/wasm/adam_simd.js';

@@ -20,7 +20,7 @@
 import { loadSafetensors, saveSafetensors } from '@descent/layers';
 import { StateError, describe, tensor, type Tensor } from '@descent/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { encodeTypedArray, decodeState } from '../optimizers/state.js';
+import { encodeTaggedArray, decodeState } from '../optimizers/state.js';
 
 /** descent's `<transform>.<key>` → PyTorch's optimizer state name, where PyTorch has the same buffer. */
 const TORCH_STATE_NAMES: Record<string, string> = {
@@ -137,7 +137,7 @@ export function loadOptimizerSafetensors(opt: Optimizer, path: string): void {
       if (typeof node.$tensor === 'string') {
         const t = tensors[node.$tensor];
         if (!t) throw new StateError(`loadOptimizerSafetensors: '${path}' has no tensor '${node.$tensor}' that its state names`);
-        return encodeTypedArray(t.data()) as unknown as Json;
+        return encodeTaggedArray(t.data()) as unknown as Json;
       }
       return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, restore(v)]));
     }

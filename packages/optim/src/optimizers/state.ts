@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { StateError, type TypedArray } from '@descent/tensor';
+import { encodeTypedArray, StateError, type TypedArray } from '@descent/tensor';
 import { formatValue } from '../options.js';
 
 /** Plain JSON data: what `encodeState` produces and `JSON.stringify` accepts unchanged.
@@ -23,22 +23,8 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
-type NodeBuffer = { from(data: Uint8Array | string, enc?: string): Uint8Array & { toString(enc: string): string } };
+type NodeBuffer = { from(data: string, enc: string): Uint8Array };
 const NodeBuf = (globalThis as unknown as { Buffer?: NodeBuffer }).Buffer;
-
-function bytesToBase64(bytes: Uint8Array): string {
-  if (NodeBuf) return NodeBuf.from(bytes).toString('base64');
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) { const n = bytes[i]! << 16; out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '=='; }
-  if (rest === 2) { const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8); out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '='; }
-  return out;
-}
 
 function base64ToBytes(s: string, path: string): Uint8Array {
   if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new StateError(`${path}: 'base64' is not valid base64 text`);
@@ -59,26 +45,15 @@ function base64ToBytes(s: string, path: string): Uint8Array {
 /** Encode a typed array exactly: dtype, length and the base64 of its little-endian bytes.
  * @example
  * ```ts
- * encodeTypedArray(new Float64Array([1])); // { $typed: 'float64', length: 1, base64: 'AAAAAAAA8D8=' }
+ * encodeTaggedArray(new Float64Array([1])); // { $typed: 'float64', length: 1, base64: 'AAAAAAAA8D8=' }
  * ```
  */
-export function encodeTypedArray(a: TypedArray): {
+export function encodeTaggedArray(a: TypedArray): {
   /** The array's dtype tag (`Float32Array` → `'float32'`, `Float64Array` → `'float64'`). */ $typed: 'float32' | 'float64';
   /** Number of elements (not bytes). */ length: number;
   /** The raw little-endian bytes, base64-encoded. */ base64: string;
 } {
-  const dtype = a instanceof Float64Array ? 'float64' : 'float32';
-  let bytes: Uint8Array;
-  if (LITTLE_ENDIAN) {
-    bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  } else {
-    bytes = new Uint8Array(a.byteLength);
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < a.length; i++) {
-      if (dtype === 'float64') view.setFloat64(i * 8, a[i]!, true); else view.setFloat32(i * 4, a[i]!, true);
-    }
-  }
-  return { $typed: dtype, length: a.length, base64: bytesToBase64(bytes) };
+  return { $typed: a instanceof Float64Array ? 'float64' : 'float32', length: a.length, base64: encodeTypedArray(a) };
 }
 
 function decodeTypedArray(v: Record<string, unknown>, path: string): TypedArray {
@@ -118,7 +93,7 @@ export function encodeState(value: unknown, path = 'state'): EncodedState {
     if (Object.is(value, -0)) return { $number: '-0' };
     return value;
   }
-  if (value instanceof Float32Array || value instanceof Float64Array) return encodeTypedArray(value);
+  if (value instanceof Float32Array || value instanceof Float64Array) return encodeTaggedArray(value);
   if (Array.isArray(value)) return value.map((v, i) => encodeState(v, `${path}[${i}]`));
   if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
     const out: { [key: string]: EncodedState } = {};

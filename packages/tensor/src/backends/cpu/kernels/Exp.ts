@@ -8,4 +8,4 @@ import { unaryKernel } from '../elementwise.js';
  * registerKernel(expConfig);
  * ```
  */
-export const expConfig: KernelConfig = { kernelName: Exp, backendName: 'cpu', kernelFunc: unaryKernel('Math.exp(x)') };
+export const expConfig: KernelConfig = { kernelName: Exp, backendName: 'cpu', kernelFunc: unaryKernel('Math.exp(x)', undefined, 'exp') };

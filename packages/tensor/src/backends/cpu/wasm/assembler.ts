@@ -101,6 +101,22 @@ export class FunctionBuilder {
   f64x2Abs(): this { return this.simd(0xec); }
   f64x2Min(): this { return this.simd(0xf4); }
   f64x2Max(): this { return this.simd(0xf5); }
+  /** f32x4 lane-wise arithmetic (the f64x2 methods' float32 counterparts). */
+  f32x4Splat(): this { return this.simd(0x13); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Min(): this { return this.simd(0xe8); }
+  f32x4Max(): this { return this.simd(0xe9); }
+  f32x4Neg(): this { return this.simd(0xe1); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  f32x4Sqrt(): this { return this.simd(0xe3); }
+  /** Pseudo-min/max `b < a ? b : a` / `a < b ? b : a`: one instruction on x64 (min/max need several for NaN and −0). */
+  f64x2Pmin(): this { return this.simd(0xf6); }
+  f64x2Pmax(): this { return this.simd(0xf7); }
+  /** f64x2 round to nearest integer, ties to even. */
+  f64x2Nearest(): this { return this.simd(0x94); }
+  /** i64x2 shift left by an i32 count (taken from the stack). */
+  i64x2Shl(): this { return this.simd(0xcb); }
   /** v128.load32_splat: one 4-byte float (or int) into all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, ...this.mem(2, offset)); }
   f32x4Add(): this { return this.simd(0xe4); }

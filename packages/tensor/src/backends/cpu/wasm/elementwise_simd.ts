@@ -1,11 +1,15 @@
-// A small elementwise program (statements over float32 arrays, scalars and temporaries) compiled
-// to WebAssembly f64x2 SIMD: each lane evaluates the expressions in IEEE float64, in the order
-// written, and rounds to float32 exactly where the program stores into an array or says `round`,
-// as a JS loop over Float32Arrays computing in doubles with `Math.fround` at those points does,
-// so the results are bitwise identical to such a loop. Arrays are copied through a small, fixed
-// wasm memory in chunks, as the Adam kernel does. Where WebAssembly SIMD is missing, the compiler
-// returns null.
+// The one compiler of the CPU backend's elementwise WebAssembly SIMD kernels: a small program
+// (statements over arrays, scalars and temporaries) becomes one loop. Three lane layouts:
+// 'f32-as-f64' (float32 arrays, each lane evaluates in IEEE float64 in the order written and rounds
+// to float32 where the program stores into an array or says `round`, as a JS loop over
+// Float32Arrays computing in doubles with `Math.fround` there does: bitwise identical to it; the
+// optimizers' and plugins' programs), 'f32x4' (float32 arrays, float32 arithmetic: bitwise
+// identical to a JS loop for one operation per store, as in the tensor ops add/mul/relu) and
+// 'f64x2' (float64 arrays). Arrays are copied through a small, fixed wasm memory in chunks (only
+// the arrays read are copied in, only those written are copied out). Where WebAssembly SIMD is
+// missing, the compiler returns null.
 import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
+import type { TypedArray } from '../../../types.js';
 
 /** An expression of an {@link ElementwiseProgram}: float64 arithmetic on the current element.
  * @example
@@ -75,59 +79,216 @@ export interface ElementwiseProgram {
  */
 export type ElementwiseSimdKernel = (arrays: readonly Float32Array[], scalars: readonly number[]) => void;
 
-/** Elements per chunk: at most 16 arrays of CHUNK float32 values (1 MiB) make the kernel's memory. */
-const CHUNK = 16384;
+/** The compiler's own expressions: {@link ElementwiseExpr} plus `relu` (x <= 0 ? 0 : x) and, in
+ * float64 lanes only, `exp` of a float32 value (see {@link EXP_ERROR}). */
+export type KernelExpr =
+  | { readonly op: 'num'; readonly value: number }
+  | { readonly op: 'array' | 'scalar' | 'temp'; readonly index: number }
+  | { readonly op: 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max'; readonly a: KernelExpr; readonly b: KernelExpr }
+  | { readonly op: 'neg' | 'sqrt' | 'abs' | 'round' | 'relu' | 'exp'; readonly a: KernelExpr };
 
-function literals(e: ElementwiseExpr, out: number[]): void {
-  if (e.op === 'num') { if (!out.some((v) => Object.is(v, e.value))) out.push(e.value); return; }
-  if ('a' in e) literals(e.a, out);
-  if ('b' in e) literals(e.b, out);
+/** A program over {@link KernelExpr}s (see {@link ElementwiseProgram}). */
+export interface KernelProgram {
+  readonly arrays: number;
+  readonly scalars: number;
+  readonly temps: number;
+  readonly statements: readonly { readonly target: 'array' | 'temp'; readonly index: number; readonly expr: KernelExpr }[];
 }
 
-function emit(f: FunctionBuilder, program: ElementwiseProgram, scalarLocals: Local[], literalValues: number[], literalLocals: Local[]): void {
+/** How the lanes hold the elements: see the module comment. */
+export type KernelLanes = 'f32-as-f64' | 'f32x4' | 'f64x2';
+
+/** A compiled kernel: runs the program over arrays of one length (in place) with the given scalars. */
+export type CompiledKernel = (arrays: readonly TypedArray[], scalars: readonly number[]) => void;
+
+/** Elements per chunk: at most 16 arrays of CHUNK values make the kernel's memory (1 MiB of float32). */
+const CHUNK = 16384;
+
+/** Relative error bound of `exp` against the exact eˣ, for |x| ≤ 150: Cody–Waite reduction
+ * x = n·ln 2 + r (|r| ≤ ln 2 / 2, ln 2 split in two so that n·ln2_hi is exact) and the Taylor
+ * polynomial of degree 12 for eʳ (truncation ≤ |r|¹³/13! < 2.3e-16), evaluated in float64 (Estrin's scheme) and scaled
+ * by 2ⁿ through the exponent bits. The float32 result, rounded once from this float64 value, is the
+ * correctly rounded eˣ except where eˣ lies within ~1e-15 relative of a float32 rounding midpoint:
+ * at most 1 ulp from `Math.fround(Math.exp(x))`. Inputs are clamped to [−150, 150], past which
+ * the float32 result is 0 or ∞ anyway; NaN stays NaN. */
+export const EXP_ERROR = 1e-15;
+const EXP_CLAMP = 150;
+const LOG2E = Math.LOG2E;
+const EXP_SHIFT = 1.5 * 2 ** 52 + 1023; // t = x·log₂e + SHIFT holds n + 1023 in its low mantissa bits
+const LN2_HI = 6.93147180369123816490e-1; // 32 significant bits: n·LN2_HI is exact for |n| < 2²¹
+const LN2_LO = 1.90821492927058770002e-10;
+const EXP_TAYLOR = Array.from({ length: 13 }, (_, k) => { let f = 1; for (let j = 2; j <= k; j++) f *= j; return 1 / f; });
+const EXP_LITERALS = [EXP_CLAMP, -EXP_CLAMP, LOG2E, EXP_SHIFT, LN2_HI, LN2_LO, ...EXP_TAYLOR];
+
+function children(e: KernelExpr): KernelExpr[] {
+  return [...('a' in e ? [e.a] : []), ...('b' in e ? [e.b] : [])];
+}
+
+function literals(e: KernelExpr, out: number[]): void {
+  const values = e.op === 'num' ? [e.value] : e.op === 'exp' ? EXP_LITERALS : [];
+  for (const value of values) if (!out.some((v) => Object.is(v, value))) out.push(value);
+  for (const c of children(e)) literals(c, out);
+}
+
+function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, scalarLocals: Local[], literalValues: number[], literalLocals: Local[]): void {
   const n = f.params[0]!;
-  const i = f.local(I32), end = f.local(I32), tmp = f.local(V128);
+  const i = f.local(I32), end = f.local(I32), tmp = f.local(V128), zero = f.local(V128);
+  const f32 = lanes === 'f32x4';
+  const elemBytes = lanes === 'f64x2' ? 8 : 4;
   const current = Array.from({ length: program.arrays }, () => f.local(V128));
   const temps = Array.from({ length: program.temps }, () => f.local(V128));
-  const offset = (k: number) => k * CHUNK * 4;
-  // Arrays read before the first store to them in a statement are loaded at the top of the loop.
-  const readFirst = new Set<number>();
-  const stored = new Set<number>();
-  const scan = (e: ElementwiseExpr): void => {
-    if (e.op === 'array' && !stored.has(e.index)) readFirst.add(e.index);
-    if ('a' in e) scan(e.a);
-    if ('b' in e) scan(e.b);
-  };
-  for (const s of program.statements) { scan(s.expr); if (s.target === 'array') stored.add(s.index); }
-  const expr = (e: ElementwiseExpr): void => {
+  const offset = (k: number) => k * CHUNK * elemBytes;
+  const literal = (value: number) => literalLocals[literalValues.findIndex((v) => Object.is(v, value))]!;
+  const round = () => { if (!f32) f.f32x4DemoteF64x2Zero().f64x2PromoteLowF32x4(); };
+  const expr = (e: KernelExpr): void => {
     switch (e.op) {
-      case 'num': f.get(literalLocals[literalValues.findIndex((v) => Object.is(v, e.value))]!); return;
+      case 'num': f.get(literal(e.value)); return;
       case 'array': f.get(current[e.index]!); return;
       case 'scalar': f.get(scalarLocals[e.index]!); return;
       case 'temp': f.get(temps[e.index]!); return;
-      case 'add': expr(e.a); expr(e.b); f.f64x2Add(); return;
-      case 'sub': expr(e.a); expr(e.b); f.f64x2Sub(); return;
-      case 'mul': expr(e.a); expr(e.b); f.f64x2Mul(); return;
-      case 'div': expr(e.a); expr(e.b); f.f64x2Div(); return;
-      case 'min': expr(e.a); expr(e.b); f.f64x2Min(); return;
-      case 'max': expr(e.a); expr(e.b); f.f64x2Max(); return;
-      case 'neg': expr(e.a); f.f64x2Neg(); return;
-      case 'abs': expr(e.a); f.f64x2Abs(); return;
-      case 'sqrt': expr(e.a); f.f64x2Sqrt(); return;
-      case 'round': expr(e.a); f.f32x4DemoteF64x2Zero().f64x2PromoteLowF32x4(); return;
+      case 'add': expr(e.a); expr(e.b); if (f32) f.f32x4Add(); else f.f64x2Add(); return;
+      case 'sub': expr(e.a); expr(e.b); if (f32) f.f32x4Sub(); else f.f64x2Sub(); return;
+      case 'mul': expr(e.a); expr(e.b); if (f32) f.f32x4Mul(); else f.f64x2Mul(); return;
+      case 'div': expr(e.a); expr(e.b); if (f32) f.f32x4Div(); else f.f64x2Div(); return;
+      case 'min': expr(e.a); expr(e.b); if (f32) f.f32x4Min(); else f.f64x2Min(); return;
+      case 'max': expr(e.a); expr(e.b); if (f32) f.f32x4Max(); else f.f64x2Max(); return;
+      case 'neg': expr(e.a); if (f32) f.f32x4Neg(); else f.f64x2Neg(); return;
+      case 'abs': expr(e.a); if (f32) f.f32x4Abs(); else f.f64x2Abs(); return;
+      case 'sqrt': expr(e.a); if (f32) f.f32x4Sqrt(); else f.f64x2Sqrt(); return;
+      case 'round': expr(e.a); round(); return;
+      case 'relu': {
+        // x & ~(x <= 0): keeps NaN, maps −0 to +0, as `x <= 0 ? 0 : x`
+        const x = f.local(V128);
+        expr(e.a); f.tee(x).get(x).get(zero);
+        if (f32) f.f32x4Le(); else f.f64x2Le();
+        f.v128Andnot();
+        return;
+      }
+      case 'exp': {
+        if (f32) throw new Error('exp needs float64 lanes');
+        const x = f.local(V128), t = f.local(V128), n = f.local(V128), r = f.local(V128);
+        expr(e.a); f.get(literal(EXP_CLAMP)).f64x2Pmin().get(literal(-EXP_CLAMP)).f64x2Pmax().set(x); // NaN stays NaN
+        f.get(x).get(literal(LOG2E)).f64x2Mul().get(literal(EXP_SHIFT)).f64x2Add().tee(t).get(literal(EXP_SHIFT)).f64x2Sub().set(n);
+        f.get(x).get(n).get(literal(LN2_HI)).f64x2Mul().f64x2Sub().get(n).get(literal(LN2_LO)).f64x2Mul().f64x2Sub().set(r);
+        // Estrin's scheme (depth 4 instead of Horner's 12: the loop is latency-bound otherwise)
+        const r2 = f.local(V128), r4 = f.local(V128), r8 = f.local(V128);
+        f.get(r).get(r).f64x2Mul().tee(r2).get(r2).f64x2Mul().tee(r4).get(r4).f64x2Mul().set(r8);
+        const c = (k: number) => f.get(literal(EXP_TAYLOR[k]!));
+        const pair = (k: number) => { c(k + 1); f.get(r).f64x2Mul(); c(k); f.f64x2Add(); }; // c_k + c_{k+1}·r
+        pair(0); pair(2); f.get(r2).f64x2Mul().f64x2Add(); // s0 = q0 + q1·r²
+        pair(4); pair(6); f.get(r2).f64x2Mul().f64x2Add(); // s1
+        f.get(r4).f64x2Mul().f64x2Add(); // u0 = s0 + s1·r⁴
+        pair(8); pair(10); f.get(r2).f64x2Mul().f64x2Add(); // s2
+        c(12); f.get(r4).f64x2Mul().f64x2Add(); // u1 = s2 + c12·r⁴
+        f.get(r8).f64x2Mul().f64x2Add(); // u0 + u1·r⁸
+        f.get(t).i32(52).i64x2Shl().f64x2Mul(); // · 2ⁿ
+        return;
+      }
     }
   };
-  f.get(n).i32(4).i32Mul().set(end);
-  f.for(i, () => f.i32(0), () => f.get(end), 8, () => {
-    for (const k of readFirst) f.get(i).v128Load64Zero(offset(k)).f64x2PromoteLowF32x4().set(current[k]!);
+  // Arrays read before the first store to them are loaded at the top of the loop.
+  const readFirst = arraysReadFirst(program);
+  f.v128Zero().set(zero);
+  f.get(n).i32(elemBytes).i32Mul().set(end);
+  f.for(i, () => f.i32(0), () => f.get(end), lanes === 'f32-as-f64' ? 8 : 16, () => {
+    for (const k of readFirst) {
+      f.get(i);
+      if (lanes === 'f32-as-f64') f.v128Load64Zero(offset(k)).f64x2PromoteLowF32x4(); else f.v128Load(offset(k));
+      f.set(current[k]!);
+    }
     for (const s of program.statements) {
       expr(s.expr);
       if (s.target === 'temp') { f.set(temps[s.index]!); continue; }
-      f.f32x4DemoteF64x2Zero().set(tmp);
-      f.get(i).get(tmp).v128Store64Lane(0, offset(s.index));
-      f.get(tmp).f64x2PromoteLowF32x4().set(current[s.index]!);
+      if (lanes === 'f32-as-f64') {
+        f.f32x4DemoteF64x2Zero().set(tmp);
+        f.get(i).get(tmp).v128Store64Lane(0, offset(s.index));
+        f.get(tmp).f64x2PromoteLowF32x4().set(current[s.index]!);
+      } else {
+        f.set(current[s.index]!);
+        f.get(i).get(current[s.index]!).v128Store(offset(s.index));
+      }
     }
   });
+}
+
+/** The arrays a program reads before it first stores into them (their values come from the caller). */
+function arraysReadFirst(program: KernelProgram): number[] {
+  const readFirst = new Set<number>();
+  const stored = new Set<number>();
+  const scan = (e: KernelExpr): void => {
+    if (e.op === 'array' && !stored.has(e.index)) readFirst.add(e.index);
+    for (const c of children(e)) scan(c);
+  };
+  for (const s of program.statements) { scan(s.expr); if (s.target === 'array') stored.add(s.index); }
+  return [...readFirst];
+}
+
+/**
+ * Compile a {@link KernelProgram} for the given lanes: the one compiler behind the tensor ops'
+ * SIMD loops, the optimizers' updates and {@link compileElementwiseSimd}. Null where WebAssembly
+ * SIMD is unavailable or the program has more than 16 arrays. The kernel's memory is allocated on
+ * first use and never grows.
+ * @example
+ * ```ts
+ * const add = compileKernel({ arrays: 3, scalars: 0, temps: 0, statements: [
+ *   { target: 'array', index: 2, expr: { op: 'add', a: { op: 'array', index: 0 }, b: { op: 'array', index: 1 } } },
+ * ] }, 'f32x4');
+ * add?.([a, b, out], []); // out ← a + b
+ * ```
+ */
+export function compileKernel(program: KernelProgram, lanes: KernelLanes): CompiledKernel | null {
+  if (program.arrays < 1 || program.arrays > 16) return null;
+  const literalValues: number[] = [];
+  for (const s of program.statements) literals(s.expr, literalValues);
+  let module: WebAssembly.Module;
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const m = new ModuleBuilder();
+    const f = m.func('run', [I32, ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
+    const splat = (p: Local) => {
+      const l = f.local(V128);
+      f.get(p);
+      if (lanes === 'f32x4') f.f32DemoteF64().f32x4Splat(); else f.f64x2Splat();
+      f.set(l);
+      return l;
+    };
+    const scalarLocals = f.params.slice(1, 1 + program.scalars).map(splat);
+    const literalLocals = f.params.slice(1 + program.scalars).map(splat);
+    emit(f, program, lanes, scalarLocals, literalValues, literalLocals);
+    const bytes = m.encode();
+    if (!WebAssembly.validate(bytes)) return null;
+    module = new WebAssembly.Module(bytes);
+  } catch {
+    return null;
+  }
+  const readFirst = arraysReadFirst(program);
+  const written = [...new Set(program.statements.filter((s) => s.target === 'array').map((s) => s.index))];
+  const elemBytes = lanes === 'f64x2' ? 8 : 4;
+  const width = lanes === 'f32x4' ? 4 : 2;
+  const pages = Math.ceil((program.arrays * CHUNK * elemBytes) / 65536);
+  let run: ((n: number, ...scalars: number[]) => void) | null = null;
+  let views: TypedArray[] = [];
+  return (arrays, scalars) => {
+    if (run === null) {
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      run = (new WebAssembly.Instance(module, { env: { memory } }).exports as { run: (n: number, ...s: number[]) => void }).run;
+      views = Array.from({ length: program.arrays }, (_, k) => (elemBytes === 8
+        ? new Float64Array(memory.buffer, k * CHUNK * 8, CHUNK) : new Float32Array(memory.buffer, k * CHUNK * 4, CHUNK)));
+    }
+    const args = literalValues.length === 0 ? scalars : [...scalars, ...literalValues];
+    const n = arrays[0]!.length;
+    for (let c = 0; c < n; c += CHUNK) {
+      const len = Math.min(CHUNK, n - c), e = c + len;
+      const padded = Math.ceil(len / width) * width; // the pad lanes compute on zeros and are discarded
+      for (const k of readFirst) {
+        const view = views[k]!;
+        view.set(arrays[k]!.subarray(c, e));
+        for (let j = len; j < padded; j++) view[j] = 0;
+      }
+      run(padded, ...args);
+      for (const k of written) arrays[k]!.set(len === CHUNK ? views[k]! : views[k]!.subarray(0, len), c);
+    }
+  };
 }
 
 /**
@@ -141,44 +302,5 @@ function emit(f: FunctionBuilder, program: ElementwiseProgram, scalarLocals: Loc
  * ```
  */
 export function compileElementwiseSimd(program: ElementwiseProgram): ElementwiseSimdKernel | null {
-  if (program.arrays < 1 || program.arrays > 16) return null;
-  const literalValues: number[] = [];
-  for (const s of program.statements) literals(s.expr, literalValues);
-  let module: WebAssembly.Module;
-  try {
-    if (typeof WebAssembly !== 'object') return null;
-    const m = new ModuleBuilder();
-    const f = m.func('run', [I32, ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
-    const splat = (p: Local) => { const l = f.local(V128); f.get(p).f64x2Splat().set(l); return l; };
-    const scalarLocals = f.params.slice(1, 1 + program.scalars).map(splat);
-    const literalLocals = f.params.slice(1 + program.scalars).map(splat);
-    emit(f, program, scalarLocals, literalValues, literalLocals);
-    const bytes = m.encode();
-    if (!WebAssembly.validate(bytes)) return null;
-    module = new WebAssembly.Module(bytes);
-  } catch {
-    return null;
-  }
-  const written = [...new Set(program.statements.filter((s) => s.target === 'array').map((s) => s.index))];
-  const pages = Math.ceil((program.arrays * CHUNK * 4) / 65536);
-  let run: ((n: number, ...scalars: number[]) => void) | null = null;
-  let views: Float32Array[] = [];
-  return (arrays, scalars) => {
-    if (run === null) {
-      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-      run = (new WebAssembly.Instance(module, { env: { memory } }).exports as { run: (n: number, ...s: number[]) => void }).run;
-      views = Array.from({ length: program.arrays }, (_, k) => new Float32Array(memory.buffer, k * CHUNK * 4, CHUNK));
-    }
-    const args = [...scalars, ...literalValues];
-    const n = arrays[0]!.length;
-    for (let c = 0; c < n; c += CHUNK) {
-      const len = Math.min(CHUNK, n - c), e = c + len;
-      for (let k = 0; k < arrays.length; k++) {
-        views[k]!.set(arrays[k]!.subarray(c, e));
-        if (len & 1) views[k]![len] = 0; // an even count; the pad lane is discarded
-      }
-      run(len + (len & 1), ...args);
-      for (const k of written) arrays[k]!.set(views[k]!.subarray(0, len), c);
-    }
-  };
+  return compileKernel(program, 'f32-as-f64');
 }
