@@ -26,9 +26,11 @@ const tile: number[] = Array.from({ length: MR * NR }, () => 0.5);
 
 /**
  * C[M×N] += op(A)[M×K] · op(B)[K×N] for one matrix pair, where op transposes when the flag is set.
- * Runs the WebAssembly SIMD kernel where available (see {@link setMatmulKernel}), else
- * {@link gemmJs}. float64: both give bitwise identical results; float32: the SIMD kernel sums in
- * float32, the TS kernel in float64, so they agree within float32 rounding.
+ * Runs the WebAssembly SIMD kernel where available (see {@link setMatmulKernel}), on several threads
+ * for large products (see {@link setMatmulThreads}; the same bits as on one), else {@link gemmJs}.
+ * float64: all give bitwise identical results; float32: the SIMD kernel sums in float32, the TS
+ * kernel in float64, so they agree within float32 rounding. `cIsZero`: C is known to hold zeros
+ * (a fresh output), so it need not be read.
  *
  * @example
  * ```ts
@@ -37,15 +39,15 @@ const tile: number[] = Array.from({ length: MR * NR }, () => 0.5);
  */
 export function gemm(
   A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
-  M: number, N: number, K: number, transA: boolean, transB: boolean,
+  M: number, N: number, K: number, transA: boolean, transB: boolean, cIsZero = false,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
   const work = M * N * K;
   if (simd && kernelMode !== 'js' && (kernelMode === 'wasm' || work >= SIMD_MIN_WORK)) {
     // the same SIMD kernel on several threads, or on this one: bitwise the same results
     if (work >= threadsMinWork && matmulThreadsInUse() > 1
-      && simd.gemmThreaded(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, threadCount!)) return;
-    if (simd.gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn)) return;
+      && simd.gemmThreaded(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, cIsZero, threadCount!)) return;
+    if (simd.gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, cIsZero)) return;
   }
   gemmJs(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB);
 }

@@ -165,9 +165,10 @@ export class WasmThreadPool {
    * Run every call (`[function index, ...i32 arguments]`, at most 11 arguments) once, spread over the
    * workers and the calling thread, and return when all have finished. Calls must write disjoint
    * memory. If any threw, throws {@link WorkerThreadError} naming the first failure, after all have
-   * finished (no call of this job is still running then).
+   * finished (no call of this job is still running then). `meanwhile`: work for the calling thread
+   * to do before it takes chunks, while the workers have started on them.
    */
-  run(calls: ReadonlyArray<ArrayLike<number>>): void {
+  run(calls: ReadonlyArray<ArrayLike<number>>, meanwhile?: () => void): void {
     if (this.closed) throw new BackendError(`${this.what}: the worker thread pool was closed`);
     if (calls.length > MAX_CHUNKS) throw new BackendError(`${this.what}: at most ${MAX_CHUNKS} chunks per job, but got ${calls.length}`);
     const ctl = this.ctl;
@@ -183,13 +184,23 @@ export class WasmThreadPool {
     Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, CLAIM, tag << 13);
     Atomics.store(ctl, SEQ, tag);
-    if (total > 1) Atomics.notify(ctl, SEQ);
+    if (total > 1 || meanwhile) Atomics.notify(ctl, SEQ);
+    if (meanwhile) {
+      try { meanwhile(); } catch (error) { this.finish(tag, total); throw error; }
+    }
     let mainError: { error: unknown; chunk: number } | null = null;
     this.byCaller += drainChunks(ctl, tag, this.fns, (error, chunk) => { mainError ??= { error, chunk }; });
-    for (let done = Atomics.load(ctl, DONE); done < total; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
-    Atomics.store(ctl, CLAIM, (tag << 13) | CLOSED);
+    this.finish(tag, total);
     if (Atomics.load(ctl, FAILED) === 0) return;
     throw this.failure(mainError, total);
+  }
+
+  /** Run what is left of job `tag`, wait until all its chunks are done, then close it. */
+  private finish(tag: number, total: number): void {
+    const ctl = this.ctl;
+    this.byCaller += drainChunks(ctl, tag, this.fns, () => undefined);
+    for (let done = Atomics.load(ctl, DONE); done < total; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
+    Atomics.store(ctl, CLAIM, (tag << 13) | CLOSED);
   }
 
   /** The error of a job in which chunks threw: the calling thread's own first failure, else the first
