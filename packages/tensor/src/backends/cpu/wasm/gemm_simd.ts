@@ -8,7 +8,7 @@
 // kernel runs.
 import { I32, ModuleBuilder, V128, type FunctionBuilder, type Local, type ValType } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
-import { MAX_CHUNKS, WasmThreadPool, workerThreadsModule } from './thread_pool.js';
+import { MAX_CHUNKS, WasmThreadPool, workerThreadsModule, type MatmulThreadChunks } from './thread_pool.js';
 
 /** float64 micro-tile rows and columns: 4×4 = 8 f64x2 accumulators (with 2×8 the fastest of 4×4, 2×8, 6×4, 4×6, 8×2). */
 const MR64 = 4;
@@ -246,7 +246,14 @@ export type ThreadedSimdGemm = (
  * const s: MatmulThreadStats | null = matmulThreadStats(); // { workers: 1, started: 1, chunks: { workers: 40, caller: 56 } }
  * ```
  */
-export interface MatmulThreadStats { workers: number; started: number; chunks: { workers: number; caller: number } }
+export interface MatmulThreadStats {
+  /** Worker threads in the pool (the thread count − 1). */
+  workers: number;
+  /** Worker threads that have started (until then the calling thread runs every chunk). */
+  started: number;
+  /** Chunks of C run by the workers and by the calling thread since the pool started. */
+  chunks: MatmulThreadChunks;
+}
 
 /** Where one product's operands and result sit in a wasm memory, and the routines that move them. */
 interface Workspace {

@@ -37,6 +37,19 @@ const CLOSED = 8191;
 export const MAX_CHUNKS = 1024;
 const TAG_MASK = 0x3ffff; // 18 bits: tag << 13 stays a positive int32
 
+/** Chunks of C run so far by the matmul worker threads and by the calling thread (see {@link MatmulThreadStats}).
+ * @example
+ * ```ts
+ * const c: MatmulThreadChunks = { workers: 40, caller: 56 };
+ * ```
+ */
+export interface MatmulThreadChunks {
+  /** By the worker threads together. */
+  workers: number;
+  /** By the thread that called matmul. */
+  caller: number;
+}
+
 /** One exported function of the module, as JS sees it. */
 type WasmCall = (...args: number[]) => unknown;
 
@@ -156,7 +169,7 @@ export class WasmThreadPool {
 
   /** Chunks run so far by the workers and by the calling thread (how much the workers took on:
    * under CPU contention, or before they have started, the calling thread runs most). */
-  get chunksRun(): { workers: number; caller: number } { return { workers: Atomics.load(this.ctl, BY_WORKERS), caller: this.byCaller }; }
+  get chunksRun(): MatmulThreadChunks { return { workers: Atomics.load(this.ctl, BY_WORKERS), caller: this.byCaller }; }
 
   /** The calling thread's instance of the module (over the shared memory). */
   get exports(): Readonly<Record<string, WasmCall>> { return this.instance; }
