@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { BackendError, ConfigError, cpuBackend, matmul, randn, Rng, ValueError, WorkerThreadError, type Tensor } from '@descent/tensor';
 import { I32, ModuleBuilder } from '../../packages/tensor/src/backends/cpu/wasm/assembler.js';
 import { WasmThreadPool } from '../../packages/tensor/src/backends/cpu/wasm/thread_pool.js';
+import { forEachMatmulCase } from '../helpers/matmul_cases.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,15 +39,10 @@ describe('CPU matmul on worker threads', function () {
     [131, 70, 519], [2, 600, 1031], [1029, 40, 3], [1, 513, 1], [97, 1, 101]];
   for (const dtype of ['float32', 'float64'] as const) {
     it(`${dtype}: bit for bit the single-threaded result, every transposition, odd sizes, batched, 2 and 3 threads`, () => {
-      const rng = new Rng(41);
-      for (const [M, K, N] of sizes) for (const tA of [false, true]) for (const tB of [false, true]) for (const batch of [0, 3]) {
-        const shapeA = tA ? [K, M] : [M, K], shapeB = tB ? [N, K] : [K, N];
-        const a = randn(batch ? [batch, ...shapeA] : shapeA, rng, { dtype });
-        const b = randn(batch ? [batch, ...shapeB] : shapeB, rng, { dtype });
-        const f = () => matmul(a, b, { transposeA: tA, transposeB: tB });
+      forEachMatmulCase(sizes, [0, 3], dtype, new Rng(41), (f, _K, label) => {
         const single = withThreads(1, f);
-        for (const threads of [2, 3]) expectSameBits(withThreads(threads, f), single, `${dtype} ${M}×${K}×${N} tA=${tA} tB=${tB} batch=${batch} threads=${threads}`);
-      }
+        for (const threads of [2, 3]) expectSameBits(withThreads(threads, f), single, `${label} threads=${threads}`);
+      });
     });
   }
 
