@@ -104,7 +104,7 @@ function workerMain(wt: WorkerThreads): void {
   for (;;) {
     const seq = Atomics.load(ctl, SEQ);
     if (seq < 0) return;
-    const ran = drainChunks(ctl, seq, fns, (error, chunk) => data.port.postMessage({ chunk, message: String((error as Error)?.stack ?? error) }));
+    const ran = drainChunks(ctl, seq, fns, (error, chunk) => data.port.postMessage({ chunk, message: String(error) }));
     if (ran > 0) Atomics.add(ctl, BY_WORKERS, ran);
     Atomics.wait(ctl, SEQ, seq);
   }
@@ -228,10 +228,11 @@ export class WasmThreadPool {
       }
     });
     const e = mainError as { error: unknown; chunk: number } | null;
-    const where = e ? `the calling thread` : `worker thread ${reported!.thread}`;
-    const chunk = e ? e.chunk : reported!.chunk;
-    const message = e ? String((e.error as Error)?.message ?? e.error) : reported!.message.split('\n')[0]!;
-    return new WorkerThreadError(`${this.what}: ${where} failed on chunk ${chunk + 1} of ${total}: ${message}; `
+    const r = reported as { thread: number; chunk: number; message: string } | null;
+    const where = e ? 'the calling thread' : r ? `worker thread ${r.thread}` : 'a worker thread';
+    const chunk = e ? `chunk ${e.chunk + 1}` : r ? `chunk ${r.chunk + 1}` : 'a chunk';
+    const message = e ? String(e.error) : r ? r.message : 'its report was not received';
+    return new WorkerThreadError(`${this.what}: ${where} failed on ${chunk} of ${total}: ${message}; `
       + 'every other chunk of the job has finished and the pool takes the next job', e ? e.error : undefined);
   }
 
