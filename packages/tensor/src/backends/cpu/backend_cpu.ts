@@ -36,7 +36,7 @@ export interface CpuBackend extends Backend {
   /** Fused multiply-adds (relaxed SIMD) in float32 matmul where the runtime has them; off by default
    * so that results do not depend on the CPU. Returns the previous setting; `DESCENT_CPU_FMA=1` at startup. */
   setMatmulFma(on: boolean): boolean;
-  /** Threads for large matmul products (from `minWork` multiply-adds on, default 128³): the calling
+  /** Threads for large matmul products (from `minWork` multiply-adds on, default 256³): the calling
    * thread plus `threads − 1` worker threads; results are bitwise identical to one thread's. Default:
    * `DESCENT_THREADS`, else `os.availableParallelism()` (at most 16); 1 turns threading off.
    * Returns the previous count. */

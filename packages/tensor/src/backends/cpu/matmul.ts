@@ -211,9 +211,11 @@ export function matmulFmaInUse(): boolean {
 }
 
 // ── Worker threads ─────────────────────────────────────────────────────────────────────────────
-// From this many multiply-adds on, a product is spread over the threads (see setMatmulThreads):
-// below it, copying the operands into shared memory and waking the workers cost more than they save.
-const DEFAULT_THREADS_MIN_WORK = 128 * 128 * 128;
+// From this many multiply-adds on, a product is spread over the threads (see setMatmulThreads).
+// Measured on the 2-core development VM (docs/performance.md): all products threaded, 128³ ran at
+// 0.64–0.89× of one thread in most runs, 256³ at 0.7–1.7×, 512³ at 1.45–1.85× in 3 of 4 runs; the
+// MLP's 64×784·784×256 (12.8 M) did not gain. 256³ = 16.8 M keeps those on the calling thread.
+const DEFAULT_THREADS_MIN_WORK = 256 * 256 * 256;
 let threadsMinWork = DEFAULT_THREADS_MIN_WORK;
 /** The default thread count is capped here (each worker holds an instance of the kernels). */
 const MAX_DEFAULT_THREADS = 16;
@@ -233,7 +235,7 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(MAX_DEFAULT_THREADS, cores));
 }
 
-/** Spread large matmul products (from `minWork` multiply-adds on, default 128³; float32 and float64) over `threads`
+/** Spread large matmul products (from `minWork` multiply-adds on, default 256³; float32 and float64) over `threads`
  * threads: the calling thread and `threads − 1` worker threads sharing one WebAssembly memory. Results
  * are bitwise identical to one thread's. 1 turns threading off (and stops the workers). The default is
  * `DESCENT_THREADS` if set, else `os.availableParallelism()` (at most 16), so threading is off on a
