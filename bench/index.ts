@@ -19,6 +19,7 @@ import {
 import { cpuTimeIt, gc, median, timeIt } from './lib/timing.js';
 import { tfVersions, useTfBackend, type Tf, type TfBackend } from './lib/tfjs.js';
 import { benchTransformer } from './transformer.js';
+import { benchMatmulThreads } from './lib/matmul_threads.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -465,6 +466,7 @@ const sections: Array<[string, () => Promise<void> | void]> = [
   ['conv', () => benchConvLayers(sectionContext)], ['cnn', () => benchCnnStep(sectionContext)],
 ];
 sections.push(['transformer', benchTransformerSection]);
+sections.push(['threads', () => benchMatmulThreads(sectionContext)]);
 for (const [name, fn] of sections) {
   if (!run(name)) continue;
   const s0 = performance.now();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { add, cpuBackend, matmul, mul, randn, relu, Rng, tensor, type Tensor } from '@descent/tensor';
+import { forEachMatmulCase } from '../helpers/matmul_cases.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -30,17 +31,11 @@ describe('CPU SIMD kernels against the pure-TS reference', () => {
 
   for (const dtype of ['float32', 'float64'] as const) {
     it(`matmul, ${dtype}: all transpositions, odd sizes, batched — ${dtype === 'float64' ? 'bit for bit' : 'within float32 rounding'}`, () => {
-      const rng = new Rng(19);
-      for (const [M, K, N] of sizes) for (const tA of [false, true]) for (const tB of [false, true]) for (const batch of [0, 2]) {
-        const shapeA = tA ? [K, M] : [M, K], shapeB = tB ? [N, K] : [K, N];
-        const a = randn(batch ? [batch, ...shapeA] : shapeA, rng, { dtype });
-        const b = randn(batch ? [batch, ...shapeB] : shapeB, rng, { dtype });
-        const f = () => matmul(a, b, { transposeA: tA, transposeB: tB });
-        const label = `${dtype} ${M}×${K}×${N} tA=${tA} tB=${tB} batch=${batch}`;
+      forEachMatmulCase(sizes, [0, 2], dtype, new Rng(19), (f, K, label) => {
         const wasm = withKernel('wasm', f), js = withKernel('js', f);
         if (dtype === 'float64') expect(Array.from(wasm), label).to.deep.equal(Array.from(js));
         else expectClose32(wasm, js, K, label);
-      }
+      });
     });
   }
 

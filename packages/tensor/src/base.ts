@@ -15,5 +15,7 @@ export * from './storage.js';
 export * from './encoding.js';
 export { cpuBackend, type CpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';
 export type { MatmulKernel } from './backends/cpu/matmul.js';
+export type { MatmulThreadStats } from './backends/cpu/wasm/gemm_simd.js';
+export type { MatmulThreadChunks } from './backends/cpu/wasm/thread_pool.js';
 export { createAdamSimd, type AdamSimdKernel } from './backends/cpu/wasm/adam_simd.js';
 export { compileElementwiseSimd, type ElementwiseExpr, type ElementwiseProgram, type ElementwiseSimdKernel, type ElementwiseStatement } from './backends/cpu/wasm/elementwise_simd.js';

@@ -261,3 +261,21 @@ export class RunFailedError extends DescentError {
     this.attempts = attempts;
   }
 }
+
+/**
+ * A kernel that runs on worker threads (the CPU backend's threaded matmul) failed in one of them, or
+ * in the calling thread's share of the work. Thrown on the calling thread once every other part of
+ * the job has finished, so no thread is left running it; the output is not written and the pool
+ * takes the next call. The original error, where it was thrown on the calling thread, is `cause`.
+ *
+ * @example
+ * ```ts
+ * // WorkerThreadError: matmul: worker thread 1 failed on chunk 3 of 8: RuntimeError: memory access out of bounds; …
+ * ```
+ */
+export class WorkerThreadError extends BackendError {
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    if (cause !== undefined) this.cause = cause;
+  }
+}

@@ -2,7 +2,11 @@ import ndarray from 'ndarray';
 import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
 import { allocate } from '../../storage.js';
-import { matmulFmaInUse, matmulKernelInUse, setMatmulFma, setMatmulKernel, type MatmulKernel } from './matmul.js';
+import {
+  matmulFmaInUse, matmulKernelInUse, matmulThreadsInUse, matmulThreadStats, setMatmulFma, setMatmulKernel, setMatmulThreads, stopMatmulThreads,
+  type MatmulKernel,
+} from './matmul.js';
+import type { MatmulThreadStats } from './wasm/gemm_simd.js';
 
 /** CPU storage: a contiguous row-major `ndarray` view over a typed array.
  * @example
@@ -32,6 +36,16 @@ export interface CpuBackend extends Backend {
   /** Fused multiply-adds (relaxed SIMD) in float32 matmul where the runtime has them; off by default
    * so that results do not depend on the CPU. Returns the previous setting; `DESCENT_CPU_FMA=1` at startup. */
   setMatmulFma(on: boolean): boolean;
+  /** Threads for large matmul products (from `minWork` multiply-adds on, default 256³): the calling
+   * thread plus `threads − 1` worker threads; results are bitwise identical to one thread's. Default:
+   * `DESCENT_THREADS`, else `os.availableParallelism()` (at most 16); 1 turns threading off.
+   * Returns the previous count. */
+  setMatmulThreads(threads: number, minWork?: number): number;
+  /** Stop the matmul worker threads (the next large product starts them again); resolves once they
+   * have exited. Never needed for a process to exit. */
+  stopMatmulThreads(): Promise<void>;
+  /** The matmul worker pool's counters, or null while it is not running. */
+  matmulThreadStats(): MatmulThreadStats | null;
 }
 
 /**
@@ -56,10 +70,13 @@ export const cpuBackend: CpuBackend = {
     return (handle as CpuHandle).array.data;
   },
   info() {
-    return { name: 'cpu', mode: 'js', matmul: matmulKernelInUse(), matmulFma: matmulFmaInUse() };
+    return { name: 'cpu', mode: 'js', matmul: matmulKernelInUse(), matmulFma: matmulFmaInUse(), matmulThreads: matmulThreadsInUse() };
   },
   setMatmulKernel,
   setMatmulFma,
+  setMatmulThreads,
+  stopMatmulThreads,
+  matmulThreadStats,
 };
 
 const envKernel = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DESCENT_CPU_MATMUL;

@@ -1,5 +1,6 @@
 import type { TypedArray } from '../../types.js';
-import { createSimdGemm } from './wasm/gemm_simd.js';
+import { ConfigError, ValueError } from '../../errors.js';
+import { createSimdGemm, type MatmulThreadStats } from './wasm/gemm_simd.js';
 
 // Blocking sizes: a packed block of B (KC × NC) fits in L2, a packed MR-row sliver of A in L1.
 // KC also fixes the summation order (each C element gets one float64 partial sum per K block, added
@@ -25,9 +26,11 @@ const tile: number[] = Array.from({ length: MR * NR }, () => 0.5);
 
 /**
  * C[M×N] += op(A)[M×K] · op(B)[K×N] for one matrix pair, where op transposes when the flag is set.
- * Runs the WebAssembly SIMD kernel where available (see {@link setMatmulKernel}), else
- * {@link gemmJs}. float64: both give bitwise identical results; float32: the SIMD kernel sums in
- * float32, the TS kernel in float64, so they agree within float32 rounding.
+ * Runs the WebAssembly SIMD kernel where available (see {@link setMatmulKernel}), on several threads
+ * for large products (see {@link setMatmulThreads}; the same bits as on one), else {@link gemmJs}.
+ * float64: all give bitwise identical results; float32: the SIMD kernel sums in float32, the TS
+ * kernel in float64, so they agree within float32 rounding. `cIsZero`: C is known to hold zeros
+ * (a fresh output), so it need not be read.
  *
  * @example
  * ```ts
@@ -36,11 +39,16 @@ const tile: number[] = Array.from({ length: MR * NR }, () => 0.5);
  */
 export function gemm(
   A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
-  M: number, N: number, K: number, transA: boolean, transB: boolean,
+  M: number, N: number, K: number, transA: boolean, transB: boolean, cIsZero = false,
 ): void {
   if (M === 0 || N === 0 || K === 0) return;
-  if (simd && kernelMode !== 'js' && (kernelMode === 'wasm' || M * N * K >= SIMD_MIN_WORK)
-    && simd.gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn)) return;
+  const work = M * N * K;
+  if (simd && kernelMode !== 'js' && (kernelMode === 'wasm' || work >= SIMD_MIN_WORK)) {
+    // the same SIMD kernel on several threads, or on this one: bitwise the same results
+    if (work >= threadsMinWork && matmulThreadsInUse() > 1
+      && simd.gemmThreaded(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, cIsZero, threadCount!)) return;
+    if (simd.gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, cIsZero)) return;
+  }
   gemmJs(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB);
 }
 
@@ -200,4 +208,88 @@ export function setMatmulFma(on: boolean): boolean {
  */
 export function matmulFmaInUse(): boolean {
   return fmaOn && simd !== null && simd.fmaAvailable && kernelMode !== 'js';
+}
+
+// ── Worker threads ─────────────────────────────────────────────────────────────────────────────
+// From this many multiply-adds on, a product is spread over the threads (see setMatmulThreads).
+// Measured on the 2-core development VM (docs/performance.md): all products threaded, 128³ ran at
+// 0.64–0.89× of one thread in most runs, 256³ at 0.7–1.7×, 512³ at 1.45–1.85× in 3 of 4 runs; the
+// MLP's 64×784·784×256 (12.8 M) did not gain. 256³ = 16.8 M keeps those on the calling thread.
+const DEFAULT_THREADS_MIN_WORK = 256 * 256 * 256;
+let threadsMinWork = DEFAULT_THREADS_MIN_WORK;
+/** The default thread count is capped here (each worker holds an instance of the kernels). */
+const MAX_DEFAULT_THREADS = 16;
+let threadCount: number | null = null; // null: not decided yet (see matmulThreadsInUse)
+
+/** The thread count when none was set: `DESCENT_THREADS`, else `os.availableParallelism()` (at most 16). */
+function defaultThreads(): number {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  const env = proc?.env?.DESCENT_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`DESCENT_THREADS must be an integer ≥ 1 (1: matmul on the calling thread only), but got '${env}'`);
+    return n;
+  }
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+  const cores = os?.availableParallelism?.() ?? os?.cpus?.().length ?? 1;
+  return Math.max(1, Math.min(MAX_DEFAULT_THREADS, cores));
+}
+
+/** Spread large matmul products (from `minWork` multiply-adds on, default 256³; float32 and float64) over `threads`
+ * threads: the calling thread and `threads − 1` worker threads sharing one WebAssembly memory. Results
+ * are bitwise identical to one thread's. 1 turns threading off (and stops the workers). The default is
+ * `DESCENT_THREADS` if set, else `os.availableParallelism()` (at most 16), so threading is off on a
+ * one-core machine. The workers start at the first large product and never keep the process alive.
+ * Returns the previous count.
+ * @example
+ * ```ts
+ * const previous = setMatmulThreads(1); // single-threaded
+ * ```
+ */
+export function setMatmulThreads(threads: number, minWork = DEFAULT_THREADS_MIN_WORK): number {
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new ValueError(`setMatmulThreads: threads must be an integer from 1 to 256 (1: the calling thread only), but got ${String(threads)}`);
+  }
+  if (!Number.isInteger(minWork) || minWork < 0) {
+    throw new ValueError(`setMatmulThreads: minWork must be an integer ≥ 0 (multiply-adds M·N·K from which a product is threaded), but got ${String(minWork)}`);
+  }
+  const previous = threadCount ?? defaultThreads();
+  threadCount = threads;
+  threadsMinWork = minWork;
+  if (threads === 1 && simd) void simd.closeThreads();
+  return previous;
+}
+
+/** How many threads large matmul products run on now (1 where worker threads or shared WebAssembly
+ * memory are missing, or the pure-TS kernel is selected).
+ * @example
+ * ```ts
+ * matmulThreadsInUse(); // 2 on a two-core machine
+ * ```
+ */
+export function matmulThreadsInUse(): number {
+  threadCount ??= defaultThreads();
+  return simd && kernelMode !== 'js' && threadCount > 1 && simd.threadsAvailable() ? threadCount : 1;
+}
+
+/** Stop the matmul worker threads now (the next large product starts them again). Resolves when they
+ * have exited. Never needed for a process to exit: the workers do not keep it alive.
+ * @example
+ * ```ts
+ * await stopMatmulThreads();
+ * ```
+ */
+export function stopMatmulThreads(): Promise<void> {
+  return simd ? simd.closeThreads() : Promise.resolve();
+}
+
+/** The matmul worker pool's counters (null before it starts or where there is none): see
+ * {@link MatmulThreadStats}. Under CPU contention the calling thread runs most chunks.
+ * @example
+ * ```ts
+ * matmulThreadStats()?.chunks.workers;
+ * ```
+ */
+export function matmulThreadStats(): MatmulThreadStats | null {
+  return simd ? simd.threadStats() : null;
 }

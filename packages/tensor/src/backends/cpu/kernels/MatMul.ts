@@ -21,7 +21,7 @@ export const matMulConfig: KernelConfig = {
     const [out, info] = newOutput(layout.outShape, a.dtype);
     const A = valuesOf(a), B = valuesOf(b);
     for (let i = 0; i < batches; i++) {
-      gemm(A, layout.matrixOfA(i) * M * K, B, layout.matrixOfB(i) * K * N, out, i * M * N, M, N, K, transposeA, transposeB);
+      gemm(A, layout.matrixOfA(i) * M * K, B, layout.matrixOfB(i) * K * N, out, i * M * N, M, N, K, transposeA, transposeB, true);
     }
     return info;
   },

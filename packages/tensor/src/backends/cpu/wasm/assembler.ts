@@ -141,6 +141,10 @@ export class FunctionBuilder {
   v128Store64Lane(lane: number, offset = 0): this { return this.simd(0x5b, ...this.mem(3, offset), lane); }
 
   drop(): this { return this.op(0x1a); }
+  /** Call the module's function number `index` (its position among {@link ModuleBuilder.func} calls). */
+  call(index: number): this { return this.op(0x10, ...uleb(index)); }
+  /** `cond ? a : b` with a, b, cond on the stack (in that order). */
+  select(): this { return this.op(0x1b); }
   brIf(depth: number): this { return this.op(0x0d, ...uleb(depth)); }
   br(depth: number): this { return this.op(0x0c, ...uleb(depth)); }
 
@@ -200,6 +204,13 @@ export class FunctionBuilder {
 export class ModuleBuilder {
   private readonly funcs: Array<{ name: string; builder: FunctionBuilder }> = [];
 
+  /** `sharedMaxPages`: import a shared memory (a SharedArrayBuffer that worker threads can use too)
+   * of at most this many 64 KiB pages, instead of an ordinary one. */
+  constructor(private readonly sharedMaxPages?: number) {}
+
+  /** The index of the function added under `name` (for {@link FunctionBuilder.call}). */
+  indexOf(name: string): number { return this.funcs.findIndex((f) => f.name === name); }
+
   /** Add an exported function and return its builder. */
   func(name: string, params: ValType[], results: ValType[] = []): FunctionBuilder {
     const builder = new FunctionBuilder(params, results);
@@ -214,7 +225,9 @@ export class ModuleBuilder {
     const bytes = [
       0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
       ...section(1, vec(types)),
-      ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // memory, min 1 page
+      // memory: min 1 page; or shared (flag 3), min 1 page, max sharedMaxPages
+      ...section(2, vec([[...name('env'), ...name('memory'), 0x02,
+        ...(this.sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(this.sharedMaxPages)])]])),
       ...section(3, vec(this.funcs.map((_, i) => uleb(i)))),
       ...section(7, vec(this.funcs.map(({ name: n }, i) => [...name(n), 0x00, ...uleb(i)]))),
       ...section(10, vec(this.funcs.map(({ builder }) => builder.encode()))),

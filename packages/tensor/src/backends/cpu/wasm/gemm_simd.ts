@@ -8,6 +8,7 @@
 // kernel runs.
 import { I32, ModuleBuilder, V128, type FunctionBuilder, type Local, type ValType } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
+import { MAX_CHUNKS, WasmThreadPool, workerThreadsModule, type MatmulThreadChunks } from './thread_pool.js';
 
 /** float64 micro-tile rows and columns: 4×4 = 8 f64x2 accumulators (with 2×8 the fastest of 4×4, 2×8, 6×4, 4×6, 8×2). */
 const MR64 = 4;
@@ -98,6 +99,37 @@ function emitMacro32(f: FunctionBuilder, fma: boolean): void {
   });
 }
 
+/** Emit `tiles(pA, pB, pC, Mpad, Npad, K, m0, m1, n0, n1)`: C[rows m0·MR … m1·MR, columns n0·NR …
+ * n1·NR] += A·B over all of K, from operands packed whole: K block pc of A (Mpad rows) at
+ * pA + pc·Mpad, of B (Npad columns) at pB + pc·Npad (elements), panels in the macro-kernels' layout;
+ * C is Mpad × Npad. It calls the same macro-kernel (function `macro`) with the same K blocks as the
+ * single-threaded gemm, so every C element gets the same operations in the same order: the threaded
+ * gemm runs disjoint panel ranges of C through it on several threads. */
+function emitTiles(f: FunctionBuilder, macro: number, elem: 4 | 8, MR: number, NR: number, KC: number, MC: number, NC: number): void {
+  const [pA, pB, pC, Mpad, Npad, K, m0, m1, n0, n1] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), np = f.local(I32), kc = f.local(I32), mp = f.local(I32);
+  // x = min(cap, end − i)
+  const minRest = (x: Local, cap: number, end: Local, i: Local) => {
+    f.i32(cap).get(end).get(i).i32Sub().i32(cap).get(end).get(i).i32Sub().i32LtS().select().set(x);
+  };
+  f.for(jc, () => f.get(n0), () => f.get(n1), NC / NR, () => {
+    minRest(np, NC / NR, n1, jc);
+    f.for(pc, () => f.i32(0), () => f.get(K), KC, () => {
+      minRest(kc, KC, K, pc);
+      f.for(ic, () => f.get(m0), () => f.get(m1), MC / MR, () => {
+        minRest(mp, MC / MR, m1, ic);
+        // pA + (pc·Mpad + ic·MR·kc)·elem
+        f.get(pA).get(pc).get(Mpad).i32Mul().get(ic).i32(MR).i32Mul().get(kc).i32Mul().i32Add().i32(elem).i32Mul().i32Add();
+        // pB + (pc·Npad + jc·NR·kc)·elem
+        f.get(pB).get(pc).get(Npad).i32Mul().get(jc).i32(NR).i32Mul().get(kc).i32Mul().i32Add().i32(elem).i32Mul().i32Add();
+        // pC + (ic·MR·Npad + jc·NR)·elem
+        f.get(pC).get(ic).i32(MR).i32Mul().get(Npad).i32Mul().get(jc).i32(NR).i32Mul().i32Add().i32(elem).i32Mul().i32Add();
+        f.get(mp).get(np).get(kc).get(Npad).i32(elem).i32Mul().call(macro);
+      });
+    });
+  });
+}
+
 /** Emit `pack(src, ks, cs, dst, panels, kc)`: `panels` full panels of W vectors, element k of vector c
  * of panel p at byte address src + (p·W + c)·cs + k·ks, written to dst[(p·kc + k)·W + c] (the layout
  * the macro-kernels read). `elem` 8: float64 → f64; 4: float32 → f32. `contiguous`: cs is the element
@@ -124,23 +156,41 @@ function emitPack(f: FunctionBuilder, elem: 4 | 8, W: number, contiguous: boolea
   });
 }
 
+type MacroFn = (pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number) => void;
+type PackFn = (src: number, ks: number, cs: number, dst: number, panels: number, kc: number) => void;
+type TilesFn = (pA: number, pB: number, pC: number, Mpad: number, Npad: number, K: number, m0: number, m1: number, n0: number, n1: number) => void;
+
 interface Kernels {
-  pack64(src: number, ks: number, cs: number, dst: number, panels: number, kc: number): void;
-  pack32A(src: number, ks: number, cs: number, dst: number, panels: number, kc: number): void;
-  pack32B(src: number, ks: number, cs: number, dst: number, panels: number, kc: number): void;
-  pack32Bc(src: number, ks: number, cs: number, dst: number, panels: number, kc: number): void;
-  macro64(pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
-  macro32(pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
-  macro32fma?(pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
+  pack64: PackFn;
+  pack32A: PackFn;
+  pack32B: PackFn;
+  pack32Bc: PackFn;
+  macro64: MacroFn;
+  macro32: MacroFn;
+  macro32fma?: MacroFn;
+  tiles64: TilesFn;
+  tiles32: TilesFn;
+  tiles32fma?: TilesFn;
 }
 
-/** The kernels' module, compiled once at load; null where WebAssembly or its SIMD is missing.
- * `fma`: with the relaxed-SIMD float32 kernel too (null where the runtime lacks relaxed SIMD). */
-function compile(fma: boolean): WebAssembly.Module | null {
+/** float32 blocking: a packed KC32 × NC32 block of B (512 KiB) stays in L2, an MR32 × KC32 sliver of A in L1. */
+const KC32 = 256;
+const MC32 = 128;
+const NC32 = 512;
+
+/** The float64 blocking (the TS kernel's, passed in by ../matmul.ts). */
+interface Blocking64 { KC64: number; MC64: number; NC64: number }
+
+/** The kernels' module; null where WebAssembly or its SIMD is missing. `fma`: with the relaxed-SIMD
+ * float32 kernels too (null where the runtime lacks relaxed SIMD). `sharedMaxPages`: importing a
+ * shared memory of at most that many pages (for the worker threads), else an ordinary one; the
+ * functions are the same either way. */
+function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssembly.Module | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
-    const m = new ModuleBuilder();
+    const m = new ModuleBuilder(sharedMaxPages);
     const macro: ValType[] = [I32, I32, I32, I32, I32, I32, I32], pack: ValType[] = [I32, I32, I32, I32, I32, I32];
+    const tiles: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32];
     emitMacro64(m.func('macro64', macro));
     emitMacro32(m.func('macro32', macro), false);
     if (fma) emitMacro32(m.func('macro32fma', macro), true);
@@ -148,8 +198,11 @@ function compile(fma: boolean): WebAssembly.Module | null {
     emitPack(m.func('pack32A', pack), 4, MR32, false);
     emitPack(m.func('pack32B', pack), 4, NR32, false);
     emitPack(m.func('pack32Bc', pack), 4, NR32, true);
+    emitTiles(m.func('tiles64', tiles), m.indexOf('macro64'), 8, MR64, NR64, b.KC64, b.MC64, b.NC64);
+    emitTiles(m.func('tiles32', tiles), m.indexOf('macro32'), 4, MR32, NR32, KC32, MC32, NC32);
+    if (fma) emitTiles(m.func('tiles32fma', tiles), m.indexOf('macro32fma'), 4, MR32, NR32, KC32, MC32, NC32);
     const bytes = m.encode();
-    if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no relaxed SIMD) here
+    if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no relaxed SIMD, or no threads) here
     return new WebAssembly.Module(bytes);
   } catch {
     return null;
@@ -167,33 +220,134 @@ export type PackPanels = (
 const MAX_RAW_BYTES = 64 * 2 ** 20;
 /** Products whose C would need more wasm memory than this run on the TS kernel instead. */
 const MAX_C_BYTES = 256 * 2 ** 20;
-/** float32 blocking: a packed KC32 × NC32 block of B (512 KiB) stays in L2, an MR32 × KC32 sliver of A in L1. */
-const KC32 = 256;
-const MC32 = 128;
-const NC32 = 512;
+/** The threads' shared memory: at most this many 64 KiB pages (1 GiB); larger products run on one thread. */
+const SHARED_MAX_PAGES = 16384;
 
 /** The SIMD gemm: same contract as `gemm` in ../matmul.ts, C[M×N] += op(A)·op(B), plus `fma` (use the
  * relaxed-SIMD float32 kernel; ignored where it is missing). Returns false (and does nothing) when it
- * cannot take the product: operands of mixed dtypes, or too large for wasm memory. */
+ * cannot take the product: operands of mixed dtypes, or too large for wasm memory. `cIsZero`: C holds
+ * zeros, so it is not copied into wasm memory (zeros are written there instead). */
 export type SimdGemm = (
   A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
-  M: number, N: number, K: number, transA: boolean, transB: boolean, fma: boolean,
+  M: number, N: number, K: number, transA: boolean, transB: boolean, fma: boolean, cIsZero: boolean,
 ) => boolean;
+
+/** {@link SimdGemm} spread over `threads` threads (the caller and `threads − 1` workers); also returns
+ * false when the worker threads cannot be started. */
+export type ThreadedSimdGemm = (
+  A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
+  M: number, N: number, K: number, transA: boolean, transB: boolean, fma: boolean, cIsZero: boolean, threads: number,
+) => boolean;
+
+/** The matmul worker pool now: its size, how many workers have started, and how many chunks the
+ * workers and the calling thread have run since it started.
+ * @example
+ * ```ts
+ * const s: MatmulThreadStats | null = matmulThreadStats(); // { workers: 1, started: 1, chunks: { workers: 40, caller: 56 } }
+ * ```
+ */
+export interface MatmulThreadStats {
+  /** Worker threads in the pool (the thread count − 1). */
+  workers: number;
+  /** Worker threads that have started (until then the calling thread runs every chunk). */
+  started: number;
+  /** Chunks of C run by the workers and by the calling thread since the pool started. */
+  chunks: MatmulThreadChunks;
+}
+
+/** Where one product's operands and result sit in a wasm memory, and the routines that move them. */
+interface Workspace {
+  kernels: Kernels;
+  mem: TypedArray;
+  pack: PackPanels;
+  f32: boolean;
+  elem: 4 | 8;
+  K: number;
+  /** raw A and B were copied whole into wasm memory at these byte offsets (else -1: pack from JS) */
+  rawA: number;
+  rawB: number;
+}
+
+/** Pack `panels` panels of op(X)'s vectors i0… (rows of op(A), or columns of op(B) when `isB`), K
+ * block pc, to byte address dst. kMajor: X is stored [K × L]; else [L × K]. Full panels in wasm from
+ * the raw copy, a ragged last one (or all, without a raw copy) by the TS packing routine. */
+function packOperand(w: Workspace, X: TypedArray, xOff: number, isB: boolean, dst: number, i0: number, pc: number,
+  L: number, kc: number, panels: number, W: number, kMajor: boolean): void {
+  const { kernels: k, mem, elem, K } = w;
+  const rawOff = isB ? w.rawB : w.rawA;
+  if (rawOff < 0) { w.pack(X, xOff, mem, dst / elem, i0, pc, L, K, kc, panels, W, kMajor); return; }
+  const full = Math.min(panels, Math.floor((L - i0) / W));
+  if (full > 0) {
+    const ks = kMajor ? L * elem : elem, cs = kMajor ? elem : K * elem;
+    const packRaw = !w.f32 ? k.pack64 : !isB ? k.pack32A : kMajor ? k.pack32Bc : k.pack32B;
+    packRaw(rawOff + (kMajor ? pc * L + i0 : i0 * K + pc) * elem, ks, cs, dst, full, kc);
+  }
+  if (full < panels) w.pack(X, xOff, mem, dst / elem + full * kc * W, i0 + full * W, pc, L, K, kc, panels - full, W, kMajor);
+}
+
+/** Copy C (M × N, row-major) into wasm memory at element `at` with row pitch Npad, or back; `zero`:
+ * write zeros there instead of copying C in. */
+function copyC(mem: TypedArray, at: number, C: TypedArray, cOff: number, M: number, N: number, Npad: number, out: boolean, zero = false): void {
+  if (zero) { mem.fill(0, at, at + M * Npad); return; }
+  if (Npad === N) {
+    if (out) C.set(mem.subarray(at, at + M * N), cOff); else mem.set(C.subarray(cOff, cOff + M * N), at);
+    return;
+  }
+  for (let r = 0; r < M; r++) {
+    if (out) C.set(mem.subarray(at + r * Npad, at + r * Npad + N), cOff + r * N);
+    else mem.set(C.subarray(cOff + r * N, cOff + r * N + N), at + r * Npad);
+  }
+}
+
+/** Write one zero per 4 KiB page of X[off … off + n) (X holds zeros there): a fresh typed array's
+ * pages are mapped on first touch. */
+function touchPages(X: TypedArray, off: number, n: number): void {
+  const step = 4096 / X.BYTES_PER_ELEMENT;
+  for (let i = off; i < off + n; i += step) X[i] = 0;
+  if (n > 0) X[off + n - 1] = 0;
+}
+
+/**
+ * Split C's Mp row panels × Np column panels into chunks for `threads` threads: about four per
+ * thread (so that a thread the OS deschedules holds up little), split along the rows while each
+ * chunk keeps at least two panels of rows, then along the columns. Each chunk is [m0, m1, n0, n1].
+ * @example
+ * ```ts
+ * planChunks(64, 32, 2); // 8 chunks of 8 row panels × 32 column panels
+ * ```
+ */
+export function planChunks(Mp: number, Np: number, threads: number): Array<[number, number, number, number]> {
+  const target = Math.min(4 * threads, MAX_CHUNKS);
+  const rows = Math.max(1, Math.min(target, Math.floor(Mp / 2)));
+  const cols = Math.max(1, Math.min(Np, Math.floor(target / rows)));
+  const chunks: Array<[number, number, number, number]> = [];
+  for (let r = 0; r < rows; r++) {
+    const m0 = Math.floor((r * Mp) / rows), m1 = Math.floor(((r + 1) * Mp) / rows);
+    for (let c = 0; c < cols; c++) chunks.push([m0, m1, Math.floor((c * Np) / cols), Math.floor(((c + 1) * Np) / cols)]);
+  }
+  return chunks;
+}
 
 /**
  * Build the SIMD gemm around the given packing routine, or null when WebAssembly SIMD is not
  * available. float64 products use KC64/MC64/NC64 (the TS kernel's blocking, hence its summation order
  * and bitwise its results); float32 products sum in float32 (f32x4), like tfjs-wasm (XNNPACK) and
- * PyTorch's CPU kernels. `fmaAvailable` says whether the runtime has relaxed SIMD.
+ * PyTorch's CPU kernels. `fmaAvailable` says whether the runtime has relaxed SIMD. `gemmThreaded` is
+ * the same product on several threads, bitwise identical to `gemm` (see emitTiles); `closeThreads`
+ * stops its workers.
  * @example
  * ```ts
  * const simd = createSimdGemm(packPanels, 256, 128, 512);
  * simd?.gemm(a, 0, b, 0, c, 0, m, n, k, false, false, false);
  * ```
  */
-export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC64: number): { gemm: SimdGemm; fmaAvailable: boolean } | null {
-  const withFma = compile(true);
-  const module = withFma ?? compile(false);
+export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC64: number): {
+  gemm: SimdGemm; gemmThreaded: ThreadedSimdGemm; closeThreads: () => Promise<void>; threadStats: () => MatmulThreadStats | null;
+  fmaAvailable: boolean; threadsAvailable: () => boolean;
+} | null {
+  const blocking = { KC64, MC64, NC64 };
+  const withFma = compile(true, blocking);
+  const module = withFma ?? compile(false, blocking);
   if (!module) return null;
   // Memory and instance on first use, so importing descent costs no wasm memory.
   let memory: WebAssembly.Memory | null = null;
@@ -217,7 +371,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     return memory;
   };
 
-  const gemm: SimdGemm = (A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fma) => {
+  const gemm: SimdGemm = (A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fma, cIsZero) => {
     const f32 = C instanceof Float32Array;
     const elem = f32 ? 4 : 8;
     if (A.constructor !== C.constructor || B.constructor !== C.constructor) return false;
@@ -234,43 +388,100 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
       return false; // memory.grow refused
     }
     const mem: TypedArray = f32 ? F32 : F64;
-    const cAt = offC / elem;
-    if (Npad === N) mem.set(C.subarray(cOff, cOff + M * N), cAt);
-    else for (let r = 0; r < M; r++) mem.set(C.subarray(cOff + r * N, cOff + r * N + N), cAt + r * Npad);
+    copyC(mem, offC / elem, C, cOff, M, N, Npad, false, cIsZero);
     if (raw) {
       mem.set(A.subarray(aOff, aOff + M * K), offRawA / elem);
       mem.set(B.subarray(bOff, bOff + K * N), offRawB / elem);
     }
     const k = kernels!;
+    const w: Workspace = { kernels: k, mem, pack, f32, elem, K, rawA: raw ? offRawA : -1, rawB: raw ? offRawB : -1 };
     const macro = f32 ? (fma && k.macro32fma ? k.macro32fma : k.macro32) : k.macro64;
-    // Pack `panels` panels of op(X)'s vectors i0… (rows of op(A) or columns of op(B)), K block pc.
-    // kMajor: X is stored [K × L]; else [L × K]. Full panels in wasm, a ragged last one in JS.
-    const packOperand = (X: TypedArray, xOff: number, rawOff: number, dst: number, i0: number, pc: number,
-      L: number, kc: number, panels: number, W: number, kMajor: boolean, isB: boolean): void => {
-      if (!raw) { pack(X, xOff, mem, dst / elem, i0, pc, L, K, kc, panels, W, kMajor); return; }
-      const full = Math.min(panels, Math.floor((L - i0) / W));
-      if (full > 0) {
-        const ks = kMajor ? L * elem : elem, cs = kMajor ? elem : K * elem;
-        const packRaw = !f32 ? k.pack64 : !isB ? k.pack32A : kMajor ? k.pack32Bc : k.pack32B;
-        packRaw(rawOff + (kMajor ? pc * L + i0 : i0 * K + pc) * elem, ks, cs, dst, full, kc);
-      }
-      if (full < panels) pack(X, xOff, mem, dst / elem + full * kc * W, i0 + full * W, pc, L, K, kc, panels - full, W, kMajor);
-    };
     for (let jc = 0; jc < N; jc += NC) {
       const nPanels = Math.ceil(Math.min(NC, N - jc) / NR);
       for (let pc = 0; pc < K; pc += KC) {
         const kc = Math.min(KC, K - pc);
-        packOperand(B, bOff, offRawB, offB, jc, pc, N, kc, nPanels, NR, !transB, true);
+        packOperand(w, B, bOff, true, offB, jc, pc, N, kc, nPanels, NR, !transB);
         for (let ic = 0; ic < M; ic += MC) {
           const mPanels = Math.ceil(Math.min(MC, M - ic) / MR);
-          packOperand(A, aOff, offRawA, offA, ic, pc, M, kc, mPanels, MR, transA, false);
+          packOperand(w, A, aOff, false, offA, ic, pc, M, kc, mPanels, MR, transA);
           macro(offA, offB, offC + (ic * Npad + jc) * elem, mPanels, nPanels, kc, Npad * elem);
         }
       }
     }
-    if (Npad === N) C.set(mem.subarray(cAt, cAt + M * N), cOff);
-    else for (let r = 0; r < M; r++) C.set(mem.subarray(cAt + r * Npad, cAt + r * Npad + N), cOff + r * N);
+    copyC(mem, offC / elem, C, cOff, M, N, Npad, true);
     return true;
   };
-  return { gemm, fmaAvailable: withFma !== null };
+
+  // ── Worker threads ─────────────────────────────────────────────────────────────────────────────
+  // The same functions compiled against a shared memory; a pool of workers instantiates it on
+  // their side. Built on first use; a pool failure turns threading off for the process.
+  let sharedModule: WebAssembly.Module | null | undefined;
+  let sharedMem: WebAssembly.Memory | null = null;
+  let pool: WasmThreadPool | null = null;
+  let poolFailed = false;
+  let S64 = new Float64Array(0), S32 = new Float32Array(0);
+  const threadsAvailable = (): boolean => {
+    sharedModule ??= typeof SharedArrayBuffer === 'function' && workerThreadsModule() ? compile(withFma !== null, blocking, SHARED_MAX_PAGES) : null;
+    return !poolFailed && sharedModule !== null;
+  };
+  const poolFor = (threads: number): WasmThreadPool | null => {
+    if (pool && pool.size === threads - 1) return pool;
+    if (pool) void pool.close();
+    pool = null;
+    if (!threadsAvailable()) return null;
+    try {
+      sharedMem ??= new WebAssembly.Memory({ initial: 256, maximum: SHARED_MAX_PAGES, shared: true });
+      pool = new WasmThreadPool(sharedModule!, sharedMem, ['tiles64', 'tiles32', 'tiles32fma'], threads - 1, 'matmul');
+    } catch {
+      poolFailed = true;
+    }
+    return pool;
+  };
+  const closeThreads = (): Promise<void> => {
+    const p = pool;
+    pool = null;
+    return p ? p.close() : Promise.resolve();
+  };
+
+  const gemmThreaded: ThreadedSimdGemm = (A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fma, cIsZero, threads) => {
+    const f32 = C instanceof Float32Array;
+    const elem = f32 ? 4 : 8;
+    if (A.constructor !== C.constructor || B.constructor !== C.constructor) return false;
+    const MR = f32 ? MR32 : MR64, NR = f32 ? NR32 : NR64, KC = f32 ? KC32 : KC64;
+    const Npad = Math.ceil(N / NR) * NR, Mpad = Math.ceil(M / MR) * MR;
+    // layout (bytes): C (Mpad × Npad) | packed A (Mpad × K) | packed B (K × Npad) | raw A | raw B
+    const offPA = Mpad * Npad * elem, offPB = offPA + Mpad * K * elem, offRawA = offPB + K * Npad * elem;
+    const offRawB = offRawA + Math.ceil((M * K * elem) / 16) * 16, end = offRawB + K * N * elem;
+    if (end > SHARED_MAX_PAGES * 65536) return false;
+    const p = poolFor(threads);
+    if (!p) return false;
+    const memory = sharedMem!;
+    const have = memory.buffer.byteLength;
+    try {
+      if (end > have) memory.grow(Math.ceil((end - have) / 65536)); // a shared memory grows in place: nothing is detached
+    } catch {
+      return false; // memory.grow refused
+    }
+    if (S64.buffer.byteLength !== memory.buffer.byteLength) { S64 = new Float64Array(memory.buffer); S32 = new Float32Array(memory.buffer); }
+    const mem: TypedArray = f32 ? S32 : S64;
+    copyC(mem, 0, C, cOff, M, N, Npad, false, cIsZero);
+    mem.set(A.subarray(aOff, aOff + M * K), offRawA / elem);
+    mem.set(B.subarray(bOff, bOff + K * N), offRawB / elem);
+    const w: Workspace = { kernels: p.exports as unknown as Kernels, mem, pack, f32, elem, K, rawA: offRawA, rawB: offRawB };
+    const mPanels = Mpad / MR, nPanels = Npad / NR;
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      packOperand(w, A, aOff, false, offPA + pc * Mpad * elem, 0, pc, M, kc, mPanels, MR, transA);
+      packOperand(w, B, bOff, true, offPB + pc * Npad * elem, 0, pc, N, kc, nPanels, NR, !transB);
+    }
+    const fn = !f32 ? 0 : fma && w.kernels.tiles32fma ? 2 : 1;
+    const calls = planChunks(mPanels, nPanels, threads).map(([m0, m1, n0, n1]) => [fn, offPA, offPB, 0, Mpad, Npad, K, m0, m1, n0, n1]);
+    // A fresh output's pages fault in on their first write (≈ 2.6 ns/byte in the development VM,
+    // more than the copy): the calling thread takes those faults while the workers compute.
+    p.run(calls, cIsZero ? () => touchPages(C, cOff, M * N) : undefined);
+    copyC(mem, 0, C, cOff, M, N, Npad, true);
+    return true;
+  };
+  const threadStats = (): MatmulThreadStats | null => (pool ? { workers: pool.size, started: pool.started, chunks: pool.chunksRun } : null);
+  return { gemm, gemmThreaded, closeThreads, threadStats, fmaAvailable: withFma !== null, threadsAvailable };
 }
