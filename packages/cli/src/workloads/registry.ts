@@ -42,7 +42,19 @@ export interface WorkloadConfig {
   readonly target: Target;
   /** Learning-rate schedule shape, the same for every optimizer. */
   readonly schedule: ScheduleName;
+  /** What the tuning phase chooses the learning rate by (default `valLoss`, the lowest final
+   * validation loss; `valAcc`: the highest final validation accuracy, for tasks where a model that
+   * has learnt nothing has the lowest validation loss). Not part of the runs' specs. */
+  readonly selectBy?: SelectionMetric;
 }
+
+/** The final validation metric that chooses the learning rate (see {@link WorkloadConfig.selectBy}).
+ * @example
+ * ```ts
+ * const m: SelectionMetric = 'valAcc';
+ * ```
+ */
+export type SelectionMetric = 'valLoss' | 'valAcc';
 
 /** A benchmark workload.
  * @example
@@ -100,7 +112,7 @@ export function getWorkload(name: string): Workload {
 /** The registered workload names, in registration order.
  * @example
  * ```ts
- * workloadNames(); // ['fn-beale', 'fn-rosenbrock', 'fn-saddle', 'mlp-mnist']
+ * workloadNames(); // ['fn-rosenbrock', 'fn-saddle', 'fn-beale', 'mlp-mnist', 'cnn-mnist', 'transformer-modadd']
  * ```
  */
 export function workloadNames(): string[] {
