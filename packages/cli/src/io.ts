@@ -50,8 +50,10 @@ export function processIo(): CliIo {
 export function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
+      if (e.code !== 'EPIPE') throw e;
+      // end at once rather than after the command's remaining work (whose output nobody reads), with exit code 0
+      process.exitCode = 0;
+      setImmediate(process.exit);
     });
   }
 }

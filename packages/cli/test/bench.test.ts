@@ -2,21 +2,19 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performanceProfile, verdictOf, type CellSummary } from '../src/bench/analysis.js';
-import { chooseLr } from '../src/bench/protocol.js';
+import { benchOptimizer, chooseLr, makePlan, totalRuns } from '../src/bench/protocol.js';
+import { defaultWorkloads } from '../src/bench/run.js';
 import { mean, median, std, studentTQuantile, welch } from '../src/bench/stats.js';
-import { runCli } from '../src/cli.js';
+import { LECTURE_OPTIMIZERS } from '../src/runner.js';
+import { InlineExecutor, LocalPool, deterministicPart, runSweep, toResultJson } from '../src/sweep/index.js';
 import type { RunRecord } from '../src/sweep/result.js';
-import { captureIo, tempDir } from './helpers.js';
+import { getWorkload, loadWorkloads } from '../src/workloads/index.js';
+import { cliSandbox, smokeSpec } from './helpers.js';
 
 describe('cli/bench', function () {
   this.timeout(300_000);
-  const tmp = tempDir();
-  after(() => tmp.remove());
-  async function run(argv: string[]) {
-    const io = captureIo(tmp.path);
-    const code = await runCli(argv, io);
-    return { code, out: io.text(), err: io.errorText() };
-  }
+  const tmp = cliSandbox();
+  const { run } = tmp;
 
   it('computes Welch intervals with Student t quantiles from the tables', () => {
     expect(studentTQuantile(0.975, 1)).to.be.closeTo(12.7062047, 1e-6);
@@ -40,6 +38,11 @@ describe('cli/bench', function () {
     const rec = (lr: number, valLoss: number, testLoss: number, diverged = false) => ({ spec: { lr }, outcome: { diverged, final: { valLoss, testLoss } } }) as unknown as RunRecord;
     expect(chooseLr([rec(0.1, 0.5, 0.1), rec(0.01, 0.3, 0.9), rec(1, 0.1, 0.1, true)])).to.equal(0.01);
     expect(chooseLr([rec(0.1, 0.3, 0), rec(0.01, 0.3, 0)])).to.equal(0.01);
+    // by validation accuracy (transformer-modadd): the highest wins, diverged never, ties to the smaller rate
+    const acc = (lr: number, valAcc: number, valLoss: number, diverged = false) => ({ spec: { lr }, outcome: { diverged, final: { valLoss, valAcc } } }) as unknown as RunRecord;
+    expect(chooseLr([acc(1e-3, 0.1, 2.3), acc(0.1, 0.6, 5), acc(1, 0.9, 1, true)], 'valAcc')).to.equal(0.1);
+    expect(chooseLr([acc(1e-3, 0.1, 2.3), acc(0.1, 0.6, 5), acc(1, 0.9, 1, true)])).to.equal(1e-3);
+    expect(chooseLr([acc(0.1, 0.5, 1), acc(0.01, 0.5, 2)], 'valAcc')).to.equal(0.01);
     const cell = (workload: string, optimizer: string, steps: number | null) => ({ workload, optimizer, stepsToTarget: steps }) as CellSummary;
     const p = performanceProfile([cell('a', 'x', 100), cell('a', 'y', 200), cell('b', 'x', null), cell('b', 'y', 50), cell('c', 'x', null), cell('c', 'y', null)]);
     expect(p.workloads).to.deep.equal(['a', 'b']);
@@ -90,6 +93,54 @@ describe('cli/bench', function () {
     const pluginRuns = withPlugin.runs.filter((r: { optimizer: string }) => r.optimizer === 'benchsignsgd');
     expect(new Set(pluginRuns.map((r: { workload: string }) => r.workload))).to.deep.equal(new Set(['fn-saddle', 'fn-beale']));
     expect(withPlugin.protocol.optimizers.at(-1).implementation).to.match(/^plugin:[0-9a-f]{64}$/);
+  });
+
+  it('runs cnn-mnist and transformer-modadd bit-identically whichever worker runs them, and npm start includes them', async () => {
+    await loadWorkloads();
+    expect(defaultWorkloads()).to.deep.equal(['cnn-mnist', 'mlp-mnist', 'transformer-modadd', 'fn-beale', 'fn-rosenbrock', 'fn-saddle']);
+    const quick = makePlan({ preset: 'quick', workloads: defaultWorkloads(), optimizers: LECTURE_OPTIMIZERS.map((o) => benchOptimizer(o)) });
+    expect(totalRuns(quick)).to.equal(6 * 12 * (5 + 2));
+    expect(quick.configs['cnn-mnist']).to.deep.include({ budget: { epochs: 1 }, target: { metric: 'valAcc', goal: 'max', value: 0.8 } });
+    expect(quick.configs['transformer-modadd']).to.deep.include({ budget: { epochs: 80 }, selectBy: 'valAcc' });
+    expect(getWorkload('transformer-modadd').describe(quick.configs['transformer-modadd']!)).to.contain('97 for training, 12 for validation, 12 for test');
+
+    const cnn = smokeSpec('cnn-mnist', 'adam', 0.01, 1);
+    const modadd = smokeSpec('transformer-modadd', 'adamw', 0.1, 1, { weightDecay: 0.05 });
+    // two one-thread pools that run the two specs in opposite orders, and this thread
+    const runOn = async (specs: typeof cnn[]) => {
+      const pool = new LocalPool({ workers: 1 });
+      try {
+        return await runSweep(specs, { executor: pool });
+      } finally {
+        await pool.close();
+      }
+    };
+    const [first, second] = await Promise.all([runOn([cnn, modadd]), runOn([modadd, cnn])]);
+    const inline = await runSweep([cnn, modadd], { executor: new InlineExecutor() });
+    const bits = (r: RunRecord) => toResultJson(deterministicPart(r.outcome));
+    expect(bits(first[0]!)).to.equal(bits(inline[0]!)).and.to.equal(bits(second[1]!));
+    expect(bits(first[1]!)).to.equal(bits(inline[1]!)).and.to.equal(bits(second[0]!));
+    const [c, m] = [inline[0]!.outcome, inline[1]!.outcome];
+    expect(c.history.step.at(-1)).to.equal(4); // 200 digits in batches of 50, one epoch
+    expect(c.final.valAcc).to.be.within(0, 1);
+    expect(c.diverged).to.equal(false);
+    expect(m.history.step.at(-1)).to.equal(5); // five full-batch steps
+    expect(m.final.trainLoss).to.be.lessThan(Math.log(7) + 0.5);
+    // the seed draws the problems: another seed, another split
+    const other = getWorkload('transformer-modadd').run({ ...modadd, seed: 2 });
+    expect(other.final.valLoss).to.not.equal(m.final.valLoss);
+  });
+
+  it('benchmarks the CNN and the Transformer from the CLI (smoke preset)', async () => {
+    const r = await run(['bench', '--preset', 'smoke', '--workloads', 'cnn-mnist,transformer-modadd', '--optimizers', 'adam,sgdm', '--workers', '1', '--out', 'rep-new']);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.contain('16 runs: 16 executed');
+    const doc = JSON.parse(readFileSync(join(tmp.path, 'rep-new', 'results.json'), 'utf8'));
+    expect(doc.protocol.workloads).to.deep.equal(['cnn-mnist', 'transformer-modadd']);
+    expect(new Set(doc.claims.map((c: { workload: string }) => c.workload))).to.deep.equal(new Set(['cnn-mnist', 'transformer-modadd']));
+    for (const run of doc.runs) expect(run.final.testAcc).to.be.within(0, 1);
+    const html = readFileSync(join(tmp.path, 'rep-new', 'index.html'), 'utf8');
+    expect(html).to.contain('Small CNN on MNIST').and.to.contain('Tiny Transformer on a + b mod p');
   });
 
   it('rejects bad arguments naming them', async () => {

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { optimizers } from '@descent/optim';
-import { runCli } from '../src/cli.js';
-import { captureIo, tempDir } from './helpers.js';
+import { cliSandbox } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/descent.js', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../src/descent.ts', import.meta.url));
@@ -24,14 +23,8 @@ const irisConfig = {
 
 describe('cli: descent', function () {
   this.timeout(120000);
-  const tmp = tempDir();
-  after(() => tmp.remove());
-
-  async function run(argv: string[]) {
-    const io = captureIo(tmp.path);
-    const code = await runCli(argv, io);
-    return { code, out: io.text(), err: io.errorText() };
-  }
+  const tmp = cliSandbox();
+  const { run } = tmp;
   function configFile(name: string, config: unknown): string {
     const path = join(tmp.path, name);
     writeFileSync(path, typeof config === 'string' ? config : JSON.stringify(config));

@@ -1,7 +1,8 @@
-// Shared by the CLI tests: a captured CliIo, a temporary directory, smoke-size run specs and an executor that counts its runs.
+// Shared by the CLI tests: a captured CliIo, a temporary directory, a sandbox that runs the CLI in one, smoke-size run specs and an executor that counts its runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../src/cli.js';
 import type { CliIo } from '../src/io.js';
 import { SPEC_VERSION, type Executor, type RunSpec } from '../src/sweep/index.js';
 import { getWorkload } from '../src/workloads/index.js';
@@ -27,6 +28,23 @@ export function captureIo(cwd = process.cwd()): CapturedIo {
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'descent-cli-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** What {@link cliSandbox}'s `run` returns: the exit code and the captured output. */
+export interface CliRun { readonly code: number; readonly out: string; readonly err: string }
+
+/** Inside a describe(): a temporary directory (removed after the block) and `run(argv)`, which runs the CLI there and captures its output. */
+export function cliSandbox(): { readonly path: string; run(argv: readonly string[]): Promise<CliRun> } {
+  const tmp = tempDir();
+  after(() => tmp.remove());
+  return {
+    path: tmp.path,
+    async run(argv) {
+      const io = captureIo(tmp.path);
+      const code = await runCli([...argv], io);
+      return { code, out: io.text(), err: io.errorText() };
+    },
+  };
 }
 
 /** A run of `workload` at its 'smoke' preset (call loadWorkloads() first). */

@@ -1,19 +1,13 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../src/cli.js';
 import { optimizerOptionsFor, parseOptimizerOptions } from '../src/compare.js';
-import { captureIo, tempDir } from './helpers.js';
+import { cliSandbox } from './helpers.js';
 
 describe('cli: options per optimizer, model.json with --out, checkpoint paths', function () {
   this.timeout(120000);
-  const tmp = tempDir();
-  after(() => tmp.remove());
-  async function run(argv: string[]) {
-    const io = captureIo(tmp.path);
-    const code = await runCli(argv, io);
-    return { code, out: io.text(), err: io.errorText() };
-  }
+  const tmp = cliSandbox();
+  const { run } = tmp;
 
   it('compare --options JSON sets any option of each optimizer, checked before training', async () => {
     expect(parseOptimizerOptions('{"adam":{"betas":[0.8,0.99]},"sgdm":{"momentum":0.5}}')).to.deep.equal({ adam: { betas: [0.8, 0.99] }, sgdm: { momentum: 0.5 } });

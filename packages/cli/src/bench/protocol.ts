@@ -7,7 +7,7 @@
 import { DEFAULT_OPTIMIZER_OPTIONS } from '../runner.js';
 import { SPEC_VERSION, type OptimizerSpec, type RunSpec } from '../sweep/spec.js';
 import type { RunRecord } from '../sweep/result.js';
-import { getWorkload, type PresetName, type WorkloadConfig } from '../workloads/registry.js';
+import { getWorkload, type PresetName, type SelectionMetric, type WorkloadConfig } from '../workloads/registry.js';
 
 /** What a preset fixes besides the workloads' own budgets.
  * @example
@@ -111,25 +111,28 @@ export function totalRuns(plan: BenchPlan): number {
   return plan.workloads.length * plan.optimizers.length * (plan.lrGrid.length + plan.seeds - 1);
 }
 
-/** A run's validation score for the choice: final validation loss, Infinity when diverged or non-finite. */
-function selectionScore(r: RunRecord): number {
-  const v = r.outcome.final.valLoss;
+/** A run's validation score for the choice (lower wins): the final validation loss, or minus the
+ * final validation accuracy; Infinity when diverged or non-finite. */
+function selectionScore(r: RunRecord, by: SelectionMetric): number {
+  const v = by === 'valAcc' ? -(r.outcome.final.valAcc ?? NaN) : r.outcome.final.valLoss;
   return r.outcome.diverged || !Number.isFinite(v) ? Infinity : v;
 }
 
 /**
- * The rule that chooses a learning rate, the same for every optimizer and workload: the grid
- * point with the lowest final validation loss at seed 0 (diverged runs never win; ties go to the
- * smaller rate; if every point diverged, the smallest rate).
+ * The rule that chooses a learning rate, the same for every optimizer: the grid point with the
+ * lowest final validation loss at seed 0 (or, for a workload whose config says `selectBy: 'valAcc'`,
+ * the highest final validation accuracy); diverged runs never win; ties go to the smaller rate;
+ * if every point diverged, the smallest rate.
  * @example
  * ```ts
  * chooseLr(tuningRecordsOf('mlp-mnist', 'adam')); // 0.001
+ * chooseLr(tuningRecordsOf('transformer-modadd', 'adam'), 'valAcc'); // 0.1
  * ```
  */
-export function chooseLr(records: readonly RunRecord[]): number {
+export function chooseLr(records: readonly RunRecord[], by: SelectionMetric = 'valLoss'): number {
   const sorted = [...records].sort((a, b) => a.spec.lr - b.spec.lr);
   let best = sorted[0]!;
-  for (const r of sorted) if (selectionScore(r) < selectionScore(best)) best = r;
+  for (const r of sorted) if (selectionScore(r, by) < selectionScore(best, by)) best = r;
   return best.spec.lr;
 }
 
@@ -139,7 +142,7 @@ export function chooseLr(records: readonly RunRecord[]): number {
  * console.log(SELECTION_RULE);
  * ```
  */
-export const SELECTION_RULE = 'for each workload and optimizer, every learning rate of the grid is run at seed 0; the one with the lowest final validation loss wins (diverged runs never win; ties go to the smaller rate). Test data plays no part.';
+export const SELECTION_RULE = 'for each workload and optimizer, every learning rate of the grid is run at seed 0; the one with the lowest final validation loss wins (on a workload whose description says "chosen by final validation accuracy", the highest final validation accuracy instead; diverged runs never win; ties go to the smaller rate). Test data plays no part.';
 
 /** The seed phase: the chosen rate at seeds 0 … N − 1 (seed 0 is the tuning run itself, from the cache).
  * @example

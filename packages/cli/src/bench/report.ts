@@ -94,7 +94,7 @@ table.claims td { padding: .3rem .6rem; border-bottom: 1px solid #eee; vertical-
 <li><b>Workloads</b> (each with a fixed budget and target, the same for every optimizer):<ul>${workloadList}</ul></li>
 <li><b>Splits</b>: the validation set is carved from the training data; learning-rate choice and time-to-target use validation only; test metrics are reported once, at the end.</li>
 <li><b>Tuning</b>: learning-rate grid ${plan.lrGrid.map((v) => fmtNumber(v, 2)).join(', ')}; ${esc(SELECTION_RULE)}</li>
-<li><b>Seeds</b>: the chosen configuration is rerun with seeds 0–${plan.seeds - 1}; a seed sets the initialisation, the data order and dropout (2-D functions: the jitter of the start).</li>
+<li><b>Seeds</b>: the chosen configuration is rerun with seeds 0–${plan.seeds - 1}; a seed sets the initialisation, the data order and dropout (2-D functions: the jitter of the start; the Transformer's modular addition: also which problems are for training, validation and test).</li>
 <li><b>Statistics</b>: tables and curves show mean ± sample standard deviation over seeds. Each lecture claim is judged per workload by Welch's t 95% two-sided interval of the difference of means: <span class="yes">holds</span> when the whole interval lies on the claimed side of 0, <span class="no">does not hold</span> when it lies on the other side, <span class="na">inconclusive</span> when it contains 0.</li>
 <li><b>Time to target</b>: steps and seconds of training (validation passes excluded) until the validation metric first meets the target; median over seeds.</li>
 <li><b>Optimizers</b> (options besides the tuned lr): ${esc(optimizers)}.</li>

@@ -86,7 +86,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   await loadWorkloads();
   const plugins = [...(options.plugins ?? [])];
   await loadPlugins(plugins);
-  const workloads = [...(options.workloads ?? orderWorkloads(workloadNames()))];
+  const workloads = [...(options.workloads ?? defaultWorkloads())];
   for (const w of workloads) {
     if (!workloadNames().includes(w)) {
       const hint = closest(w, workloadNames());
@@ -113,7 +113,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     const chosen: Record<string, Record<string, number>> = {};
     for (const w of workloads) {
       chosen[w] = {};
-      for (const o of names) chosen[w]![o] = chooseLr(tuning.filter((r) => r.spec.workload === w && r.spec.optimizer.name === o));
+      for (const o of names) chosen[w]![o] = chooseLr(tuning.filter((r) => r.spec.workload === w && r.spec.optimizer.name === o), plan.configs[w]!.selectBy);
     }
     const seedPlan = seedSpecs(plan, chosen);
     // seed 0 at the chosen rate is a tuning run: counted once
@@ -160,10 +160,16 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   return { ...result, reportPath, resultsPath };
 }
 
-/** Classification workloads first, then the 2-D functions, each group by name. */
-function orderWorkloads(names: readonly string[]): string[] {
+/** The workloads a benchmark runs when none are named (`npm start`): every registered one,
+ * classification workloads first, then the 2-D functions, each group by name.
+ * @example
+ * ```ts
+ * defaultWorkloads(); // ['cnn-mnist', 'mlp-mnist', 'transformer-modadd', 'fn-beale', 'fn-rosenbrock', 'fn-saddle']
+ * ```
+ */
+export function defaultWorkloads(): string[] {
   const rank = (n: string) => (getWorkload(n).task === 'classification' ? 0 : 1);
-  return [...names].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+  return workloadNames().sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 }
 
 /**

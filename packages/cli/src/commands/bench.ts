@@ -9,6 +9,7 @@ import { runBench } from '../bench/run.js';
 import type { BenchResult } from '../bench/findings.js';
 import { PRESETS } from '../bench/protocol.js';
 import type { CliIo } from '../io.js';
+import { QUIET_OPTION, outOption, pluginOption } from './options.js';
 import { pluginPaths } from '../plugins.js';
 import { QueueExecutor } from '../sweep/index.js';
 import { queueOption } from './sweep.js';
@@ -33,10 +34,10 @@ export const benchCommand: CommandSpec = {
     optimizers: { type: 'string', value: 'LIST', help: 'registered optimizer names', default: 'the lecture\'s twelve and every --plugin optimizer' },
     workloads: { type: 'string', value: 'LIST', help: 'workload names', default: 'all registered' },
     seeds: { type: 'string', value: 'N', help: 'seeds per chosen configuration', default: 'the preset\'s' },
-    out: { type: 'string', short: 'o', value: 'DIR', help: 'where to write index.html, results.json and the run cache (runs/)', default: 'report' },
+    out: outOption('where to write index.html, results.json and the run cache (runs/)', 'report'),
     cache: { type: 'boolean', help: 'reuse and fill the run cache (--no-cache runs everything again)', default: 'true' },
-    quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
-    plugin: { type: 'string', value: 'FILE', help: 'load a module that registers plugins; its optimizers join every workload', multiple: true },
+    quiet: QUIET_OPTION,
+    plugin: pluginOption('load a module that registers plugins; its optimizers join every workload'),
   },
   examples: [
     'descent bench',

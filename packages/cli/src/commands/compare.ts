@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { choiceOption, intOption, listOption, numberMapOption, numberOption, parseCommandArgs, stringOption, UsageError, type CommandSpec } from '../args.js';
 import { DATASET_DEFAULTS, parseOptimizerOptions, runCompare, type CompareResult, type DatasetName } from '../compare.js';
 import type { CliIo } from '../io.js';
+import { QUIET_OPTION, outOption, pluginOption } from './options.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
 import { LECTURE_OPTIMIZERS, SCHEDULE_KINDS, type ScheduleKind } from '../runner.js';
 
@@ -34,11 +35,11 @@ export const compareCommand: CommandSpec = {
     'train-size': { type: 'string', value: 'N', help: 'MNIST training samples', default: '8000' },
     'test-size': { type: 'string', value: 'N', help: 'MNIST test samples', default: '2000' },
     seed: { type: 'string', value: 'N', help: 'seed of the split, initial weights, dropout and shuffling', default: '0' },
-    out: { type: 'string', short: 'o', value: 'DIR', help: 'where to write index.html and results.json', default: 'report' },
+    out: outOption('where to write index.html and results.json', 'report'),
     'lr-find': { type: 'boolean', help: 'run the LR range test for the report (--no-lr-find to skip)', default: 'true' },
     landscape: { type: 'boolean', help: 'draw trajectories on Rosenbrock and a saddle (--no-landscape to skip)', default: 'true' },
-    quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
-    plugin: { type: 'string', value: 'FILE', help: 'load a module that registers plugins (e.g. your optimizer)', multiple: true },
+    quiet: QUIET_OPTION,
+    plugin: pluginOption('load a module that registers plugins (e.g. your optimizer)'),
   },
   examples: [
     'descent compare --dataset iris --optimizers adam,sgdm,nag --epochs 40 --out report-iris',

@@ -12,6 +12,7 @@ import { UsageError, intOption, parseCommandArgs, stringOption, type CommandSpec
 import { loadDataset } from '../compare.js';
 import { parseTrainConfig, type TrainConfig } from '../config.js';
 import type { CliIo } from '../io.js';
+import { QUIET_OPTION, outOption, pluginOption } from './options.js';
 import { buildModel, describeLayers, evaluate } from '../model.js';
 import type { FinalMetrics } from '../runner.js';
 import { loadPlugins, pluginPaths } from '../plugins.js';
@@ -44,10 +45,10 @@ export const trainCommand: CommandSpec = {
   ].join('\n'),
   positionals: 1,
   options: {
-    plugin: { type: 'string', value: 'FILE', help: 'load a module that registers plugins before the config is read', multiple: true },
+    plugin: pluginOption('load a module that registers plugins before the config is read'),
     epochs: { type: 'string', value: 'N', help: "override the config's epochs" },
-    out: { type: 'string', short: 'o', value: 'DIR', help: 'write history.json and model.json (the trained model) there' },
-    quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
+    out: outOption('write history.json and model.json (the trained model) there'),
+    quiet: QUIET_OPTION,
   },
   examples: ['descent train examples/iris/config.json', 'descent train my.json --plugin ./my-optimizer.js --out runs/1'],
 };

@@ -5,3 +5,5 @@
 export * from './types.js';
 export * from './mnist.js';
 export * from './iris.js';
+export * from './rows.js';
+export * from './modular_addition.js';

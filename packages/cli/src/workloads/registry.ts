@@ -42,7 +42,19 @@ export interface WorkloadConfig {
   readonly target: Target;
   /** Learning-rate schedule shape, the same for every optimizer. */
   readonly schedule: ScheduleName;
+  /** What the tuning phase chooses the learning rate by (default `valLoss`, the lowest final
+   * validation loss; `valAcc`: the highest final validation accuracy, for tasks where a model that
+   * has learnt nothing has the lowest validation loss). Not part of the runs' specs. */
+  readonly selectBy?: SelectionMetric;
 }
+
+/** The final validation metric that chooses the learning rate (see {@link WorkloadConfig.selectBy}).
+ * @example
+ * ```ts
+ * const m: SelectionMetric = 'valAcc';
+ * ```
+ */
+export type SelectionMetric = 'valLoss' | 'valAcc';
 
 /** A benchmark workload.
  * @example
@@ -81,6 +93,41 @@ export function registerWorkload(workload: Workload): void {
   WORKLOADS.set(workload.name, workload);
 }
 
+/** A workload given by its table of presets and typed settings: {@link registerPresetWorkload} turns it into a {@link Workload}.
+ * @example
+ * ```ts
+ * const w: PresetWorkload<{ width: number }> = { name: 'my-task', title: 'My task', task: 'classification', presets, describe: (s) => `width ${s.width}`, run: (s, spec) => trainMyTask(s.width, spec) };
+ * ```
+ */
+export interface PresetWorkload<S> extends Omit<Workload, 'configure' | 'describe' | 'run'> {
+  /** The configuration of each preset. */
+  readonly presets: Readonly<Record<PresetName, WorkloadConfig & {
+    /** The preset's settings, typed. */
+    readonly settings: S;
+  }>>;
+  /** One paragraph for the report, from the preset's settings and configuration. */
+  describe(settings: S, config: WorkloadConfig): string;
+  /** Execute one run (the spec's settings are one preset's). */
+  run(settings: S, spec: RunSpec): RunOutcome;
+}
+
+/** Register a {@link PresetWorkload}: `configure` looks the preset up, `describe` and `run` get the settings typed.
+ * @throws RegistryError when the name is taken.
+ * @example
+ * ```ts
+ * registerPresetWorkload({ name: 'my-task', title: 'My task', task: 'classification', presets, describe: (s) => `width ${s.width}`, run: (s, spec) => trainMyTask(s.width, spec) });
+ * ```
+ */
+export function registerPresetWorkload<S>(workload: PresetWorkload<S>): void {
+  const { presets, describe, run, ...rest } = workload;
+  registerWorkload({
+    ...rest,
+    configure: (preset) => presets[preset],
+    describe: (config) => describe(config.settings as unknown as S, config),
+    run: (spec) => run(spec.settings as unknown as S, spec),
+  });
+}
+
 /** A registered workload.
  * @throws RegistryError naming the unknown workload and the registered ones.
  * @example
@@ -100,7 +147,7 @@ export function getWorkload(name: string): Workload {
 /** The registered workload names, in registration order.
  * @example
  * ```ts
- * workloadNames(); // ['fn-beale', 'fn-rosenbrock', 'fn-saddle', 'mlp-mnist']
+ * workloadNames(); // ['fn-rosenbrock', 'fn-saddle', 'fn-beale', 'mlp-mnist', 'cnn-mnist', 'transformer-modadd']
  * ```
  */
 export function workloadNames(): string[] {
