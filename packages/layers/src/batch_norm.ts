@@ -154,12 +154,12 @@ export abstract class BatchNormBase extends Module {
       if (this.training && this.trackRunningStats) this.#updateRunningStats(noGrad(() => batchMoments(t)), n);
       return y;
     }
-    const rm = this.runningMean.reshape(paramShape);
-    const rv = this.runningVar.reshape(paramShape);
-    let normalized = t.sub(rm).div(rv.add(this.eps).sqrt());
-    if (this.weight) normalized = normalized.mul(this.weight.reshape(paramShape));
-    if (this.bias) normalized = normalized.add(this.bias.reshape(paramShape));
-    return normalized;
+    // eval: y = x·scale + shift per channel, scale = γ/√(runningVar + eps), shift = β − runningMean·scale
+    let scale = this.runningVar.add(this.eps).sqrt().pow(-1);
+    if (this.weight) scale = scale.mul(this.weight);
+    let shift = this.runningMean.mul(scale).neg();
+    if (this.bias) shift = shift.add(this.bias);
+    return t.mul(scale.reshape(paramShape)).add(shift.reshape(paramShape));
   }
 
   /** Move the running statistics towards the batch's (`moments`: `[2, C]` of mean and biased variance). */
