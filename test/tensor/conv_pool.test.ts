@@ -13,6 +13,7 @@ const cases: Array<[string, number[], number[], F]> = [
   ['maxPool2d', [2, 3, 7, 6], [1], (x) => T.maxPool2d(x, 3, { stride: 2, padding: 1 })],
   ['avgPool2d countIncludePad false', [2, 3, 7, 6], [1], (x) => T.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, countIncludePad: false })],
   ['batchNorm (weight [C] from w)', [3, 4, 5, 6], [4], (x, w) => T.batchNorm(x, { weight: w, bias: T.mul(w, 0.5) })],
+  ['batchNorm with given statistics', [2, 4, 3, 3], [4], (x, w) => T.batchNorm(x, { weight: w, mean: T.mul(w, 0.1), variance: T.add(T.mul(w, w), 0.5) })],
   ['adaptiveAvgPool2d 3×4', [2, 3, 7, 6], [1], (x) => T.adaptiveAvgPool2d(x, [3, 4])],
 ];
 
@@ -90,6 +91,7 @@ describe('conv2d and 2-D pooling', () => {
       [() => T.conv2d(x, T.zeros([3, 2, 3, 3]), { groups: 2 }), ValueError, /groups=2 must divide both the input channels \(4\) and the output channels \(3\)/],
       [() => T.batchNorm(x, { weight: T.ones([3]) }), ShapeError, /batchNorm: weight must be \[4\] \(one per channel\), but got shape \[3\]/],
       [() => T.batchNorm(T.zeros([1, 4])), ValueError, /batchNorm: expected more than 1 value per channel, but got x of shape \[1,4\]/],
+      [() => T.batchNorm(x, { mean: T.zeros([4]) }), ValueError, /batchNorm: give both mean and variance, or neither/],
       [() => T.batchNorm(x, { eps: -1 }), ValueError, /batchNorm: eps must be a finite number ≥ 0, but got -1/],
       [() => T.batchNorm(x, { bias: T.zeros([4], { dtype: 'float64' }) }), DTypeError, /batchNorm: dtypes differ: x is float32, bias is float64/],
       [() => T.batchMoments(T.zeros([4])), ShapeError, /batchMoments: x must be \[batch, channels, ...\], but got shape \[4\]/],

@@ -142,7 +142,6 @@ export abstract class BatchNormBase extends Module {
     if (t.shape[1] !== this.numFeatures) {
       throw new ShapeError(`${where}: input has ${t.shape[1]} ${t.rank === 4 ? 'channels' : 'features'} in shape ${formatShape(t.shape)}, expected ${this.numFeatures}`);
     }
-    const paramShape = t.shape.map((d, i) => (i === 1 ? d : 1));
     const useBatchStats = this.training || !this.trackRunningStats;
     if (useBatchStats) {
       const n = t.size / this.numFeatures;
@@ -154,12 +153,7 @@ export abstract class BatchNormBase extends Module {
       if (this.training && this.trackRunningStats) this.#updateRunningStats(noGrad(() => batchMoments(t)), n);
       return y;
     }
-    // eval: y = x·scale + shift per channel, scale = γ/√(runningVar + eps), shift = β − runningMean·scale
-    let scale = this.runningVar.add(this.eps).sqrt().pow(-1);
-    if (this.weight) scale = scale.mul(this.weight);
-    let shift = this.runningMean.mul(scale).neg();
-    if (this.bias) shift = shift.add(this.bias);
-    return t.mul(scale.reshape(paramShape)).add(shift.reshape(paramShape));
+    return batchNorm(t, { weight: this.weight, bias: this.bias, eps: this.eps, mean: this.runningMean, variance: this.runningVar });
   }
 
   /** Move the running statistics towards the batch's (`moments`: `[2, C]` of mean and biased variance). */

@@ -526,7 +526,8 @@ export interface AdaptivePool2DAttrs {
 /**
  * Batch normalisation with the batch's own statistics (inputs x `[N, C, ...]`, optional weight γ
  * and bias β `[C]`; {@link BatchNormAttrs}): per channel (axis 1), over every other axis,
- * `y = (x − mean)/√(var + eps)·γ + β` with the biased variance, as PyTorch's training mode.
+ * `y = (x − mean)/√(var + eps)·γ + β` with the biased variance, as PyTorch's training mode; or
+ * with given statistics, inputs `mean` and `variance` `[C]` (running ones, PyTorch's eval mode).
  * @example
  * ```ts
  * runKernel(BatchNorm, { x, weight, bias }, { eps: 1e-5 })

@@ -48,15 +48,21 @@ function statistics(x: TypedArray, layout: ChannelLayout, eps: number): { mean: 
   return { mean, invStd };
 }
 
-/** y = (x − mean)·invStd·γ + β with the batch's statistics (γ = 1, β = 0 when null).
+/** Mean and 1/√(var + eps) from given statistics (running ones, in eval). */
+function givenStatistics(mean: TypedArray, variance: TypedArray, eps: number): { mean: TypedArray; invStd: Float64Array } {
+  return { mean, invStd: Float64Array.from(variance, (v) => 1 / Math.sqrt(v + eps)) };
+}
+
+/** y = (x − mean)·invStd·γ + β with the batch's statistics, or with `given` ones (γ = 1, β = 0 when null).
  * @example
  * ```ts
  * batchNormForward(xs, ws, bs, out, channelLayout(shape), 1e-5);
  * ```
  */
-export function batchNormForward(x: TypedArray, weight: TypedArray | null, bias: TypedArray | null, out: TypedArray, layout: ChannelLayout, eps: number): void {
+export function batchNormForward(x: TypedArray, weight: TypedArray | null, bias: TypedArray | null, out: TypedArray, layout: ChannelLayout, eps: number,
+  given: { mean: TypedArray; variance: TypedArray } | null = null): void {
   const { N, C, S } = layout;
-  const { mean, invStd } = statistics(x, layout, eps);
+  const { mean, invStd } = given ? givenStatistics(given.mean, given.variance, eps) : statistics(x, layout, eps);
   for (let c = 0; c < C; c++) {
     const m = mean[c]!, scale = invStd[c]!, g = weight ? weight[c]! : 1, b = bias ? bias[c]! : 0;
     for (let n = 0; n < N; n++) {
