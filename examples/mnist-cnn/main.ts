@@ -13,11 +13,12 @@ import { RandomShift } from './random_shift.js';
 
 /** Options of {@link main}. */
 export interface MnistCnnOptions {
+  /** Passes over the training digits (default 10). */
   epochs?: number;
   /** Training and test samples (default 8000 and 2000, of the package's 10,000). */
   trainSize?: number;
   testSize?: number;
-  /** Channels of the two conv blocks (default 16 and 32). */
+  /** Channels of the two conv blocks (default 32 and 64). */
   channels?: [number, number];
   /** BatchNorm2d after each conv (default true). */
   batchNorm?: boolean;
@@ -26,7 +27,7 @@ export interface MnistCnnOptions {
   /** Hold out this many of the training digits and report on them instead of the test digits
    * (default 0: train on all trainSize digits, report on the test digits). */
   validationSize?: number;
-  /** Peak learning rate of the one-cycle schedule. */
+  /** Peak learning rate of the one-cycle schedule (default 0.1). */
   maxLr?: number;
   seed?: number;
   /** Show the trainer's progress bar (default: when stderr is a terminal). */
@@ -55,7 +56,7 @@ export interface CnnArchitecture {
 
 /** The network: [random shift] → 1×28×28 → c1×14×14 → c2×7×7 → 10, each conv block
  * Conv2d 3×3 → [BatchNorm2d] → ReLU → MaxPool2d 2. */
-export function cnn(rng: Rng, { channels = [16, 32], batchNorm = true, maxShift = 2 }: CnnArchitecture = {}): Sequential {
+export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift = 2 }: CnnArchitecture = {}): Sequential {
   const [c1, c2] = channels;
   const block = (cin: number, cout: number): TensorModule[] => [
     new Conv2d(cin, cout, 3, { rng, padding: 1, bias: !batchNorm }), ...(batchNorm ? [new BatchNorm2d(cout)] : []), new ReLU(), new MaxPool2d(2),
@@ -69,7 +70,7 @@ export function cnn(rng: Rng, { channels = [16, 32], batchNorm = true, maxShift 
 
 /** Load the digits as 1×28×28 images, build the CNN, train it, and evaluate on both sets. */
 export function main(options: MnistCnnOptions = {}): MnistCnnResult {
-  const { epochs = 8, trainSize = 8000, testSize = 2000, channels = [16, 32], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.05, seed = 0 } = options;
+  const { epochs = 10, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, seed = 0 } = options;
   const print = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
   // with validationSize the held-out digits are the last of the training digits: the test digits stay unseen
   const data = validationSize > 0 ? loadMnist({ trainSize: trainSize - validationSize, testSize: validationSize, seed }) : loadMnist({ trainSize, testSize, seed });

@@ -68,9 +68,9 @@ function columns(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray, 
           if (ih < 0 || ih >= H) { if (unroll) col.fill(0, o, o + Wo); continue; }
           const s0 = plane + ih * W + first * sw - pl + j * dw;
           if (unroll) {
-            col.fill(0, o, o + first);
+            for (let ow = 0; ow < first; ow++) col[o + ow] = 0;
             for (let ow = first, s = s0; ow < end; ow++, s += sw) col[o + ow] = x[s]!;
-            col.fill(0, o + end, o + Wo);
+            for (let ow = end; ow < Wo; ow++) col[o + ow] = 0;
           } else {
             for (let ow = first, s = s0; ow < end; ow++, s += sw) x[s] += col[o + ow]!;
           }
