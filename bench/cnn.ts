@@ -5,7 +5,8 @@ import { conv2d, gradients, Rng, sum, tensor } from '@descent/tensor';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, crossEntropyLoss } from '@descent/layers';
 import { createOptimizer } from '@descent/optim';
 import { loadMnist } from '@descent/cli';
-import { gc, median, timeIt } from './lib/timing.js';
+import { gc, timeIt } from './lib/timing.js';
+import { tfStepRunner, timeSteps, type StepRunner } from './lib/train_step.js';
 import { useTfBackend, type TfBackend } from './lib/tfjs.js';
 import { registerWasmConv2dFilterGrad } from './lib/tfjs_wasm_conv.js';
 
@@ -15,7 +16,11 @@ export interface SectionContext {
   results: Record<string, unknown>;
   addRow(metric: string, row: Partial<Record<'descent' | 'tfjs_cpu' | 'tfjs_wasm', number>>, higher: boolean, digits?: number): void;
   log(line?: string): void;
+  /** The tfjs backends the conv layers are compared with (default both; tfjs-cpu takes minutes on the 32→64 layer). */
+  peers?: ReadonlyArray<'tfjs_cpu' | 'tfjs_wasm'>;
 }
+
+const TF_BACKEND = { tfjs_cpu: 'cpu', tfjs_wasm: 'wasm' } as const satisfies Record<string, TfBackend>;
 
 const BATCH = 64;
 const SIZE = 28;
@@ -60,8 +65,8 @@ export async function benchConvLayers(ctx: SectionContext): Promise<void> {
       for (const t of wrt) t.requireGrad();
       row.descent = timeIt(() => { gradients(sum(conv2d(x, w, { bias: b, padding: 1 })), wrt); }, budget);
     }
-    for (const [peer, backend] of [['tfjs_cpu', 'cpu'], ['tfjs_wasm', 'wasm']] as const satisfies ReadonlyArray<readonly [string, TfBackend]>) {
-      const tf = await useTfBackend(backend);
+    for (const peer of ctx.peers ?? ['tfjs_cpu', 'tfjs_wasm'] as const) {
+      const tf = await useTfBackend(TF_BACKEND[peer]);
       registerWasmConv2dFilterGrad(tf);
       const x = tf.tensor4d(toNhwc(xv, xShape), [BATCH, SIZE, SIZE, cin]);
       const w = tf.tensor4d(toHwio(wv, wShape), [3, 3, cin, cout]);
@@ -108,9 +113,7 @@ function toNhwcRows(w: Float32Array): Float32Array {
   return out;
 }
 
-interface CnnTrainer { step(i: number): number; dispose(): void }
-
-export function descentCnn(init: Float32Array[], xs: Float32Array[], ys: number[][]): CnnTrainer {
+export function descentCnn(init: Float32Array[], xs: Float32Array[], ys: number[][]): StepRunner {
   const rng = new Rng(0);
   const model = new Sequential(
     new Conv2d(1, 32, 3, { rng, padding: 1 }), new ReLU(), new MaxPool2d(2),
@@ -134,7 +137,7 @@ export function descentCnn(init: Float32Array[], xs: Float32Array[], ys: number[
   };
 }
 
-export async function tfCnn(backend: TfBackend, init: Float32Array[], xs: Float32Array[], ys: number[][]): Promise<CnnTrainer> {
+export async function tfCnn(backend: TfBackend, init: Float32Array[], xs: Float32Array[], ys: number[][]): Promise<StepRunner> {
   const tf = await useTfBackend(backend);
   registerWasmConv2dFilterGrad(tf);
   const [w1, b1, w2, b2, w3, b3] = init as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
@@ -147,24 +150,13 @@ export async function tfCnn(backend: TfBackend, init: Float32Array[], xs: Float3
   const inputs = xs.map((x) => tf.tensor4d(x, [BATCH, SIZE, SIZE, 1]));
   const labels = ys.map((y) => tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), 10), 'float32')));
   const opt = tf.train.momentum(LR, MOMENTUM);
-  return {
-    step(i) {
-      const k = i % inputs.length;
-      const loss = opt.minimize(() => {
-        const c1 = tf.maxPool(tf.relu<import('@tensorflow/tfjs').Tensor4D>(tf.add(tf.conv2d(inputs[k]!, W1 as never, 1, 'same'), B1)), 2, 2, 'valid');
-        const c2 = tf.maxPool(tf.relu<import('@tensorflow/tfjs').Tensor4D>(tf.add(tf.conv2d(c1, W2 as never, 1, 'same'), B2)), 2, 2, 'valid');
-        const logits = tf.add(tf.matMul(tf.reshape(c2, [BATCH, FLAT]), W3 as never), B3);
-        return tf.losses.softmaxCrossEntropy(labels[k]!, logits) as import('@tensorflow/tfjs').Scalar;
-      }, true, vars)!;
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      return value;
-    },
-    dispose() {
-      opt.dispose();
-      for (const t of [...vars, ...inputs, ...labels]) t.dispose();
-    },
-  };
+  return tfStepRunner(opt, vars, [...inputs, ...labels], (i) => {
+    const k = i % inputs.length;
+    const c1 = tf.maxPool(tf.relu<import('@tensorflow/tfjs').Tensor4D>(tf.add(tf.conv2d(inputs[k]!, W1 as never, 1, 'same'), B1)), 2, 2, 'valid');
+    const c2 = tf.maxPool(tf.relu<import('@tensorflow/tfjs').Tensor4D>(tf.add(tf.conv2d(c1, W2 as never, 1, 'same'), B2)), 2, 2, 'valid');
+    const logits = tf.add(tf.matMul(tf.reshape(c2, [BATCH, FLAT]), W3 as never), B3);
+    return tf.losses.softmaxCrossEntropy(labels[k]!, logits) as import('@tensorflow/tfjs').Scalar;
+  });
 }
 
 /** Median wall time of a CNN training step, each framework from the same weights and MNIST batches. */
@@ -178,22 +170,15 @@ export async function benchCnnStep(ctx: SectionContext): Promise<void> {
   const stepsOf = { descent: ctx.quick ? 8 : 20, tfjs_wasm: ctx.quick ? 8 : 20, tfjs_cpu: ctx.quick ? 3 : 5 };
   const row: Partial<Record<'descent' | 'tfjs_cpu' | 'tfjs_wasm', number>> = {};
   const firstLoss: Record<string, number> = {};
-  const time = (peer: keyof typeof stepsOf, trainer: CnnTrainer) => {
-    const times: number[] = [];
-    for (let i = 0; i < stepsOf[peer] + 2; i++) {
-      const t0 = performance.now();
-      const loss = trainer.step(i);
-      times.push(performance.now() - t0);
-      if (i === 0) firstLoss[peer] = loss;
-    }
-    row[peer] = median(times.slice(2)); // after two warm-up steps
-    trainer.dispose();
-    gc();
+  const time = (peer: keyof typeof stepsOf, runner: StepRunner) => {
+    const { ms, losses } = timeSteps(runner, stepsOf[peer] + 2, 2); // after two warm-up steps
+    row[peer] = ms;
+    firstLoss[peer] = losses[0]!;
   };
   time('descent', descentCnn(init, xs, ys));
   // NHWC images for tfjs: one channel, so the same values in the same order
-  time('tfjs_wasm', await tfCnn('wasm', init, xs, ys));
-  time('tfjs_cpu', await tfCnn('cpu', init, xs, ys));
+  // both peers always: cnn_step_ms has the three columns (a tfjs-cpu step takes seconds, not minutes)
+  for (const peer of ['tfjs_wasm', 'tfjs_cpu'] as const) time(peer, await tfCnn(TF_BACKEND[peer], init, xs, ys));
   ctx.results.cnn_step_ms = row;
   ctx.results.cnn = {
     model: 'conv 1→32 3×3 same, ReLU, maxpool 2, conv 32→64 3×3 same, ReLU, maxpool 2, linear 3136→10; SGD momentum 0.9, lr 0.01; batch 64 MNIST',

@@ -16,10 +16,11 @@ import { benchCnnStep, benchConvLayers } from './cnn.js';
 import {
   descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
 } from './lib/mlp.js';
-import { cpuTimeIt, gc, median, timeIt } from './lib/timing.js';
+import { cpuTimeIt, median, timeIt } from './lib/timing.js';
 import { tfVersions, useTfBackend, type Tf, type TfBackend } from './lib/tfjs.js';
 import { benchTransformer } from './transformer.js';
 import { benchMatmulThreads } from './lib/matmul_threads.js';
+import { timeSteps } from './lib/train_step.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -324,18 +325,10 @@ async function benchMlp(): Promise<void> {
   const losses: Row = {};
   const curves: Record<string, number[]> = {};
   const time = (peer: Peer, trainer: Trainer) => {
-    const times: number[] = [];
-    const curve: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      curve.push(trainer.step(i));
-      times.push(performance.now() - t0);
-    }
-    stepMs[peer] = median(times.slice(10)); // steps 11…
+    const { ms, losses: curve } = timeSteps(trainer, steps, 10); // steps 11…
+    stepMs[peer] = ms;
     losses[peer] = curve[curve.length - 1]!;
     curves[peer] = curve;
-    trainer.dispose();
-    gc();
   };
   const descent = await descentTrainer(init, batches, 'optim');
   const optimizerName = descent.optimizerName;
@@ -444,7 +437,7 @@ async function benchTransformerSection(): Promise<void> {
   log(`  loss at step ${detail.loss_compared_at_step as number}: descent ${losses.descent!.toFixed(5)}, tfjs-cpu ${losses.tfjs_cpu!.toFixed(5)}, tfjs-wasm ${losses.tfjs_wasm!.toFixed(5)}; max |Δ| vs tfjs-cpu per step ${(detail.max_abs_loss_diff_vs_tfjs_cpu as number).toExponential(1)}`);
 }
 
-const sectionContext = { quick: QUICK, results, addRow, log };
+const sectionContext = { quick: QUICK, results, addRow, log, peers: QUICK_PEERS };
 const t0 = performance.now();
 log(`descent benchmark${QUICK ? ' (quick)' : ''} — ${machine}`);
 results.descent_cpu = cpuBackend.info?.();

@@ -6,13 +6,10 @@
 import { Rng, crossEntropy, mean, randn, tensor, type Tensor } from '@descent/tensor';
 import { Linear, Module, TransformerEncoderLayer } from '@descent/layers';
 import { createOptimizer } from '@descent/optim';
-import { median, gc } from './lib/timing.js';
 import type { Tf } from './lib/tfjs.js';
+import { tfStepRunner, timeSteps, type StepRunner } from './lib/train_step.js';
 
 const D = 64, HEADS = 4, FF = 128, SEQ = 32, BATCH = 32, LAYERS = 2, CLASSES = 10, LR = 1e-3, NUM_BATCHES = 4;
-
-/** One step of a model; returns the loss. */
-export interface StepRunner { step(i: number): number; dispose(): void }
 
 class Encoder extends Module {
   readonly layers: TransformerEncoderLayer[];
@@ -108,19 +105,7 @@ function tfRunner(tf: Tf, state: Record<string, Tensor>, data: Data): StepRunner
     const pooled = tf.mean(tf.reshape(h, [BATCH, SEQ, D]), 1);
     return tf.add(tf.matMul(pooled, headW), headB);
   };
-  return {
-    step(i) {
-      const k = i % NUM_BATCHES;
-      const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(ys[k]!, forward(xs[k]!)) as import('@tensorflow/tfjs').Scalar, true, vars)!;
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      return value;
-    },
-    dispose() {
-      opt.dispose();
-      for (const t of [...vars, ...xs, ...ys]) t.dispose();
-    },
-  };
+  return tfStepRunner(opt, vars, [...xs, ...ys], (i) => tf.losses.softmaxCrossEntropy(ys[i % NUM_BATCHES]!, forward(xs[i % NUM_BATCHES]!)) as import('@tensorflow/tfjs').Scalar);
 }
 
 /** Per-peer median step times (ms) after warm-up, the losses after the run and a description. */
@@ -132,17 +117,9 @@ export async function benchTransformer(peers: { tfjs_cpu: () => Promise<Tf>; tfj
   const stepMs: Record<string, number> = {};
   const losses: Record<string, number[]> = {};
   const time = (name: string, runner: StepRunner) => {
-    const times: number[] = [];
-    const curve: number[] = [];
-    for (let i = 0; i < warmup + stepsOf[name]!; i++) {
-      const t0 = performance.now();
-      curve.push(runner.step(i));
-      if (i >= warmup) times.push(performance.now() - t0);
-    }
-    stepMs[name] = median(times);
+    const { ms, losses: curve } = timeSteps(runner, warmup + stepsOf[name]!, warmup);
+    stepMs[name] = ms;
     losses[name] = curve;
-    runner.dispose();
-    gc();
   };
   const { model, state } = descentModel();
   const snapshot = Object.fromEntries(Object.entries(state).map(([k, t]) => [k, tensor(t.data(), { shape: t.shape })]));

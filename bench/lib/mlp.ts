@@ -4,6 +4,7 @@ import {
   add, crossEntropy, matmul, relu, Rng, tensor, type Tensor,
 } from '@descent/tensor';
 import type { Tf } from './tfjs.js';
+import { tfStepRunner, type StepRunner } from './train_step.js';
 
 export const SIZES = [784, 256, 128, 10] as const;
 export const BATCH = 64;
@@ -71,12 +72,8 @@ export function makeBatches(seed = 2, count = NUM_BATCHES): Batch[] {
   return batches;
 }
 
-/** A framework's training loop: `step(i)` trains on batch i mod (number of batches) and returns the loss. */
-export interface Trainer {
-  step(i: number): number;
-  /** Release what the trainer holds (tfjs tensors). */
-  dispose(): void;
-}
+/** A framework's training loop (see {@link StepRunner}). */
+export type Trainer = StepRunner;
 
 // ── descent ────────────────────────────────────────────────────────────────────────────────────
 
@@ -227,22 +224,11 @@ export function tfTrainer(tf: Tf, init: InitialParams, batches: Batch[]): Traine
   const ys = batches.map((b) => tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(b.labels, 'int32'), SIZES[3]), 'float32')));
   const opt = tf.train.adam(LR, BETAS[0], BETAS[1], EPS);
   const [W1, b1, W2, b2, W3, b3] = vars as [import('@tensorflow/tfjs').Variable, ...import('@tensorflow/tfjs').Variable[]];
-  return {
-    step(i) {
-      const k = i % xs.length;
-      const loss = opt.minimize(() => {
-        const h1 = tf.relu(tf.add(tf.matMul(xs[k]!, W1), b1!));
-        const h2 = tf.relu(tf.add(tf.matMul(h1, W2!), b2!));
-        const logits = tf.add(tf.matMul(h2, W3!), b3!);
-        return tf.losses.softmaxCrossEntropy(ys[k]!, logits) as import('@tensorflow/tfjs').Scalar;
-      }, true, vars)!;
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      return value;
-    },
-    dispose() {
-      opt.dispose();
-      for (const t of [...vars, ...xs, ...ys]) t.dispose();
-    },
-  };
+  return tfStepRunner(opt, vars, [...xs, ...ys], (i) => {
+    const k = i % xs.length;
+    const h1 = tf.relu(tf.add(tf.matMul(xs[k]!, W1), b1!));
+    const h2 = tf.relu(tf.add(tf.matMul(h1, W2!), b2!));
+    const logits = tf.add(tf.matMul(h2, W3!), b3!);
+    return tf.losses.softmaxCrossEntropy(ys[k]!, logits) as import('@tensorflow/tfjs').Scalar;
+  });
 }

@@ -1,13 +1,44 @@
 import { expect } from 'chai';
+import { Rng, tensor } from '@descent/tensor';
 import { main } from '../../examples/mnist-cnn/main.js';
+import { RandomShift } from '../../examples/mnist-cnn/random_shift.js';
 
 describe('examples/mnist-cnn', function () {
   this.timeout(120000);
-  it('trains the two-block CNN on a small MNIST sample', () => {
+  it('trains the two-block CNN (BatchNorm2d, random shifts) on a small MNIST sample', () => {
     const r = main({ epochs: 2, trainSize: 1280, testSize: 200, channels: [8, 16], maxLr: 0.1, log: false, progressBar: false });
-    expect(r.parameters).to.equal((8 * 9 + 8) + (16 * 8 * 9 + 16) + (16 * 49 * 10 + 10));
+    // convs without bias (BatchNorm2d's β takes its place), γ and β per channel, the classifier
+    expect(r.parameters).to.equal((8 * 9 + 2 * 8) + (16 * 8 * 9 + 2 * 16) + (16 * 49 * 10 + 10));
     expect(r.history.epochs).to.have.length(2);
-    expect(r.test.accuracy).to.be.above(0.75); // 0.87 with this seed
-    expect(r.train.loss).to.be.below(0.6);  // 0.30
+    expect(r.history.epochs[1]!.loss).to.be.below(r.history.epochs[0]!.loss);
+    expect(r.test.accuracy).to.be.above(0.75); // 0.885 with this seed
+    expect(r.train.loss).to.be.below(0.6);  // 0.41
+  });
+
+  it('holds out validation digits from the training digits when asked', () => {
+    const lines: string[] = [];
+    main({ epochs: 1, trainSize: 300, validationSize: 100, channels: [2, 2], batchNorm: false, maxShift: 0, log: (l) => lines.push(l), progressBar: false });
+    expect(lines[0]).to.match(/200 for training, 100 held out for validation \(the test digits are not loaded\)/);
+    expect(lines.at(-1)).to.match(/validation acc/);
+  });
+
+  it('RandomShift moves each image by a seeded offset in training and is the identity in eval', () => {
+    const x = tensor(Array.from({ length: 2 * 16 }, (_, i) => i + 1), { shape: [2, 1, 4, 4] });
+    const a = new RandomShift(1, new Rng(3)), b = new RandomShift(1, new Rng(3));
+    const ya = a.call(x).data(), yb = b.call(x).data();
+    expect(Array.from(ya)).to.deep.equal(Array.from(yb));
+    const xs = x.data();
+    for (let n = 0; n < 2; n++) {
+      // some offset (dy, dx) in −1…1 explains every pixel of image n: moved, or 0 where vacated
+      const fits = [-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => Array.from({ length: 16 }, (_, p) => p).every((p) => {
+        const h = Math.floor(p / 4), w = p % 4, sh = h - dy, sw = w - dx;
+        const want = sh < 0 || sh > 3 || sw < 0 || sw > 3 ? 0 : xs[n * 16 + sh * 4 + sw]!;
+        return ya[n * 16 + p] === want;
+      })));
+      expect(fits, `image ${n}`).to.equal(true);
+    }
+    a.eval();
+    expect(a.call(x)).to.equal(x);
+    expect(() => new RandomShift(-1, new Rng(0))).to.throw(/maxShift must be an integer ≥ 0, but got -1/);
   });
 });

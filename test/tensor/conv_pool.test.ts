@@ -12,6 +12,8 @@ const cases: Array<[string, number[], number[], F]> = [
   ['conv2d 1×1', [2, 5, 4, 3], [3, 5, 1, 1], (x, w) => T.conv2d(x, w)],
   ['maxPool2d', [2, 3, 7, 6], [1], (x) => T.maxPool2d(x, 3, { stride: 2, padding: 1 })],
   ['avgPool2d countIncludePad false', [2, 3, 7, 6], [1], (x) => T.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, countIncludePad: false })],
+  ['batchNorm (weight [C] from w)', [3, 4, 5, 6], [4], (x, w) => T.batchNorm(x, { weight: w, bias: T.mul(w, 0.5) })],
+  ['batchNorm with given statistics', [2, 4, 3, 3], [4], (x, w) => T.batchNorm(x, { weight: w, mean: T.mul(w, 0.1), variance: T.add(T.mul(w, w), 0.5) })],
   ['adaptiveAvgPool2d 3×4', [2, 3, 7, 6], [1], (x) => T.adaptiveAvgPool2d(x, [3, 4])],
 ];
 
@@ -65,6 +67,21 @@ describe('conv2d and 2-D pooling', () => {
     }
   });
 
+  it('batchNorm and batchMoments equal the definition (float32 and float64)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = T.uniform([3, 2, 4], -2, 2, new Rng(9), { dtype });
+      const w = T.tensor([1.5, -0.5], { dtype }), b = T.tensor([0.25, 2], { dtype });
+      const mean = T.mean(x, [0, 2], { keepDims: true });
+      const variance = T.mean(T.pow(T.sub(x, mean), 2), [0, 2], { keepDims: true });
+      const want = T.add(T.mul(T.div(T.sub(x, mean), T.sqrt(T.add(variance, 1e-3))), T.reshape(w, [1, 2, 1])), T.reshape(b, [1, 2, 1]));
+      const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+      const got = T.batchNorm(x, { weight: w, bias: b, eps: 1e-3 }).data(), ref = want.data();
+      ref.forEach((v, i) => expect(got[i]).to.be.closeTo(v, tol));
+      const moments = T.batchMoments(x).data();
+      [...mean.data(), ...variance.data()].forEach((v, i) => expect(moments[i]).to.be.closeTo(v, tol));
+    }
+  });
+
   it('rejects bad input with typed errors naming the op and argument', () => {
     const x = T.zeros([1, 4, 5, 5]), w = T.zeros([2, 4, 3, 3]);
     const bad: Array<[() => unknown, new (...a: never[]) => Error, RegExp]> = [
@@ -72,6 +89,12 @@ describe('conv2d and 2-D pooling', () => {
       [() => T.conv2d(x, T.zeros([2, 4, 3])), ShapeError, /conv2d: w must be 4-D/],
       [() => T.conv2d(x, T.zeros([2, 3, 3, 3])), ShapeError, /expects 3 input channels \(groups=1\), but x \[1,4,5,5\] has 4/],
       [() => T.conv2d(x, T.zeros([3, 2, 3, 3]), { groups: 2 }), ValueError, /groups=2 must divide both the input channels \(4\) and the output channels \(3\)/],
+      [() => T.batchNorm(x, { weight: T.ones([3]) }), ShapeError, /batchNorm: weight must be \[4\] \(one per channel\), but got shape \[3\]/],
+      [() => T.batchNorm(T.zeros([1, 4])), ValueError, /batchNorm: expected more than 1 value per channel, but got x of shape \[1,4\]/],
+      [() => T.batchNorm(x, { mean: T.zeros([4]) }), ValueError, /batchNorm: give both mean and variance, or neither/],
+      [() => T.batchNorm(x, { eps: -1 }), ValueError, /batchNorm: eps must be a finite number ≥ 0, but got -1/],
+      [() => T.batchNorm(x, { bias: T.zeros([4], { dtype: 'float64' }) }), DTypeError, /batchNorm: dtypes differ: x is float32, bias is float64/],
+      [() => T.batchMoments(T.zeros([4])), ShapeError, /batchMoments: x must be \[batch, channels, ...\], but got shape \[4\]/],
       [() => T.conv2d(x, w, { stride: 0 }), ValueError, /conv2d: stride must be an integer ≥ 1 or a pair of them, but got 0/],
       [() => T.conv2d(x, w, { padding: 'full' as never }), ValueError, /padding must be an integer ≥ 0, a pair, 'same' or 'valid', but got 'full'/],
       [() => T.conv2d(x, w, { padding: 'same', stride: 2 }), ValueError, /padding 'same' needs stride 1/],

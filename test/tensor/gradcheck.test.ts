@@ -79,6 +79,13 @@ const cases: Record<string, Case[]> = {
     { inputs: () => [r([2, 2, 5, 7])], f: (x) => weigh(T.adaptiveAvgPool2d(x!, [3, 4])) },
     { inputs: () => [r([2, 3, 3, 3])], f: (x) => weigh(T.adaptiveAvgPool2d(x!, 1)) },
   ],
+  BatchNorm: [
+    { inputs: () => [r([3, 2, 2, 3]), r([2], 0.5, 1.5), r([2])], f: (x, w, b) => weigh(T.batchNorm(x!, { weight: w!, bias: b! })) },
+    { inputs: () => [r([4, 3])], f: (x) => weigh(T.batchNorm(x!, { eps: 0.1 })) },
+    { inputs: () => [r([2, 2, 5]), r([2], 0.5, 1.5)], f: (x, w) => weigh(T.batchNorm(x!, { weight: w! })) },
+    // given (running) statistics, as in eval mode: differentiable in all five inputs
+    { inputs: () => [r([2, 3, 2]), r([3], 0.5, 1.5), r([3]), r([3]), r([3], 0.5, 2)], f: (x, w, b, m, v) => weigh(T.batchNorm(x!, { weight: w!, bias: b!, mean: m!, variance: v! })) },
+  ],
   // Through float32 and back: linear, so a wide step is exact up to float32 rounding.
   Cast: [{ inputs: () => [r([3])], f: (x) => weigh(T.cast(T.cast(x!, 'float32'), 'float64')), h: 1e-2, tolerance: 1e-4 }],
 };

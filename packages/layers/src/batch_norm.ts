@@ -2,7 +2,7 @@
  * {@link BatchNorm1d}: batch normalisation over the batch (and length) axis.
  * @module
  */
-import { ShapeError, ValueError, describe, formatShape, noGrad, ones, zeros, type DType, type Tensor } from '@descent/tensor';
+import { ShapeError, ValueError, batchMoments, batchNorm, describe, formatShape, noGrad, ones, zeros, type DType, type Tensor } from '@descent/tensor';
 import { checkBoolean, checkDtype, checkInput, checkNonNegative, checkOptions, checkPositiveInt } from './checks.js';
 import { Module } from './module.js';
 
@@ -142,39 +142,29 @@ export abstract class BatchNormBase extends Module {
     if (t.shape[1] !== this.numFeatures) {
       throw new ShapeError(`${where}: input has ${t.shape[1]} ${t.rank === 4 ? 'channels' : 'features'} in shape ${formatShape(t.shape)}, expected ${this.numFeatures}`);
     }
-    const axes = t.shape.map((_, i) => i).filter((i) => i !== 1);
-    const paramShape = t.shape.map((d, i) => (i === 1 ? d : 1));
     const useBatchStats = this.training || !this.trackRunningStats;
-    let normalized: Tensor;
     if (useBatchStats) {
       const n = t.size / this.numFeatures;
       if (n <= 1) {
         throw new ValueError(`${where}: expected more than 1 value per feature when training, but got input of shape ${formatShape(t.shape)}; use a batch of 2 or more, or call eval()`);
       }
-      const mean = t.mean(axes, { keepDims: true });
-      // NOTE: the numerator x − mean keeps its gradient (through the mean too); the variance is
-      // built on the same centred values, so d(var)/d(mean) is handled by the tape.
-      const centered = t.sub(mean);
-      const variance = centered.mul(centered).mean(axes, { keepDims: true });
-      normalized = centered.div(variance.add(this.eps).sqrt());
-      if (this.training && this.trackRunningStats) this.#updateRunningStats(mean, variance, n);
-    } else {
-      const rm = this.runningMean.reshape(paramShape);
-      const rv = this.runningVar.reshape(paramShape);
-      normalized = t.sub(rm).div(rv.add(this.eps).sqrt());
+      // one fused kernel (and two for the gradient); the running statistics take one more pass
+      const y = batchNorm(t, { weight: this.weight, bias: this.bias, eps: this.eps });
+      if (this.training && this.trackRunningStats) this.#updateRunningStats(noGrad(() => batchMoments(t)), n);
+      return y;
     }
-    if (this.weight) normalized = normalized.mul(this.weight.reshape(paramShape));
-    if (this.bias) normalized = normalized.add(this.bias.reshape(paramShape));
-    return normalized;
+    return batchNorm(t, { weight: this.weight, bias: this.bias, eps: this.eps, mean: this.runningMean, variance: this.runningVar });
   }
 
-  #updateRunningStats(mean: Tensor, variance: Tensor, n: number): void {
+  /** Move the running statistics towards the batch's (`moments`: `[2, C]` of mean and biased variance). */
+  #updateRunningStats(moments: Tensor, n: number): void {
     noGrad(() => {
       const count = this.numBatchesTracked;
       count.assign([count.item() + 1]);
       const m = this.momentum ?? 1 / count.item();
-      const batchMean = mean.detach().reshape([this.numFeatures]);
-      const unbiased = variance.detach().reshape([this.numFeatures]).mul(n / (n - 1));
+      const C = this.numFeatures;
+      const batchMean = moments.slice([0, 0], [1, C]).reshape([C]);
+      const unbiased = moments.slice([1, 0], [1, C]).reshape([C]).mul(n / (n - 1));
       this.runningMean.assign(this.runningMean.mul(1 - m).add(batchMean.mul(m)));
       this.runningVar.assign(this.runningVar.mul(1 - m).add(unbiased.mul(m)));
     });

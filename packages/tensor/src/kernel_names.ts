@@ -522,3 +522,52 @@ export interface AdaptivePool2DAttrs {
   /** The input's shape (gradient kernel only). */
   shape?: number[];
 }
+
+/**
+ * Batch normalisation with the batch's own statistics (inputs x `[N, C, ...]`, optional weight γ
+ * and bias β `[C]`; {@link BatchNormAttrs}): per channel (axis 1), over every other axis,
+ * `y = (x − mean)/√(var + eps)·γ + β` with the biased variance, as PyTorch's training mode; or
+ * with given statistics, inputs `mean` and `variance` `[C]` (running ones, PyTorch's eval mode).
+ * @example
+ * ```ts
+ * runKernel(BatchNorm, { x, weight, bias }, { eps: 1e-5 })
+ * ```
+ */
+export const BatchNorm = 'BatchNorm';
+/**
+ * The input gradient of BatchNorm (inputs x, dy, optional weight, and `paramGrads`, the output of
+ * {@link BatchNormParamsGrad}; {@link BatchNormAttrs}).
+ * @example
+ * ```ts
+ * runKernel(BatchNormGrad, { x, dy, weight, paramGrads }, { eps: 1e-5 })
+ * ```
+ */
+export const BatchNormGrad = 'BatchNormGrad';
+/**
+ * Per-channel sums of BatchNorm's backward pass (inputs x, dy; {@link BatchNormAttrs}): `[2, C]`,
+ * row 0 `Σ dy·x̂` (the weight's gradient), row 1 `Σ dy` (the bias's).
+ * @example
+ * ```ts
+ * runKernel(BatchNormParamsGrad, { x, dy }, { eps: 1e-5 })
+ * ```
+ */
+export const BatchNormParamsGrad = 'BatchNormParamsGrad';
+/**
+ * Per-channel batch statistics of x `[N, C, ...]`: `[2, C]`, row 0 the mean, row 1 the biased
+ * variance (no gradient; for running statistics).
+ * @example
+ * ```ts
+ * runKernel(BatchMoments, { x })
+ * ```
+ */
+export const BatchMoments = 'BatchMoments';
+/** Attributes of BatchNorm and its gradient kernels.
+ * @example
+ * ```ts
+ * const attrs: BatchNormAttrs = { eps: 1e-5 };
+ * ```
+ */
+export interface BatchNormAttrs {
+  /** Added to the variance before the square root. */
+  eps: number;
+}

@@ -35,3 +35,4 @@ export { conv2DGrad } from './Conv2D.js';
 export { maxPool2DGrad } from './MaxPool2D.js';
 export { avgPool2DGrad } from './AvgPool2D.js';
 export { adaptiveAvgPool2DGrad } from './AdaptiveAvgPool2D.js';
+export { batchNormGrad } from './BatchNorm.js';

@@ -11,3 +11,4 @@ export * from './attention.js';
 export * from './embedding.js';
 export * from './conv.js';
 export * from './pool.js';
+export * from './batch_norm.js';

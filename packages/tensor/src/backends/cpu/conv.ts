@@ -51,8 +51,10 @@ function validRange(W: number, Wo: number, s: number, p: number, offset: number)
   return [first, Math.max(first, end)];
 }
 
-/** Unroll the Cg channels of one sample and group, starting at x[xOff], into col [K × P]. */
-function im2col(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray): void {
+/** Between one sample and group's Cg input channels (at x[xOff]) and col [K × P]: `unroll` copies
+ * each receptive field into col (im2col; 0 where it reads padding), else each col entry is added
+ * back into the input position it was read from (col2im, the gradient's fold). */
+function columns(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray, unroll: boolean): void {
   const { Cg, H, W, kh, kw, Ho, Wo, sh, sw, pt, pl, dh, dw, P } = g;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
@@ -63,30 +65,15 @@ function im2col(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray): 
         let o = row * P;
         for (let oh = 0; oh < Ho; oh++, o += Wo) {
           const ih = oh * sh - pt + i * dh;
-          if (ih < 0 || ih >= H) { col.fill(0, o, o + Wo); continue; }
-          for (let ow = 0; ow < first; ow++) col[o + ow] = 0;
-          for (let ow = first, s = plane + ih * W + first * sw - pl + j * dw; ow < end; ow++, s += sw) col[o + ow] = x[s]!;
-          for (let ow = end; ow < Wo; ow++) col[o + ow] = 0;
-        }
-      }
-    }
-  }
-}
-
-/** Fold col [K × P] back: add each entry into the input position it was read from (dx at xOff). */
-function col2im(col: TypedArray, g: ConvGeometry, dx: TypedArray, xOff: number): void {
-  const { Cg, H, W, kh, kw, Ho, Wo, sh, sw, pt, pl, dh, dw, P } = g;
-  let row = 0;
-  for (let c = 0; c < Cg; c++) {
-    const plane = xOff + c * H * W;
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++, row++) {
-        const [first, end] = validRange(W, Wo, sw, pl, j * dw);
-        let o = row * P;
-        for (let oh = 0; oh < Ho; oh++, o += Wo) {
-          const ih = oh * sh - pt + i * dh;
-          if (ih < 0 || ih >= H) continue;
-          for (let ow = first, d = plane + ih * W + first * sw - pl + j * dw; ow < end; ow++, d += sw) dx[d] += col[o + ow]!;
+          if (ih < 0 || ih >= H) { if (unroll) col.fill(0, o, o + Wo); continue; }
+          const s0 = plane + ih * W + first * sw - pl + j * dw;
+          if (unroll) {
+            for (let ow = 0; ow < first; ow++) col[o + ow] = 0;
+            for (let ow = first, s = s0; ow < end; ow++, s += sw) col[o + ow] = x[s]!;
+            for (let ow = end; ow < Wo; ow++) col[o + ow] = 0;
+          } else {
+            for (let ow = first, s = s0; ow < end; ow++, s += sw) x[s] += col[o + ow]!;
+          }
         }
       }
     }
@@ -106,7 +93,7 @@ export function conv2dForward(x: TypedArray, w: TypedArray, bias: TypedArray | n
   for (let n = 0; n < N; n++) {
     for (let gr = 0; gr < groups; gr++) {
       const xOff = (n * C + gr * Cg) * H * W;
-      if (!direct) im2col(x, xOff, g, col);
+      if (!direct) columns(x, xOff, g, col, true);
       gemm(w, gr * Og * K, col, direct ? xOff : 0, out, (n * O + gr * Og) * P, Og, P, K, false, false);
     }
   }
@@ -126,7 +113,7 @@ export function conv2dBackpropInput(dy: TypedArray, w: TypedArray, dx: TypedArra
       const xOff = (n * C + gr * Cg) * H * W;
       if (!direct) dcol.fill(0);
       gemm(w, gr * Og * K, dy, (n * O + gr * Og) * P, dcol, direct ? xOff : 0, K, P, Og, true, false);
-      if (!direct) col2im(dcol, g, dx, xOff);
+      if (!direct) columns(dx, xOff, g, dcol, false);
     }
   }
 }
@@ -143,7 +130,7 @@ export function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, dw: TypedArr
   for (let n = 0; n < N; n++) {
     for (let gr = 0; gr < groups; gr++) {
       const xOff = (n * C + gr * Cg) * H * W;
-      if (!direct) im2col(x, xOff, g, col);
+      if (!direct) columns(x, xOff, g, col, true);
       gemm(dy, (n * O + gr * Og) * P, col, direct ? xOff : 0, dw, gr * Og * K, Og, K, P, false, true);
     }
   }

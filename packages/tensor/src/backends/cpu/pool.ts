@@ -47,28 +47,33 @@ export function adaptiveWindows(size: number, out: number): Windows {
   return w;
 }
 
-/** Sum each window over `planes` planes of H×W and divide: by the padded window (`span`) when
- * `countIncludePad`, else by the input elements in it.
+/** Calls `visit(o, plane, i)` for each output row i of each of `planes` planes of H×W: o is the
+ * flat index of the row's first output, plane the offset of its input plane. */
+function forEachOutputRow(planes: number, H: number, W: number, Ho: number, Wo: number, visit: (o: number, plane: number, i: number) => void): void {
+  for (let p = 0, o = 0; p < planes; p++) for (let i = 0; i < Ho; i++, o += Wo) visit(o, p * H * W, i);
+}
+
+/** The divisor of average window (i, j): the padded window when `countIncludePad`, else its input elements. */
+function windowDivisor(rows: Windows, cols: Windows, i: number, j: number, countIncludePad: boolean): number {
+  return countIncludePad ? rows.span[i]! * cols.span[j]! : (rows.end[i]! - rows.start[i]!) * (cols.end[j]! - cols.start[j]!);
+}
+
+/** Sum each window over `planes` planes of H×W and divide by {@link windowDivisor}.
  * @example
  * ```ts
  * avgPoolForward(xs, out, n * c, h, w, rows, cols, true);
  * ```
  */
 export function avgPoolForward(x: TypedArray, out: TypedArray, planes: number, H: number, W: number, rows: Windows, cols: Windows, countIncludePad: boolean): void {
-  const Ho = rows.start.length, Wo = cols.start.length;
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    const plane = p * H * W;
-    for (let i = 0; i < Ho; i++) {
-      const hs = rows.start[i]!, he = rows.end[i]!;
-      for (let j = 0; j < Wo; j++, o++) {
-        const ws = cols.start[j]!, we = cols.end[j]!;
-        let sum = 0;
-        for (let h = hs; h < he; h++) for (let k = plane + h * W + ws, end = plane + h * W + we; k < end; k++) sum += x[k]!;
-        out[o] = sum / (countIncludePad ? rows.span[i]! * cols.span[j]! : (he - hs) * (we - ws));
-      }
+  const Wo = cols.start.length;
+  forEachOutputRow(planes, H, W, rows.start.length, Wo, (o, plane, i) => {
+    const hs = rows.start[i]!, he = rows.end[i]!;
+    for (let j = 0; j < Wo; j++, o++) {
+      let sum = 0;
+      for (let h = hs; h < he; h++) for (let k = plane + h * W + cols.start[j]!, end = plane + h * W + cols.end[j]!; k < end; k++) sum += x[k]!;
+      out[o] = sum / windowDivisor(rows, cols, i, j, countIncludePad);
     }
-  }
+  });
 }
 
 /** The gradient of {@link avgPoolForward}: spread each dy over its window into dx (zero-filled).
@@ -78,19 +83,14 @@ export function avgPoolForward(x: TypedArray, out: TypedArray, planes: number, H
  * ```
  */
 export function avgPoolBackward(dy: TypedArray, dx: TypedArray, planes: number, H: number, W: number, rows: Windows, cols: Windows, countIncludePad: boolean): void {
-  const Ho = rows.start.length, Wo = cols.start.length;
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    const plane = p * H * W;
-    for (let i = 0; i < Ho; i++) {
-      const hs = rows.start[i]!, he = rows.end[i]!;
-      for (let j = 0; j < Wo; j++, o++) {
-        const ws = cols.start[j]!, we = cols.end[j]!;
-        const g = dy[o]! / (countIncludePad ? rows.span[i]! * cols.span[j]! : (he - hs) * (we - ws));
-        for (let h = hs; h < he; h++) for (let k = plane + h * W + ws, end = plane + h * W + we; k < end; k++) dx[k] += g;
-      }
+  const Wo = cols.start.length;
+  forEachOutputRow(planes, H, W, rows.start.length, Wo, (o, plane, i) => {
+    const hs = rows.start[i]!, he = rows.end[i]!;
+    for (let j = 0; j < Wo; j++, o++) {
+      const g = dy[o]! / windowDivisor(rows, cols, i, j, countIncludePad);
+      for (let h = hs; h < he; h++) for (let k = plane + h * W + cols.start[j]!, end = plane + h * W + cols.end[j]!; k < end; k++) dx[k] += g;
     }
-  }
+  });
 }
 
 /** For every window, the flat input index of its maximum (the first one on ties, as PyTorch; a NaN
@@ -101,26 +101,22 @@ export function avgPoolBackward(dy: TypedArray, dx: TypedArray, planes: number, 
  * ```
  */
 export function maxPoolArgmax(x: TypedArray, out: TypedArray | null, argmax: Int32Array | null, planes: number, H: number, W: number, rows: Windows, cols: Windows): void {
-  const Ho = rows.start.length, Wo = cols.start.length;
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    const plane = p * H * W;
-    for (let i = 0; i < Ho; i++) {
-      const hs = rows.start[i]!, he = rows.end[i]!;
-      for (let j = 0; j < Wo; j++, o++) {
-        const ws = cols.start[j]!, we = cols.end[j]!;
-        let best = -Infinity, at = plane + hs * W + ws;
-        for (let h = hs; h < he; h++) {
-          for (let k = plane + h * W + ws, end = plane + h * W + we; k < end; k++) {
-            const v = x[k]!;
-            if (v > best || v !== v) { best = v; at = k; }
-          }
+  const Wo = cols.start.length;
+  forEachOutputRow(planes, H, W, rows.start.length, Wo, (o, plane, i) => {
+    const hs = rows.start[i]!, he = rows.end[i]!;
+    for (let j = 0; j < Wo; j++, o++) {
+      const ws = cols.start[j]!, we = cols.end[j]!;
+      let best = -Infinity, at = plane + hs * W + ws;
+      for (let h = hs; h < he; h++) {
+        for (let k = plane + h * W + ws, end = plane + h * W + we; k < end; k++) {
+          const v = x[k]!;
+          if (v > best || v !== v) { best = v; at = k; }
         }
-        if (out) out[o] = best;
-        if (argmax) argmax[o] = at;
       }
+      if (out) out[o] = best;
+      if (argmax) argmax[o] = at;
     }
-  }
+  });
 }
 
 /** The row and column windows of a sliding pool (MaxPool2D, AvgPool2D) over input `[N, C, H, W]`.

@@ -7,11 +7,14 @@ import { newOutput, valuesOf } from './backend_cpu.js';
 import { permuteValues } from './permute.js';
 
 type ReduceLoop = (x: TypedArray, out: TypedArray, outer: number, reduce: number) => void;
+type MiddleLoop = (x: TypedArray, out: TypedArray, before: number, kept: number, after: number) => void;
 
 /**
  * Build a reduction kernel from an initial value and a combining expression in `acc` and `x`.
  * Reducing leading axes (bias gradients) accumulates whole rows; reducing trailing axes runs one
- * loop per output; anything else is first permuted so the reduced axes come last.
+ * loop per output; reducing the axes around one contiguous block of kept axes (a conv bias
+ * gradient: [0, 2, 3] of NCHW) runs row by row; anything else is first permuted so the reduced
+ * axes come last.
  *
  * @example
  * ```ts
@@ -32,6 +35,15 @@ export function reduceKernel(init: string, combine: string): KernelFunc {
       for (let o = 0; o < outer; o++) { const x = X[base + o]; const a = acc[o]; acc[o] = ${combine.replace(/\bacc\b/g, 'a')}; }
     }
     out.set(acc);`) as ReduceLoop;
+  // x viewed as [before, kept, after]: out[k] combines x[b, k, a] over b and a
+  const middle = new Function('X', 'out', 'before', 'kept', 'after', `
+    for (let k = 0; k < kept; k++) {
+      let acc = ${init};
+      for (let b = 0; b < before; b++) {
+        for (let i = (b * kept + k) * after, end = i + after; i < end; i++) { const x = X[i]; acc = ${combine}; }
+      }
+      out[k] = acc;
+    }`) as MiddleLoop;
 
   return ({ inputs, attrs }) => {
     const x = inputs.x!;
@@ -48,6 +60,13 @@ export function reduceKernel(init: string, combine: string): KernelFunc {
     else if (isLeading) leading(valuesOf(x), out, outer, reduce);
     else {
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      if (kept[kept.length - 1]! - kept[0]! === kept.length - 1) {
+        let before = 1, after = 1;
+        for (let i = 0; i < kept[0]!; i++) before *= x.shape[i]!;
+        for (let i = kept[kept.length - 1]! + 1; i < rank; i++) after *= x.shape[i]!;
+        middle(valuesOf(x), out, before, outer, after);
+        return info;
+      }
       trailing(permuteValues(x as TensorInfo, [...kept, ...axes]), out, outer, reduce);
     }
     return info;

@@ -48,3 +48,7 @@ export { avgPool2DConfig } from './AvgPool2D.js';
 export { avgPool2DGradConfig } from './AvgPool2DGrad.js';
 export { adaptiveAvgPool2DConfig } from './AdaptiveAvgPool2D.js';
 export { adaptiveAvgPool2DGradConfig } from './AdaptiveAvgPool2DGrad.js';
+export { batchNormConfig } from './BatchNorm.js';
+export { batchNormGradConfig } from './BatchNormGrad.js';
+export { batchNormParamsGradConfig } from './BatchNormParamsGrad.js';
+export { batchMomentsConfig } from './BatchMoments.js';
