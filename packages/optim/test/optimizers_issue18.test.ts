@@ -355,3 +355,15 @@ describe('updateBatchNorm (torch.optim.swa_utils.update_bn)', () => {
     expect(() => updateBatchNorm(model, x, { batchSize: 0 })).to.throw(ValueError, /batchSize must be a positive integer/);
   });
 });
+
+describe('dadaptadam: a learning rate so small that (1 − √β₂)‖s‖₁ underflows', () => {
+  it('keeps d as it was (Python max/min as the reference), so the state stays finite and round-trips', () => {
+    // Found by the state round-trip property (test/properties/optimizer-state.test.ts, seed 271689015).
+    const p = [f64([0, 0]), f64([0])].map((t) => t.requireGrad());
+    const o = createOptimizer('dadaptadam', p, {});
+    o.stepWithGrads([Float64Array.from([-2.274661779516406e-9, 0]), Float64Array.from([0])], 2.1714968874045882e-306);
+    const state = o.state() as unknown as { groups: Array<{ state: { d: number } }> };
+    expect(state.groups[0]!.state.d).to.equal(1e-6);
+    o.loadState(JSON.parse(JSON.stringify(o.state())));
+  });
+});

@@ -115,7 +115,10 @@ export const dadaptAdam: OptimizerPlugin<DAdaptAdamOptions, DAdaptAdamState> = {
     const numeratorWeighted = sqrtBeta2 * state.numeratorWeighted + (1 - sqrtBeta2) * numeratorAcum;
     if (lr > 0) {
       const dHat = numeratorWeighted / ((1 - sqrtBeta2) * skL1);
-      d = Math.max(d, Math.min(dHat, d * o.growthRate));
+      // NOTE: Python's max/min as in the reference: when (1 − √β₂)‖s‖₁ underflows to 0 (a tiny lr),
+      // d̂ is NaN and d stays as it was, where Math.max would make it NaN.
+      const capped = d * o.growthRate < dHat ? d * o.growthRate : dHat;
+      d = capped > d ? capped : d;
     }
     const updates = updatesFromNewParams(params, (j, th) => {
       const m = state.m[j]!, v = state.v[j]!;
