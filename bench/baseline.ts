@@ -25,9 +25,9 @@ const mm: Record<string, Record<string, number>> = {};
 for (const [name, M, N, K, tA, tB] of shapes) {
   const A = tensor(rand(M * K), { shape: tA ? [K, M] : [M, K] }), B = tensor(rand(K * N), { shape: tB ? [N, K] : [K, N] });
   for (let r = 0; r < rounds; r++) for (const [label, enter] of setups) {
-    const exit = enter();
+    const leave = enter();
     const ms = timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, { warmup: 2, minReps: 5, minTotalMs: 200 });
-    exit();
+    leave();
     const g = (2 * M * N * K) / (ms * 1e6);
     (mm[name] ??= {})[label] = Math.max(mm[name]![label] ?? 0, g);
   }
@@ -41,11 +41,11 @@ const A = tensor(rand(n), { shape: [n] }), B = tensor(rand(n), { shape: [n] });
 const bias = tensor(rand(256), { shape: [256] }), X = tensor(rand(64 * 256), { shape: [64, 256] });
 console.log('elementwise ns/element (median)');
 for (const [label, enter] of setups.slice(0, 2)) {
-  const exit = enter();
+  const leave = enter();
   const o = { warmup: 5, minReps: 20, maxReps: 300, minTotalMs: 400 };
   const ta = timeIt(() => { add(A, B); }, o), tm = timeIt(() => { mul(A, B); }, o);
   const tb = timeIt(() => { add(X, bias); }, o);
-  exit();
+  leave();
   console.log(`  ${label.padEnd(26)} add ${(ta * 1e6 / n).toFixed(3)}  mul ${(tm * 1e6 / n).toFixed(3)}  bias add [64,256]+[256] ${(tb * 1e6 / (64 * 256)).toFixed(3)}`);
 }
 
@@ -82,11 +82,11 @@ for (const [label, enter] of setups.slice(0, 2)) {
   const steps = 120;
   const best: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) for (const [label, enter] of setups) {
-    const exit = enter();
+    const leave = enter();
     const trainer = await descentTrainer(init, batches, 'fused');
     const times: number[] = [];
     for (let i = 0; i < steps; i++) { const t0 = performance.now(); trainer.step(i); times.push(performance.now() - t0); }
-    exit();
+    leave();
     best[label] = Math.min(best[label] ?? Infinity, median(times.slice(10)));
   }
   console.log('MLP 784-256-128-10 step ms (fused Adam; best of interleaved medians)');

@@ -29,7 +29,7 @@ const stopAll = async (): Promise<void> => {
 process.once('exit', () => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); });
 const deadline = setTimeout(() => {
   console.error(`queue_load: over the ${TIMEOUT_S} s limit; stopping`);
-  void stopAll().then(() => process.exit(1));
+  void stopAll().then(() => { process.exitCode = 1; setImmediate(process.exit); });
 }, TIMEOUT_S * 1000);
 
 function startWorkers(url: string, n: number): Promise<void[]> {

@@ -60,6 +60,19 @@ describe('cli/sweep on a BullMQ queue (a real redis-server)', function () {
   });
   const address = (name: string): QueueAddress => parseQueueUrl(`${redis!.url}/${name}`);
 
+  it('a descent worker stopped by SIGTERM closes its queue connection and exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', ENTRY, 'worker', '--queue', `${redis!.url}/stop`, '--workers', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('descent worker: taking runs')) resolve(); });
+      child.once('exit', (code) => reject(new Error(`descent worker exited (${code}) before it was ready: ${out}`)));
+    });
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+    child.kill('SIGTERM');
+    expect(await exited).to.deep.equal([0, null]);
+  });
+
   it('gives results bit-identical to a local sweep; a resubmitted sweep executes only the runs it has not done', async () => {
     const specs = [
       smokeSpec('fn-saddle', 'adam', 0.05, 0), smokeSpec('fn-beale', 'sgdm', 1e-3, 1, { momentum: 0.9 }),

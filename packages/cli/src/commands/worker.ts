@@ -70,7 +70,8 @@ export async function workerMain(argv: readonly string[], io: CliIo): Promise<Qu
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void handle.close().then(() => process.exit(0));
+    // NOTE: end now, whatever handles remain; exit status 0 (a stop asked for by a signal is no failure).
+    void handle.close().then(() => { process.exitCode = 0; setImmediate(process.exit); });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
