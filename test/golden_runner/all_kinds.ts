@@ -9,4 +9,5 @@ import './kinds/layer.js';
 // Layer factories of the "layer" kind, one file per layer family.
 import './layers/basic.js';
 import './layers/attention.js';
+import './layers/recurrent.js';
 import './layers/conv.js';

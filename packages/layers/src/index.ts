@@ -65,3 +65,4 @@ export { BatchNormBase } from './batch_norm.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch_norm_2d.js';
 export { Conv2d, type Conv2dOptions } from './conv.js';
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Pool2d, type AvgPool2dOptions, type MaxPool2dOptions } from './pooling.js';
+export { GRU, LSTM, type RecurrentOptions } from './recurrent.js';
