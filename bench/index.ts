@@ -8,7 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { add, cpuBackend, exp, matmul, mul, relu, Rng, tensor } from '@descent/tensor';
+import { add, cpuBackend, exp, matmul, mul, relu, Rng, tensor, tidy } from '@descent/tensor';
 import { measureCeilings, type Ceilings } from './lib/ceiling.js';
 import { checkGuard, type GuardInput } from './lib/guard.js';
 import { checkMatmulKernels } from './lib/check.js';
@@ -39,7 +39,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 type Peer = 'descent' | 'tfjs_cpu' | 'tfjs_wasm';
 const PEERS: Peer[] = ['descent', 'tfjs_cpu', 'tfjs_wasm'];
 const TF_OF: Record<Exclude<Peer, 'descent'>, TfBackend> = { tfjs_cpu: 'cpu', tfjs_wasm: 'wasm' };
-type Row = Partial<Record<Peer, number>>;
+/** One metric per peer; `descent_gc`: descent outside a memory scope, where the row has both. */
+type Row = Partial<Record<Peer | 'descent_gc', number>>;
 
 const machine = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
 const results: Record<string, unknown> = {
@@ -189,11 +190,21 @@ async function benchElementwise(): Promise<void> {
   const a = randomArray(n, rng), b = randomArray(n, rng);
   const opts = { warmup: 5, minReps: 15, maxReps: 200, minTotalMs: QUICK ? 150 : 500 };
   const out: Record<string, Row> = { add: {}, mul: {}, relu: {}, exp: {} };
+  // descent: the call pattern timed for tfjs, `op(…).dispose()`, in a memory scope (tidy), where the
+  // operands and the result live in the tensor heap; descent_gc: the same ops outside any scope,
+  // each result a fresh garbage-collected array (what code that never disposes gets)
+  tidy(() => {
+    const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
+    out.add!.descent = (timeIt(() => { add(A, B).dispose(); }, opts) * 1e6) / n;
+    out.mul!.descent = (timeIt(() => { mul(A, B).dispose(); }, opts) * 1e6) / n;
+    out.relu!.descent = (timeIt(() => { relu(A).dispose(); }, opts) * 1e6) / n;
+    out.exp!.descent = (timeIt(() => { exp(A).dispose(); }, opts) * 1e6) / n;
+  });
   const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
-  out.add!.descent = (timeIt(() => { add(A, B); }, opts) * 1e6) / n;
-  out.mul!.descent = (timeIt(() => { mul(A, B); }, opts) * 1e6) / n;
-  out.relu!.descent = (timeIt(() => { relu(A); }, opts) * 1e6) / n;
-  out.exp!.descent = (timeIt(() => { exp(A); }, opts) * 1e6) / n;
+  out.add!.descent_gc = (timeIt(() => { add(A, B); }, opts) * 1e6) / n;
+  out.mul!.descent_gc = (timeIt(() => { mul(A, B); }, opts) * 1e6) / n;
+  out.relu!.descent_gc = (timeIt(() => { relu(A); }, opts) * 1e6) / n;
+  out.exp!.descent_gc = (timeIt(() => { exp(A); }, opts) * 1e6) / n;
   for (const peer of QUICK_PEERS) {
     const tf = await useTfBackend(TF_OF[peer]);
     const TA = tf.tensor1d(a), TB = tf.tensor1d(b);
@@ -208,10 +219,17 @@ async function benchElementwise(): Promise<void> {
     // the same calls by CPU time (best batch): what a call costs when it runs, on a machine shared with other jobs
     const cpu: Record<string, Row> = { add: {}, mul: {}, relu: {}, exp: {} };
     const perElement = (fn: () => void) => (cpuTimeIt(fn) * 1e6) / n;
-    cpu.add!.descent = perElement(() => { add(A, B); });
-    cpu.mul!.descent = perElement(() => { mul(A, B); });
-    cpu.relu!.descent = perElement(() => { relu(A); });
-    cpu.exp!.descent = perElement(() => { exp(A); });
+    tidy(() => {
+      const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
+      cpu.add!.descent = perElement(() => { add(A, B).dispose(); });
+      cpu.mul!.descent = perElement(() => { mul(A, B).dispose(); });
+      cpu.relu!.descent = perElement(() => { relu(A).dispose(); });
+      cpu.exp!.descent = perElement(() => { exp(A).dispose(); });
+    });
+    cpu.add!.descent_gc = perElement(() => { add(A, B); });
+    cpu.mul!.descent_gc = perElement(() => { mul(A, B); });
+    cpu.relu!.descent_gc = perElement(() => { relu(A); });
+    cpu.exp!.descent_gc = perElement(() => { exp(A); });
     const tf = await useTfBackend(TF_OF.tfjs_wasm);
     const TA = tf.tensor1d(a), TB = tf.tensor1d(b);
     cpu.add!.tfjs_wasm = perElement(() => { tf.add(TA, TB).dispose(); });
@@ -221,9 +239,11 @@ async function benchElementwise(): Promise<void> {
     TA.dispose(); TB.dispose();
     results.elementwise_ns_cpu_time = cpu;
     log('  by CPU time (best batch of 10 calls, ns/element), descent / tfjs-wasm: '
-      + (['add', 'mul', 'relu', 'exp'] as const).map((op) => `${op} ${cpu[op]!.descent!.toFixed(3)} / ${cpu[op]!.tfjs_wasm!.toFixed(3)}`).join(', '));
+      + (['add', 'mul', 'relu', 'exp'] as const).map((op) => `${op} ${cpu[op]!.descent!.toFixed(3)} / ${cpu[op]!.tfjs_wasm!.toFixed(3)}`).join(', ')
+      + '; outside a scope (fresh arrays): ' + (['add', 'mul', 'relu', 'exp'] as const).map((op) => `${op} ${cpu[op]!.descent_gc!.toFixed(3)}`).join(', '));
   }
   for (const op of ['add', 'mul', 'relu', 'exp'] as const) addRow(`${op} 1e6 ns/element`, out[op]!, false, 3);
+  for (const op of ['add', 'mul', 'relu', 'exp'] as const) addRow(`${op} 1e6 ns/el, no scope`, { ...out[op]!, descent: out[op]!.descent_gc }, false, 3);
   guardInput.elementwise = (['add', 'mul', 'relu', 'exp'] as const).map((op) => [`${op} 1e6`, out[op]!.tfjs_wasm! / out[op]!.descent!] as [string, number]);
   if (ceilings) {
     // bytes moved per element: two float32 reads and a write (add, mul), one read and a write (relu, exp)

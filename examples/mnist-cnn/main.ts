@@ -5,8 +5,8 @@
 // --validation=N holds out the last N training digits and reports on them instead of the test
 // digits (for choosing hyper-parameters without looking at the test set).
 import { pathToFileURL } from 'node:url';
-import { Rng } from '@descent/tensor';
-import { BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, type TensorModule } from '@descent/layers';
+import { Rng, type Tensor } from '@descent/tensor';
+import { BatchNorm2d, Conv2d, crossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, type TensorModule } from '@descent/layers';
 import { Trainer, type History } from '@descent/optim';
 import { evaluate, loadMnist } from '@descent/cli';
 import { RandomShift } from './random_shift.js';
@@ -29,6 +29,8 @@ export interface MnistCnnOptions {
   validationSize?: number;
   /** Peak learning rate of the one-cycle schedule (default 0.1). */
   maxLr?: number;
+  /** Label smoothing of the cross-entropy loss (default 0, as `torch.nn.CrossEntropyLoss`). */
+  labelSmoothing?: number;
   seed?: number;
   /** Show the trainer's progress bar (default: when stderr is a terminal). */
   progressBar?: boolean;
@@ -70,7 +72,7 @@ export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift 
 
 /** Load the digits as 1×28×28 images, build the CNN, train it, and evaluate on both sets. */
 export function main(options: MnistCnnOptions = {}): MnistCnnResult {
-  const { epochs = 10, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, seed = 0 } = options;
+  const { epochs = 10, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, labelSmoothing = 0, seed = 0 } = options;
   const print = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
   // with validationSize the held-out digits are the last of the training digits: the test digits stay unseen
   const data = validationSize > 0 ? loadMnist({ trainSize: trainSize - validationSize, testSize: validationSize, seed }) : loadMnist({ trainSize, testSize, seed });
@@ -82,7 +84,7 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   print(`model: shift ±${maxShift} → conv ${channels[0]}${batchNorm ? '+BN' : ''} → conv ${channels[1]}${batchNorm ? '+BN' : ''} → linear 10, ${model.numParameters()} parameters`);
   const trainer = new Trainer({
     model,
-    loss: 'crossEntropy',
+    loss: labelSmoothing > 0 ? (p: Tensor, t: ArrayLike<number> | Tensor) => crossEntropyLoss(p, t, { labelSmoothing }) : 'crossEntropy',
     optimizer: { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: 5e-4 } },
     scheduler: { name: 'onecycle', options: { maxLr } },   // totalSteps: the run's steps
     batchSize: 64, epochs, seed,

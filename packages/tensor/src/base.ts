@@ -12,6 +12,8 @@ export * from './shape.js';
 export { Tensor, type GraphNode } from './tensor.js';
 export * from './types.js';
 export * from './storage.js';
+export { tidy, keep, inMemoryScope, allocateTensorStorage } from './memory_scope.js';
+export { HEAP_MIN_ELEMENTS, heapStats, type HeapStats } from './heap.js';
 export * from './encoding.js';
 export { cpuBackend, type CpuBackend, type CpuHandle } from './backends/cpu/backend_cpu.js';
 export type { MatmulKernel } from './backends/cpu/matmul.js';

@@ -67,6 +67,7 @@ export function runKernel(kernelName: string, inputs: Record<string, Tensor>, at
   let needsGrad = false;
   for (const name in inputs) {
     const t = inputs[name]!;
+    if (t.isDisposed) t.assertLive(`${kernelName} (input '${name}')`);
     infos[name] = onBackend(t, backend);
     if (t.requiresGrad) needsGrad = true;
   }

@@ -194,6 +194,18 @@ export class SizeLimitError extends ValueError {}
 export class SavedTensorModifiedError extends GradientError {}
 
 /**
+ * A tensor was used after `dispose()` or after the `tidy` scope that created it ended: its memory
+ * may already hold another tensor. Return the tensor from the scope, or `keep()` it, to use it later.
+ *
+ * @example
+ * ```ts
+ * const t = tidy(() => { const x = zeros([2]); return x.add(1); }); // returned: usable
+ * const y = zeros([2]); y.dispose(); y.toArray(); // DisposedError: toArray: the tensor [2] float32 was disposed …
+ * ```
+ */
+export class DisposedError extends ValueError {}
+
+/**
  * A file could not be written completely and durably: no space left (ENOSPC), an I/O error (EIO),
  * a short write, a failed fsync or rename. The file being replaced is left byte for byte as it was.
  * `code` is the system error code (or `'ESHORTWRITE'`), `path` the file, `cause` the original error.

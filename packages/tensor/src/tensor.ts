@@ -1,6 +1,7 @@
 import ndarray from 'ndarray';
 import { findBackend, type DataHandle, type TensorInfo } from './backend.js';
-import { ShapeError, ValueError } from './errors.js';
+import { DisposedError, ShapeError, ValueError } from './errors.js';
+import { releaseTensor, trackTensor } from './memory_scope.js';
 import { formatShape, sizeOf } from './shape.js';
 import type { DType, NestedArray, Shape, TypedArray } from './types.js';
 import { arrayType } from './types.js';
@@ -68,6 +69,9 @@ export class Tensor implements TensorInfo {
   node: GraphNode | null = null;
   /** Shared with the tensors aliasing this storage; created on first need (version 0 until then). */
   private versionCounter: VersionCounter | null = null;
+  /** Set by `keep()`: no enclosing `tidy` scope disposes this tensor. */
+  kept = false;
+  private disposed = false;
 
   /** Low-level constructor; use `tensor()`, `zeros()`… instead. `aliasOf`: a tensor whose storage this
    * one shares (a view), so that both count the same in-place writes. */
@@ -78,6 +82,45 @@ export class Tensor implements TensorInfo {
     this.shape = shape.slice();
     this.dtype = dtype;
     this.size = sizeOf(shape);
+    trackTensor(this);
+  }
+
+  /** Whether {@link Tensor.dispose} was called (directly or by the end of a `tidy` scope).
+   * @example
+   * ```ts
+   * const t = zeros([2]); t.dispose(); t.isDisposed; // true
+   * ```
+   */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Release the tensor: reading it or passing it to an op afterwards throws a DisposedError. Inside
+   * a `tidy` scope a tensor in the tensor heap gives its memory back at once (when no other live
+   * tensor shares it), for the next tensor of its size; elsewhere the garbage collector frees the
+   * storage as before. Arrays obtained from {@link Tensor.buffer} must not be used after it.
+   * Calling it twice does nothing.
+   * @example
+   * ```ts
+   * tidy(() => { for (let i = 0; i < 100; i++) add(a, b).dispose(); });
+   * ```
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    releaseTensor(this);
+  }
+
+  /** Throw a DisposedError naming `op` when this tensor was disposed.
+   * @example
+   * ```ts
+   * x.assertLive('add'); // ok unless x.dispose() was called
+   * ```
+   */
+  assertLive(op: string): void {
+    if (this.disposed) {
+      throw new DisposedError(`${op}: the tensor ${formatShape(this.shape)} ${this.dtype} was disposed (by dispose() or at the end of the tidy scope that created it); return it from the scope or keep() it to use it afterwards`);
+    }
   }
 
   /** How many times this tensor's storage was written in place (PyTorch's `_version`): 0 for a new
@@ -141,6 +184,7 @@ export class Tensor implements TensorInfo {
    * ```
    */
   buffer(): TypedArray {
+    if (this.disposed) this.assertLive('buffer');
     return findBackend(this.handle.backend).read(this.handle, this.shape, this.dtype);
   }
 
@@ -171,6 +215,7 @@ export class Tensor implements TensorInfo {
    * ```
    */
   toArray(): NestedArray {
+    if (this.disposed) this.assertLive('toArray');
     const data = this.buffer();
     if (this.rank === 0) return data[0]!;
     const build = (axis: number, offset: number, stride: number): NestedArray[] => {
@@ -230,6 +275,7 @@ export class Tensor implements TensorInfo {
    * ```
    */
   assign(values: Tensor | ArrayLike<number>): void {
+    if (this.disposed) this.assertLive('assign');
     if (!(values instanceof Tensor) && (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number')) {
       throw new ValueError(`assign: values must be a Tensor or an array of ${this.size} numbers, but got ${values === null ? 'null' : typeof values}`);
     }

@@ -3,7 +3,8 @@ import { fromValues } from '../engine.js';
 import type { Rng } from '../random.js';
 import { checkOptions } from '../options.js';
 import { describe, formatShape, sizeOf, validateShape } from '../shape.js';
-import { allocate, checkSize } from '../storage.js';
+import { checkSize } from '../storage.js';
+import { allocateTensorStorage } from '../memory_scope.js';
 import { Tensor } from '../tensor.js';
 import { DTYPES, type DType, type NestedArray, type TypedArray } from '../types.js';
 
@@ -83,7 +84,7 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], opt
   if (flat.length !== sizeOf(shape)) {
     throw new ShapeError(`${op}: shape ${formatShape(shape)} needs ${sizeOf(shape)} values, but got ${flat.length}`);
   }
-  const data = allocate(dtype, flat.length, op);
+  const data = allocateTensorStorage(dtype, flat.length, op);
   data.set(flat);
   return fromValues(data, shape, dtype);
 }
@@ -113,7 +114,7 @@ export function full(shape: readonly number[], value: number, options: CreationO
 function filled(shape: readonly number[], value: number, options: CreationOptions | undefined, op: string): Tensor {
   const s = validateShape(shape, op);
   const dtype = dtypeOption(options, op);
-  const data = allocate(dtype, sizeOf(s), op);
+  const data = allocateTensorStorage(dtype, sizeOf(s), op);
   if (value !== 0) data.fill(value);
   return fromValues(data, s, dtype);
 }
@@ -175,7 +176,7 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const dtype = dtypeOption(options, 'arange');
   checkSize(n, 'arange', `the range start=${start}, stop=${stop}, step=${step}`);
-  const data = allocate(dtype, n, 'arange');
+  const data = allocateTensorStorage(dtype, n, 'arange');
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromValues(data, [n], dtype);
 }
@@ -189,7 +190,7 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
 export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   validateShape([n, m], 'eye', '[n, m]');
   const dtype = dtypeOption(options, 'eye');
-  const data = allocate(dtype, n * m, 'eye');
+  const data = allocateTensorStorage(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromValues(data, [n, m], dtype);
 }
@@ -223,7 +224,7 @@ function uniformIn(shape: readonly number[], low: number, high: number, rng: Rng
     throw new ValueError(`${op}: low and high must be finite with low <= high, but got low=${low}, high=${high}`);
   }
   const dtype = dtypeOption(options, op);
-  const data = allocate(dtype, sizeOf(s), op);
+  const data = allocateTensorStorage(dtype, sizeOf(s), op);
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * r.uniform();
   return fromValues(data, s, dtype);
 }
@@ -253,7 +254,7 @@ export function randn(shape: readonly number[], rng: Rng, options: CreationOptio
     throw new ValueError(`randn: mean must be finite and std a finite number >= 0, but got mean=${mean}, std=${std}`);
   }
   const dtype = checkDtype(options.dtype, 'randn');
-  const data = allocate(dtype, sizeOf(s), 'randn');
+  const data = allocateTensorStorage(dtype, sizeOf(s), 'randn');
   for (let i = 0; i < data.length; i++) data[i] = mean + std * r.normal();
   return fromValues(data, s, dtype);
 }

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import type { Backend, DataHandle, TensorInfo } from '../../backend.js';
 import type { DType, Shape, TypedArray } from '../../types.js';
-import { allocate } from '../../storage.js';
+import { allocateTensorStorage } from '../../memory_scope.js';
 import {
   matmulFmaInUse, matmulKernelInUse, matmulThreadsInUse, matmulThreadStats, setMatmulFma, setMatmulKernel, setMatmulThreads, stopMatmulThreads,
   type MatmulKernel,
@@ -114,14 +114,16 @@ export function output(values: TypedArray, shape: Shape, dtype: DType): TensorIn
 }
 
 /** Allocate a zero-filled output of a shape and dtype, returning both the array and its info.
+ * `zeroed: false` for a kernel that writes every element (inside a memory scope the storage may be
+ * a reused heap block).
  * @example
  * ```ts
  * const [out, info] = newOutput([2, 2], 'float64');
  * ```
  */
-export function newOutput(shape: Shape, dtype: DType): [TypedArray, TensorInfo] {
+export function newOutput(shape: Shape, dtype: DType, zeroed = true): [TypedArray, TensorInfo] {
   let n = 1;
   for (const d of shape) n *= d;
-  const values = allocate(dtype, n);
+  const values = allocateTensorStorage(dtype, n, 'allocate', zeroed);
   return [values, output(values, shape, dtype)];
 }

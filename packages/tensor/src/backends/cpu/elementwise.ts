@@ -46,7 +46,7 @@ export function unaryKernel(expression: string, param?: string, simdOp?: SimdEle
   const loops = new Map<string, UnaryLoop>();
   return ({ inputs, attrs }) => {
     const x = inputs.x!;
-    const [out, info] = newOutput(x.shape, x.dtype);
+    const [out, info] = newOutput(x.shape, x.dtype, false);
     if (simdOp && simd && out.length >= SIMD_MIN && simd(simdOp, valuesOf(x), null, out)) return info;
     let loop = loops.get(x.dtype);
     if (!loop) loops.set(x.dtype, (loop = new Function('X', 'out', 'n', 'p', source) as UnaryLoop));
@@ -101,7 +101,7 @@ export function elementwiseKernel(names: string[], expression: string, simdOp?: 
     let shape: number[] = infos[0]!.shape.slice();
     for (let j = 1; j < infos.length; j++) shape = broadcastShapes(shape, infos[j]!.shape, 'elementwise');
     const dtype = infos[infos.length - 1]!.dtype; // ops check operand dtypes; Where's condition may differ
-    const [out, info] = newOutput(shape, dtype);
+    const [out, info] = newOutput(shape, dtype, false);
     if (out.length === 0) return info;
     const arrays = infos.map(valuesOf);
     const layout = fastLayout(infos, shape);

@@ -10,6 +10,7 @@
 // missing, the compiler returns null.
 import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
+import { heapBlockOf, heapBufferIfCreated, heapMemory } from '../../../heap.js';
 
 /** An expression of an {@link ElementwiseProgram}: float64 arithmetic on the current element.
  * @example
@@ -130,14 +131,21 @@ function literals(e: KernelExpr, out: number[]): void {
   for (const c of children(e)) literals(c, out);
 }
 
-function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, scalarLocals: Local[], literalValues: number[], literalLocals: Local[]): void {
+/** `pointers`: null for the chunked layout (array k at offset k·CHUNK in the kernel's own memory), or
+ * the parameters holding each array's byte address in the tensor heap. */
+function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, scalarLocals: Local[], literalValues: number[], literalLocals: Local[], pointers: Local[] | null): void {
   const n = f.params[0]!;
   const i = f.local(I32), end = f.local(I32), tmp = f.local(V128), zero = f.local(V128);
   const f32 = lanes === 'f32x4';
   const elemBytes = lanes === 'f64x2' ? 8 : 4;
   const current = Array.from({ length: program.arrays }, () => f.local(V128));
   const temps = Array.from({ length: program.temps }, () => f.local(V128));
-  const offset = (k: number) => k * CHUNK * elemBytes;
+  // pushes array k's address base for element i and returns the load/store's immediate offset
+  const at = (k: number): number => {
+    if (pointers === null) { f.get(i); return k * CHUNK * elemBytes; }
+    f.get(pointers[k]!).get(i).i32Add();
+    return 0;
+  };
   const literal = (value: number) => literalLocals[literalValues.findIndex((v) => Object.is(v, value))]!;
   const round = () => { if (!f32) f.f32x4DemoteF64x2Zero().f64x2PromoteLowF32x4(); };
   const expr = (e: KernelExpr): void => {
@@ -192,8 +200,8 @@ function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, sc
   f.get(n).i32(elemBytes).i32Mul().set(end);
   f.for(i, () => f.i32(0), () => f.get(end), lanes === 'f32-as-f64' ? 8 : 16, () => {
     for (const k of readFirst) {
-      f.get(i);
-      if (lanes === 'f32-as-f64') f.v128Load64Zero(offset(k)).f64x2PromoteLowF32x4(); else f.v128Load(offset(k));
+      const offset = at(k);
+      if (lanes === 'f32-as-f64') f.v128Load64Zero(offset).f64x2PromoteLowF32x4(); else f.v128Load(offset);
       f.set(current[k]!);
     }
     for (const s of program.statements) {
@@ -201,11 +209,13 @@ function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, sc
       if (s.target === 'temp') { f.set(temps[s.index]!); continue; }
       if (lanes === 'f32-as-f64') {
         f.f32x4DemoteF64x2Zero().set(tmp);
-        f.get(i).get(tmp).v128Store64Lane(0, offset(s.index));
+        const offset = at(s.index);
+        f.get(tmp).v128Store64Lane(0, offset);
         f.get(tmp).f64x2PromoteLowF32x4().set(current[s.index]!);
       } else {
         f.set(current[s.index]!);
-        f.get(i).get(current[s.index]!).v128Store(offset(s.index));
+        const offset = at(s.index);
+        f.get(current[s.index]!).v128Store(offset);
       }
     }
   });
@@ -244,17 +254,22 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   try {
     if (typeof WebAssembly !== 'object') return null;
     const m = new ModuleBuilder();
-    const f = m.func('run', [I32, ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
-    const splat = (p: Local) => {
-      const l = f.local(V128);
-      f.get(p);
-      if (lanes === 'f32x4') f.f32DemoteF64().f32x4Splat(); else f.f64x2Splat();
-      f.set(l);
-      return l;
-    };
-    const scalarLocals = f.params.slice(1, 1 + program.scalars).map(splat);
-    const literalLocals = f.params.slice(1 + program.scalars).map(splat);
-    emit(f, program, lanes, scalarLocals, literalValues, literalLocals);
+    // run(n, scalars…, literals…) on the chunk buffers; runAt(n, addresses…, scalars…, literals…) in the heap
+    for (const inHeap of [false, true]) {
+      const arrayParams = inHeap ? program.arrays : 0;
+      const f = m.func(inHeap ? 'runAt' : 'run', [I32, ...new Array<typeof I32>(arrayParams).fill(I32), ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
+      const splat = (p: Local) => {
+        const l = f.local(V128);
+        f.get(p);
+        if (lanes === 'f32x4') f.f32DemoteF64().f32x4Splat(); else f.f64x2Splat();
+        f.set(l);
+        return l;
+      };
+      const first = 1 + arrayParams;
+      const scalarLocals = f.params.slice(first, first + program.scalars).map(splat);
+      const literalLocals = f.params.slice(first + program.scalars).map(splat);
+      emit(f, program, lanes, scalarLocals, literalValues, literalLocals, inHeap ? f.params.slice(1, first) : null);
+    }
     const bytes = m.encode();
     if (!WebAssembly.validate(bytes)) return null;
     module = new WebAssembly.Module(bytes);
@@ -267,8 +282,17 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   const width = lanes === 'f32x4' ? 4 : 2;
   const pages = Math.ceil((program.arrays * CHUNK * elemBytes) / 65536);
   let run: ((n: number, ...scalars: number[]) => void) | null = null;
+  let runAt: ((n: number, ...addressesAndScalars: number[]) => void) | null = null;
   let views: TypedArray[] = [];
   return (arrays, scalars) => {
+    const heap = heapBufferIfCreated();
+    if (heap !== null && arrays.every((a) => heapBlockOf(a) >= 0)) {
+      // every array is a whole heap block, whose size class leaves room for the last vector past n
+      runAt ??= (new WebAssembly.Instance(module, { env: { memory: heapMemory()! } }).exports as { runAt: (n: number, ...a: number[]) => void }).runAt;
+      const n = arrays[0]!.length;
+      runAt(Math.ceil(n / width) * width, ...arrays.map((a) => a.byteOffset), ...scalars, ...literalValues);
+      return;
+    }
     if (run === null) {
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       run = (new WebAssembly.Instance(module, { env: { memory } }).exports as { run: (n: number, ...s: number[]) => void }).run;

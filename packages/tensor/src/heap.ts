@@ -1,0 +1,213 @@
+/**
+ * The tensor heap: one WebAssembly memory of fixed size that holds the large float tensors created
+ * inside a memory scope (`tidy`), so that the CPU backend's SIMD kernels read and write them where
+ * they are, and a block freed by `dispose()` is reused, its pages already mapped, by the next tensor
+ * of its size class. This is how tfjs-wasm keeps its tensors; descent does it only inside scopes,
+ * where lifetimes are explicit, and keeps garbage-collected typed arrays everywhere else.
+ *
+ * The memory never grows (growing a non-shared memory detaches every view of it), so a full heap
+ * makes the allocation fall back to an ordinary typed array. Its size is `DESCENT_HEAP_MB` megabytes
+ * (default 256; 0 turns the heap off), reserved when first used; only the pages tensors touch are
+ * resident.
+ * @module
+ */
+import type { DType, TypedArray } from './types.js';
+
+/** Float tensors of at least this many elements created inside a memory scope live in the heap
+ * (smaller ones cost more in bookkeeping than a fresh array).
+ * @example
+ * ```ts
+ * HEAP_MIN_ELEMENTS; // 4096
+ * ```
+ */
+export const HEAP_MIN_ELEMENTS = 4096;
+
+/** Block alignment in bytes: also the slack that lets a SIMD loop run past the end of a view
+ * (at most 12 bytes for 16-byte vectors) without touching another block. */
+const ALIGN = 64;
+const PAGE = 65536;
+const DEFAULT_MEGABYTES = 256;
+
+interface Block {
+  /** Bytes reserved (the size class). */
+  readonly bytes: number;
+  /** Elements of the view handed out. */
+  readonly elements: number;
+  /** Live (not disposed) tensors using the block. */
+  refs: number;
+}
+
+/** What the heap holds now (see {@link heapStats}).
+ * @example
+ * ```ts
+ * const s: HeapStats = heapStats();
+ * ```
+ */
+export interface HeapStats {
+  /** Size of the heap in bytes (0 when it is off or not yet created). */
+  readonly bytes: number;
+  /** Blocks handed out and not yet freed. */
+  readonly blocks: number;
+  /** Bytes in those blocks. */
+  readonly bytesInUse: number;
+  /** The highest byte ever handed out: the part of the heap that has been touched. */
+  readonly highWater: number;
+  /** Allocations that found the heap full and used an ordinary typed array instead. */
+  readonly fallbacks: number;
+}
+
+let memory: WebAssembly.Memory | null | undefined;
+let heapBuffer: ArrayBuffer | null = null;
+let top = ALIGN; // offset 0 is never a block
+let highWater = ALIGN;
+let bytesInUse = 0;
+let fallbacks = 0;
+const blocks = new Map<number, Block>();
+const freeLists = new Map<number, number[]>();
+
+function heapMegabytes(): number {
+  const raw = typeof process === 'object' ? process.env?.DESCENT_HEAP_MB : undefined;
+  const mb = raw === undefined || raw === '' ? DEFAULT_MEGABYTES : Number(raw);
+  return Number.isFinite(mb) && mb > 0 ? Math.min(Math.floor(mb), 4095) : 0;
+}
+
+/** The heap's memory, created on first call; null where WebAssembly is missing, the heap is turned
+ * off (`DESCENT_HEAP_MB=0`) or the memory could not be reserved.
+ * @example
+ * ```ts
+ * heapMemory()?.buffer.byteLength; // 268435456 by default
+ * ```
+ */
+export function heapMemory(): WebAssembly.Memory | null {
+  if (memory !== undefined) return memory;
+  memory = null;
+  const pages = Math.floor((heapMegabytes() * 2 ** 20) / PAGE);
+  if (pages === 0 || typeof WebAssembly !== 'object') return null;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    heapBuffer = memory.buffer;
+  } catch {
+    memory = null;
+  }
+  return memory;
+}
+
+/** The heap's buffer, or null while the heap has not been created (the cheap test kernels use). */
+export function heapBufferIfCreated(): ArrayBuffer | null {
+  return heapBuffer;
+}
+
+/** Bytes reserved for `bytes`: a multiple of ALIGN, and of an eighth of the power of two below it,
+ * so that blocks of nearby sizes share a free list (at most 12.5% unused). */
+function sizeClass(bytes: number): number {
+  const step = Math.max(ALIGN, 2 ** Math.floor(Math.log2(bytes)) / 8);
+  return Math.ceil(bytes / step) * step;
+}
+
+/**
+ * A typed array of `size` elements in the heap, or null when the heap is off or full. `zeroed`:
+ * whether the caller needs zeros (a kernel that writes every element does not).
+ * @example
+ * ```ts
+ * const values = heapAllocate('float32', 1 << 20, true); // Float32Array over the heap, or null
+ * ```
+ */
+export function heapAllocate(dtype: DType, size: number, zeroed: boolean): TypedArray | null {
+  if (heapMemory() === null) return null;
+  const width = dtype === 'float64' ? 8 : 4;
+  const bytes = sizeClass(Math.max(size * width, 1));
+  let offset = freeLists.get(bytes)?.pop();
+  if (offset === undefined) {
+    if (top + bytes > heapBuffer!.byteLength) { fallbacks++; return null; }
+    offset = top;
+    top += bytes;
+  }
+  // memory past the high-water mark has never been written: still the zeros the memory started with
+  const dirty = offset < highWater;
+  if (top > highWater) highWater = top;
+  blocks.set(offset, { bytes, elements: size, refs: 0 });
+  bytesInUse += bytes;
+  const values = dtype === 'float64' ? new Float64Array(heapBuffer!, offset, size) : new Float32Array(heapBuffer!, offset, size);
+  if (zeroed && dirty) values.fill(0);
+  return values;
+}
+
+/** The heap block `values` is the whole view of (its byte offset), or -1 when `values` is not such a
+ * view (an ordinary array, or a part of a block).
+ * @example
+ * ```ts
+ * heapBlockOf(new Float32Array(4)); // -1
+ * ```
+ */
+export function heapBlockOf(values: TypedArray): number {
+  if (heapBuffer === null || values.buffer !== heapBuffer) return -1;
+  const block = blocks.get(values.byteOffset);
+  return block !== undefined && block.elements === values.length ? values.byteOffset : -1;
+}
+
+/** Count one more live tensor on a block.
+ * @example
+ * ```ts
+ * heapRetain(heapBlockOf(values));
+ * ```
+ */
+export function heapRetain(block: number): void {
+  blocks.get(block)!.refs++;
+}
+
+/** Count one live tensor fewer on a block; frees it when none is left and `free` is set. Returns
+ * the references left.
+ * @example
+ * ```ts
+ * heapRelease(block, true);
+ * ```
+ */
+export function heapRelease(block: number, free: boolean): number {
+  const b = blocks.get(block);
+  if (b === undefined) return 0;
+  if (b.refs > 0) b.refs--;
+  if (b.refs === 0 && free) heapFree(block);
+  return b.refs;
+}
+
+/** Live tensors counted on a block (0 for a freed or unknown block).
+ * @example
+ * ```ts
+ * heapRefs(block); // 1
+ * ```
+ */
+export function heapRefs(block: number): number {
+  return blocks.get(block)?.refs ?? 0;
+}
+
+/** Return a block to its free list; once no block is in use the heap starts again from its bottom
+ * (which undoes any fragmentation).
+ * @example
+ * ```ts
+ * heapFree(block);
+ * ```
+ */
+export function heapFree(block: number): void {
+  const b = blocks.get(block);
+  if (b === undefined) return;
+  blocks.delete(block);
+  bytesInUse -= b.bytes;
+  if (blocks.size === 0) {
+    top = ALIGN;
+    freeLists.clear();
+    return;
+  }
+  let list = freeLists.get(b.bytes);
+  if (list === undefined) freeLists.set(b.bytes, (list = []));
+  list.push(block);
+}
+
+/** What the heap holds now.
+ * @example
+ * ```ts
+ * heapStats().blocks; // 0 outside memory scopes
+ * ```
+ */
+export function heapStats(): HeapStats {
+  return { bytes: heapBuffer?.byteLength ?? 0, blocks: blocks.size, bytesInUse, highWater: heapBuffer === null ? 0 : highWater, fallbacks };
+}
