@@ -1,7 +1,7 @@
 // The CNN sections of `npm run bench`: conv2d forward+backward of LeNet-sized layers, and a full
 // training step of a small MNIST CNN, descent side by side with tfjs-cpu and tfjs-wasm.
 // tfjs runs its native NHWC layout; descent runs NCHW (PyTorch's). Same sizes, same initial weights.
-import { conv2d, gradients, Rng, sum, tensor } from '@descent/tensor';
+import { conv2d, gradients, Rng, sum, tensor, tidy } from '@descent/tensor';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, crossEntropyLoss } from '@descent/layers';
 import { createOptimizer } from '@descent/optim';
 import { loadMnist } from '@descent/cli';
@@ -63,7 +63,7 @@ export async function benchConvLayers(ctx: SectionContext): Promise<void> {
       const x = tensor(xv, { shape: xShape }), w = tensor(wv, { shape: wShape }), b = tensor(bv, { shape: [cout] });
       const wrt = inputGrad ? [x, w, b] : [w, b];
       for (const t of wrt) t.requireGrad();
-      row.descent = timeIt(() => { gradients(sum(conv2d(x, w, { bias: b, padding: 1 })), wrt); }, budget);
+      row.descent = timeIt(() => tidy(() => { gradients(sum(conv2d(x, w, { bias: b, padding: 1 })), wrt); }), budget);
     }
     for (const peer of ctx.peers ?? ['tfjs_cpu', 'tfjs_wasm'] as const) {
       const tf = await useTfBackend(TF_BACKEND[peer]);
@@ -127,11 +127,15 @@ export function descentCnn(init: Float32Array[], xs: Float32Array[], ys: number[
   return {
     step(i) {
       const k = i % inputs.length;
-      const loss = crossEntropyLoss(model.call(inputs[k]!), ys[k]!);
-      loss.backward();
+      // forward and backward in a memory scope, as tfjs's minimize runs in tf.tidy
+      const value = tidy(() => {
+        const loss = crossEntropyLoss(model.call(inputs[k]!), ys[k]!);
+        loss.backward();
+        return loss.item();
+      });
       opt.step();
       opt.zeroGrad();
-      return loss.item();
+      return value;
     },
     dispose() {},
   };

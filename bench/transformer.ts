@@ -3,7 +3,7 @@
 // into a 10-class linear head with cross-entropy; dropout 0, post-norm ReLU layers (PyTorch's
 // defaults otherwise). descent uses its layers and @descent/optim's Adam; tfjs builds the same
 // model from its ops with the same initial weights and tf.train.adam.
-import { Rng, crossEntropy, mean, randn, tensor, type Tensor } from '@descent/tensor';
+import { Rng, crossEntropy, mean, randn, tensor, tidy, type Tensor } from '@descent/tensor';
 import { Linear, Module, TransformerEncoderLayer } from '@descent/layers';
 import { createOptimizer } from '@descent/optim';
 import type { Tf } from './lib/tfjs.js';
@@ -49,11 +49,15 @@ function descentRunner(model: Encoder, data: Data): StepRunner {
   return {
     step(i) {
       const k = i % NUM_BATCHES;
-      const loss = crossEntropy(model.call(xs[k]!), data.labels[k]!);
-      loss.backward();
+      // forward and backward in a memory scope, as tfjs's minimize runs in tf.tidy
+      const value = tidy(() => {
+        const loss = crossEntropy(model.call(xs[k]!), data.labels[k]!);
+        loss.backward();
+        return loss.item();
+      });
       opt.step();
       model.zeroGrad();
-      return loss.item();
+      return value;
     },
     dispose() {},
   };

@@ -1,7 +1,7 @@
 // The MLP benchmark: 784-256-128-10, ReLU, softmax cross-entropy, batch 64, Adam (lr 1e-3), with the
 // same initial weights and data for every framework.
 import {
-  add, crossEntropy, matmul, relu, Rng, tensor, type Tensor,
+  add, crossEntropy, matmul, relu, Rng, tensor, tidy, type Tensor,
 } from '@descent/tensor';
 import type { Tf } from './tfjs.js';
 import { tfStepRunner, type StepRunner } from './train_step.js';
@@ -202,14 +202,18 @@ export async function descentTrainer(init: InitialParams, batches: Batch[], opti
     params,
     step(i) {
       const k = i % xs.length;
-      const h1 = relu(add(matmul(xs[k]!, W1), b1));
-      const h2 = relu(add(matmul(h1, W2), b2));
-      const logits = add(matmul(h2, W3), b3);
-      const loss = crossEntropy(logits, labels[k]!);
-      loss.backward();
+      // forward and backward in a memory scope, as tfjs's minimize runs in tf.tidy
+      const value = tidy(() => {
+        const h1 = relu(add(matmul(xs[k]!, W1), b1));
+        const h2 = relu(add(matmul(h1, W2), b2));
+        const logits = add(matmul(h2, W3), b3);
+        const loss = crossEntropy(logits, labels[k]!);
+        loss.backward();
+        return loss.item();
+      });
       o.step();
       for (const p of params) p.grad = null;
-      return loss.item();
+      return value;
     },
     dispose() {},
   };

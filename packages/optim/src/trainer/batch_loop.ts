@@ -5,7 +5,7 @@
  * parameters, the optimizer state, the model's buffers and generators as they were.
  * @module
  */
-import { ConfigError, ShapeError, Tensor, ValueError, add, mul, noGrad } from '@descent/tensor';
+import { ConfigError, ShapeError, Tensor, ValueError, add, mul, noGrad, tidy } from '@descent/tensor';
 import { globalNorm, type GradientContext } from '../gradients/types.js';
 import { callModel } from '../model.js';
 import type { LossClosure } from '../optimizers/types.js';
@@ -66,14 +66,16 @@ function stepUpdate(parts: TrainerParts, run: Run, epoch: number, batch: number,
   let lossValue = 0, penaltyValue = 0;
   let correct = 0, counted = 0, classified = false;
   const where = { step, epoch, batch };
-  const { objective, grads: rawGrads } = accumulateGradients(group, tensors, (indices, i) => {
+  // In a memory scope: the forward and backward passes' tensors live in the tensor heap and are
+  // disposed when the gradients are summed; the gradients come out as ordinary arrays.
+  const { objective, grads: rawGrads } = tidy(() => accumulateGradients(group, tensors, (indices, i) => {
     const m = microBatchObjective(parts, run, indices, weights[i]!, i === 0, where);
     lossValue += weights[i]! * m.dataLoss.item();
     if (m.penalty !== null) penaltyValue = m.penalty.item();
     const h = noGrad(() => countCorrect(m.prediction, m.targets));
     if (h) { correct += h.correct; counted += h.total; classified = true; }
     return m.total;
-  });
+  }));
   const gradNorm = globalNorm(rawGrads);
 
   // 4: gradient transforms, in config order.
