@@ -4,7 +4,7 @@
  * checkpoints. Also the evaluation pass the trainer runs on validation data.
  * @module
  */
-import { noGrad } from '@descent/tensor';
+import { noGrad, tidy } from '@descent/tensor';
 import { callModel } from '../model.js';
 import type { Dataset, EpochRecord } from '../plugin_types.js';
 import { groupMicroBatches } from './accumulation.js';
@@ -76,11 +76,14 @@ export function evaluateModel(parts: TrainerParts, data: Dataset): {
       let lossSum = 0, correct = 0, counted = 0;
       for (let start = 0; start < n; start += chunk) {
         const idx = Int32Array.from({ length: Math.min(chunk, n - start) }, (_, i) => start + i);
-        const yb = takeTargets(y, idx);
-        const pred = callModel(parts.model, takeRows(x, idx));
-        lossSum += checkScalarLoss(parts.lossFn(pred, yb)).item() * idx.length;
-        const hits = countCorrect(pred, yb);
-        if (hits) { correct += hits.correct; counted += hits.total; }
+        // each batch in a memory scope: its tensors are disposed before the next batch
+        tidy(() => {
+          const yb = takeTargets(y, idx);
+          const pred = callModel(parts.model, takeRows(x, idx));
+          lossSum += checkScalarLoss(parts.lossFn(pred, yb)).item() * idx.length;
+          const hits = countCorrect(pred, yb);
+          if (hits) { correct += hits.correct; counted += hits.total; }
+        });
       }
       return counted ? { loss: lossSum / n, accuracy: correct / counted } : { loss: lossSum / n };
     });
