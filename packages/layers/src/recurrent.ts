@@ -37,6 +37,7 @@ abstract class RecurrentBase<State> extends Module<[Tensor, State?], [Tensor, St
   readonly batchFirst: boolean;
   /** Parameter dtype. */
   readonly dtype: DType;
+  /** The layer as errors name it, e.g. `LSTM(10→20)`. */
   protected readonly where: string;
 
   protected constructor(kind: string, gates: number, inputSize: number, hiddenSize: number, options: RecurrentOptions) {

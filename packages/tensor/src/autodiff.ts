@@ -7,8 +7,7 @@ import { onesLike, zerosLike } from './ops/creation.js';
 import { reshape } from './ops/shape.js';
 import { sum } from './ops/reduce.js';
 import { broadcastedAxes, describe, formatShape, shapesEqual } from './shape.js';
-import { keep } from './memory_scope.js';
-import { Tensor, type GraphNode } from './tensor.js';
+import { Tensor, keep, type GraphNode } from './tensor.js';
 
 /** Options of backpropagation.
  * @example

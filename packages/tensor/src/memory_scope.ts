@@ -120,19 +120,6 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-/** Mark a tensor so that no enclosing {@link tidy} disposes it; returns it. Outside scopes it does
- * nothing.
- * @example
- * ```ts
- * let saved: Tensor | null = null;
- * tidy(() => { saved = keep(mul(x, 2)); });
- * ```
- */
-export function keep<T extends ScopedTensor>(t: T): T {
-  t.kept = true;
-  return t;
-}
-
 function isTensorLike(v: unknown): v is ScopedTensor {
   return typeof v === 'object' && v !== null && typeof (v as ScopedTensor).dispose === 'function' && Array.isArray((v as ScopedTensor).shape) && 'handle' in (v as object);
 }

@@ -318,3 +318,16 @@ export class Tensor implements TensorInfo {
     return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
   }
 }
+
+/** Mark a tensor so that no enclosing `tidy` scope disposes it; returns it. Outside scopes it does
+ * nothing.
+ * @example
+ * ```ts
+ * let saved: Tensor | null = null;
+ * tidy(() => { saved = keep(mul(x, 2)); });
+ * ```
+ */
+export function keep<T extends Tensor>(t: T): T {
+  t.kept = true;
+  return t;
+}
