@@ -233,6 +233,35 @@ function arraysReadFirst(program: KernelProgram): number[] {
   return [...readFirst];
 }
 
+/** Splat a float64 value (pushed by `push`) into a vector local of the lanes. */
+function splatInto(f: FunctionBuilder, lanes: KernelLanes, push: () => void): Local {
+  const l = f.local(V128);
+  push();
+  if (lanes === 'f32x4') f.f32DemoteF64().f32x4Splat(); else f.f64x2Splat();
+  f.set(l);
+  return l;
+}
+
+/** The program's module over an ordinary memory: `run(n, scalars…, literals…)` on the chunk
+ * buffers and `runAt(n, addresses…, scalars…, literals…)` on arrays in the tensor heap. */
+function buildModule(program: KernelProgram, lanes: KernelLanes, literalValues: number[]): WebAssembly.Module | null {
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const m = new ModuleBuilder();
+    for (const inHeap of [false, true]) {
+      const arrayParams = inHeap ? program.arrays : 0;
+      const f = m.func(inHeap ? 'runAt' : 'run', [I32, ...new Array<typeof I32>(arrayParams).fill(I32), ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
+      const first = 1 + arrayParams;
+      const values = f.params.slice(first).map((p) => splatInto(f, lanes, () => f.get(p)));
+      emit(f, program, lanes, values.slice(0, program.scalars), literalValues, values.slice(program.scalars), inHeap ? f.params.slice(1, first) : null);
+    }
+    const bytes = m.encode();
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Compile a {@link KernelProgram} for the given lanes: the one compiler behind the tensor ops'
  * SIMD loops, the optimizers' updates and {@link compileElementwiseSimd}. Null where WebAssembly
@@ -250,32 +279,8 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   if (program.arrays < 1 || program.arrays > 16) return null;
   const literalValues: number[] = [];
   for (const s of program.statements) literals(s.expr, literalValues);
-  let module: WebAssembly.Module;
-  try {
-    if (typeof WebAssembly !== 'object') return null;
-    const m = new ModuleBuilder();
-    // run(n, scalars…, literals…) on the chunk buffers; runAt(n, addresses…, scalars…, literals…) in the heap
-    for (const inHeap of [false, true]) {
-      const arrayParams = inHeap ? program.arrays : 0;
-      const f = m.func(inHeap ? 'runAt' : 'run', [I32, ...new Array<typeof I32>(arrayParams).fill(I32), ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
-      const splat = (p: Local) => {
-        const l = f.local(V128);
-        f.get(p);
-        if (lanes === 'f32x4') f.f32DemoteF64().f32x4Splat(); else f.f64x2Splat();
-        f.set(l);
-        return l;
-      };
-      const first = 1 + arrayParams;
-      const scalarLocals = f.params.slice(first, first + program.scalars).map(splat);
-      const literalLocals = f.params.slice(first + program.scalars).map(splat);
-      emit(f, program, lanes, scalarLocals, literalValues, literalLocals, inHeap ? f.params.slice(1, first) : null);
-    }
-    const bytes = m.encode();
-    if (!WebAssembly.validate(bytes)) return null;
-    module = new WebAssembly.Module(bytes);
-  } catch {
-    return null;
-  }
+  const module = buildModule(program, lanes, literalValues);
+  if (module === null) return null;
   const readFirst = arraysReadFirst(program);
   const written = [...new Set(program.statements.filter((s) => s.target === 'array').map((s) => s.index))];
   const elemBytes = lanes === 'f64x2' ? 8 : 4;
