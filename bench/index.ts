@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { add, cpuBackend, exp, matmul, mul, relu, Rng, tensor, tidy } from '@descent/tensor';
-import { measureCeilings, type Ceilings } from './lib/ceiling.js';
+import { adamFloorMs, measureCeilings, type Ceilings } from './lib/ceiling.js';
 import { checkGuard, type GuardInput } from './lib/guard.js';
 import { checkMatmulKernels } from './lib/check.js';
 import { benchCnnStep, benchConvLayers } from './cnn.js';
@@ -309,6 +309,12 @@ async function benchOptimizer(): Promise<void> {
   if (extra['@descent/optim adam'] !== undefined) guardInput.adamMs = extra['@descent/optim adam'];
   addRow(`Adam step ${parameterCount()} params ms`, row, false, 3);
   for (const [k, v] of Object.entries(extra)) log(`  ${k}: ${v.toFixed(3)} ms/step`);
+  if (ceilings) {
+    const floor = adamFloorMs(ceilings, parameterCount());
+    results.adam_floor_ms = floor;
+    log(`  floor of Adam in PyTorch's operation order: ${floor.toFixed(3)} ms (per pair of elements three f64x2 divisions at ${ceilings.f64x2_div_ns.toFixed(2)} ns `
+      + `and one square root at ${ceilings.f64x2_sqrt_ns.toFixed(2)} ns, the measured throughput of the divider)`);
+  }
   // An optimizer plugin written outside the package (examples/plugin-package): AdaBelief as
   // compiled elementwise statements, against the built-in Adam through the same Optimizer.
   const adam = extra['@descent/optim adam'];
@@ -471,6 +477,7 @@ async function benchCeiling(): Promise<void> {
   log(`  clock ≈ ${ceilings.clock_ghz.toFixed(2)} GHz (measured; /proc/cpuinfo says ${ceilings.cpuinfo_mhz ?? '?'} MHz) → single-core f32x4 peak ≈ ${ceilings.peak_f32x4_gflops.toFixed(1)} GFLOP/s `
     + `(4 lanes × 2 flops per multiply-add × 2 SIMD pipes per cycle), f64x2 ≈ ${(ceilings.peak_f32x4_gflops / 2).toFixed(1)}`);
   log(`  copy bandwidth (read + write bytes): ${ceilings.copy_gbps_4mb.toFixed(1)} GB/s on 4 MB arrays (cache), ${ceilings.copy_gbps_64mb.toFixed(1)} GB/s on 64 MB (DRAM)`);
+  log(`  f64x2 division ${ceilings.f64x2_div_ns.toFixed(2)} ns, square root ${ceilings.f64x2_sqrt_ns.toFixed(2)} ns per instruction (throughput)`);
   log(`  os.availableParallelism() = ${ceilings.available_parallelism}`);
 }
 
