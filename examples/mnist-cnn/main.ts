@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { Rng, type Tensor } from '@descent/tensor';
 import { BatchNorm2d, Conv2d, crossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, type TensorModule } from '@descent/layers';
-import { Trainer, type History } from '@descent/optim';
+import { Trainer, updateBatchNorm, type History } from '@descent/optim';
 import { evaluate, loadMnist } from '@descent/cli';
 import { RandomShift } from './random_shift.js';
 
@@ -31,6 +31,9 @@ export interface MnistCnnOptions {
   maxLr?: number;
   /** Label smoothing of the cross-entropy loss (default 0, as `torch.nn.CrossEntropyLoss`). */
   labelSmoothing?: number;
+  /** Evaluate an exponential moving average of the weights (the `averaged` optimizer around NAG,
+   * decay per step, from step `start`), with BatchNorm statistics recomputed for it (default off). */
+  ema?: { decay: number; start: number };
   seed?: number;
   /** Show the trainer's progress bar (default: when stderr is a terminal). */
   progressBar?: boolean;
@@ -82,10 +85,12 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   const model = cnn(new Rng(seed), { channels, batchNorm, maxShift });
   print(validationSize > 0 ? `${data.description.replace(/ for testing\.$/, ' held out for validation')} (the test digits are not loaded)` : data.description);
   print(`model: shift ±${maxShift} → conv ${channels[0]}${batchNorm ? '+BN' : ''} → conv ${channels[1]}${batchNorm ? '+BN' : ''} → linear 10, ${model.numParameters()} parameters`);
+  const nag = { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: 5e-4 } };
   const trainer = new Trainer({
     model,
     loss: labelSmoothing > 0 ? (p: Tensor, t: ArrayLike<number> | Tensor) => crossEntropyLoss(p, t, { labelSmoothing }) : 'crossEntropy',
-    optimizer: { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: 5e-4 } },
+    optimizer: options.ema === undefined ? nag
+      : { name: 'averaged', options: { inner: nag, averaging: 'ema', decay: options.ema.decay, start: options.ema.start } },
     scheduler: { name: 'onecycle', options: { maxLr } },   // totalSteps: the run's steps
     batchSize: 64, epochs, seed,
     ...(options.progressBar !== undefined ? { progressBar: options.progressBar } : {}),
@@ -97,6 +102,11 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   for (const e of history.epochs) {
     print(`epoch ${e.epoch + 1}/${epochs}  train loss ${e.loss.toFixed(4)}  ${heldOut} loss ${e.valLoss!.toFixed(4)}  ${heldOut} acc ${(e.valAccuracy! * 100).toFixed(2)}%`);
+  }
+  if (options.ema !== undefined) {
+    // the averaged weights, with running statistics of their own (torch.optim.swa_utils.update_bn)
+    trainer.optimizer.evalMode();
+    updateBatchNorm(model, train.x, { batchSize: 64 });
   }
   model.eval();
   const trainEval = evaluate(model, train);

@@ -41,6 +41,7 @@ describe('optimizer plugins: registration checks', () => {
     expect(getOptimizerPlugin('adam').momentum).to.deep.equal({ option: 'betas', index: 0 });
     expect(getOptimizerPlugin('nag').momentum).to.deep.equal({ option: 'momentum' });
     expect(getOptimizerPlugin('lookahead').momentum).to.deep.equal({ option: 'inner', wraps: true });
+    expect(getOptimizerPlugin('averaged').momentum).to.deep.equal({ option: 'inner', wraps: true });
     expect(getOptimizerPlugin('adagrad').momentum).to.equal(undefined);
   });
 });

@@ -176,14 +176,15 @@ describe('trainer: the loop', () => {
     expect(cos.scheduler!.options.tMax).to.equal(4);
   });
 
-  it('cycles the momentum / β₁ of the optimizer Lookahead wraps, as for the bare optimizer', () => {
-    const spec = (inner: { name: string; options: Record<string, unknown> }) => base({
-      optimizer: { name: 'lookahead', options: { inner, k: 2 } }, scheduler: { name: 'onecycle', options: { maxLr: 0.5, pctStart: 0.5 } }, epochs: 3, batchSize: 4,
+  it('cycles the momentum / β₁ of the optimizer Lookahead or weight averaging wraps, as for the bare optimizer', () => {
+    const spec = (wrapper: string, inner: { name: string; options: Record<string, unknown> }) => base({
+      optimizer: { name: wrapper, options: wrapper === 'lookahead' ? { inner, k: 2 } : { inner, averaging: 'ema', decay: 0.9 } },
+      scheduler: { name: 'onecycle', options: { maxLr: 0.5, pctStart: 0.5 } }, epochs: 3, batchSize: 4,
     });
-    for (const inner of [{ name: 'sgd', options: { lr: 0.1, momentum: 0.9 } }, { name: 'adam', options: { lr: 0.01 } }]) {
-      const t = new Trainer(spec(inner));
+    for (const [wrapper, inner] of ['lookahead', 'averaged'].flatMap((w) => [{ name: 'sgd', options: { lr: 0.1, momentum: 0.9 } }, { name: 'adam', options: { lr: 0.01 } }].map((i) => [w, i] as const))) {
+      const t = new Trainer(spec(wrapper, inner));
       const h = t.fit(blobs(8, 1));
-      expect(h.steps.map((s) => s.momentum), inner.name).to.deep.equal(h.steps.map((_, i) => t.scheduler!.momentum!(i)));
+      expect(h.steps.map((s) => s.momentum), `${wrapper} ${inner.name}`).to.deep.equal(h.steps.map((_, i) => t.scheduler!.momentum!(i)));
       const innerOptions = (t.optimizer.groups[0]!.options as unknown as { inner: { options: Record<string, unknown> } }).inner.options;
       const last = t.scheduler!.momentum!(h.steps.length - 1);
       expect(inner.name === 'adam' ? (innerOptions.betas as number[])[0] : innerOptions.momentum, inner.name).to.equal(last);

@@ -85,6 +85,9 @@ const innerOf = (o: AveragedOptions) => o.inner as ResolvedAveragedInner;
 export const averaged: OptimizerPlugin<AveragedOptions, AveragedState> = {
   name: 'averaged',
   description: 'SWA or EMA of the weights around an inner optimizer; evaluation and checkpoints use the average',
+  // a momentum-cycling schedule (onecycle, cyclic) cycles the inner optimizer's momentum, as
+  // PyTorch's OneCycleLR does on the optimizer an AveragedModel sits beside
+  momentum: { option: 'inner', wraps: true },
   // NOTE: lr undefined = the inner optimizer's lr (filled in by resolve).
   defaults: { lr: undefined as unknown as number, inner: { name: 'sgd' }, averaging: 'swa', decay: 0.999, start: 0, every: 1 },
   rules: {
