@@ -12,6 +12,7 @@
  */
 import ndarray from 'ndarray';
 import { HEAP_MIN_ELEMENTS, heapAllocate, heapBlockOf, heapBufferIfCreated, heapFree, heapRefs, heapRelease, heapRetain } from './heap.js';
+import { getBackend } from './backend.js';
 import { ValueError } from './errors.js';
 import { allocate } from './storage.js';
 import type { DType, TypedArray } from './types.js';
@@ -38,7 +39,7 @@ const scopes: Scope[] = [];
 let current: Scope | null = null;
 
 /** Storage for a new tensor: in the heap inside a memory scope (float tensors of at least
- * {@link HEAP_MIN_ELEMENTS} elements, while the heap has room), else an ordinary typed array.
+ * {@link HEAP_MIN_ELEMENTS} elements, on the CPU backend, while the heap has room), else an ordinary typed array.
  * `zeroed: false` for a kernel that writes every element.
  * @throws SizeLimitError as `allocate` does.
  * @example
@@ -47,7 +48,9 @@ let current: Scope | null = null;
  * ```
  */
 export function allocateTensorStorage(dtype: DType, size: number, op: string, zeroed = true): TypedArray {
-  if (current !== null && size >= HEAP_MIN_ELEMENTS) {
+  // only while the CPU backend is active: another backend may keep the array it is given as its
+  // host copy, where a freed block would change under it
+  if (current !== null && size >= HEAP_MIN_ELEMENTS && getBackend().name === 'cpu') {
     const values = heapAllocate(dtype, size, zeroed);
     if (values !== null) {
       current.blocks.push(values.byteOffset);
