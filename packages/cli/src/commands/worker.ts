@@ -65,7 +65,6 @@ export async function workerMain(argv: readonly string[], io: CliIo): Promise<Qu
       io.out(error ? `failed ${describeRun(spec)} [${specHash(spec)}]: ${error.message}` : `done ${describeRun(spec)} [${specHash(spec)}] (${outcome!.seconds.toFixed(2)} s)`);
     },
   });
-  io.out(`descent worker: taking runs from ${executor.name} ← queue '${address.name}' on ${address.host}:${address.port}/${address.db}`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -75,6 +74,8 @@ export async function workerMain(argv: readonly string[], io: CliIo): Promise<Qu
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // NOTE: announced after the handlers are installed: a supervisor may signal as soon as it reads this line
+  io.out(`descent worker: taking runs from ${executor.name} ← queue '${address.name}' on ${address.host}:${address.port}/${address.db}`);
   return handle;
 }
 
