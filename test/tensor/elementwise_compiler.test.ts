@@ -4,9 +4,9 @@
 import { expect } from 'chai';
 import { exp, tensor } from '@descent/tensor';
 import { compileKernel, type KernelExpr, type KernelLanes } from '../../packages/tensor/src/backends/cpu/wasm/elementwise_simd.js';
+import { SPECIAL, specialValues } from '../helpers/special_values.js';
 
 const A: KernelExpr = { op: 'array', index: 0 }, B: KernelExpr = { op: 'array', index: 1 };
-const SPECIAL = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, 1e-310, 0.1, -2.5];
 
 const binary: Record<string, (a: number, b: number) => number> = {
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b, min: Math.min, max: Math.max,
@@ -15,15 +15,7 @@ const unary: Record<string, (a: number) => number> = {
   neg: (a) => -a, abs: Math.abs, sqrt: Math.sqrt, relu: (a) => (a <= 0 ? 0 : a),
 };
 
-function operands(n: number, f32: boolean, seed: number): Float32Array | Float64Array {
-  const out = f32 ? new Float32Array(n) : new Float64Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    out[i] = i % 7 === 3 ? SPECIAL[(s >> 8) % SPECIAL.length]! : (s / 2147483648 - 0.5) * 8;
-  }
-  return out;
-}
+const operands = (n: number, f32: boolean, seed: number) => specialValues(n, f32, seed);
 
 function expectSame(got: ArrayLike<number>, want: ArrayLike<number>, label: string): void {
   for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) expect.fail(`${label} at ${i}: got ${got[i]}, want ${want[i]}`);

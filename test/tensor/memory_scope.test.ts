@@ -10,19 +10,11 @@ import {
 } from '@descent/tensor';
 import { heapAllocate, heapBlockOf, heapFree, heapMemory } from '../../packages/tensor/src/heap.js';
 import { compileKernel, type KernelExpr, type KernelLanes } from '../../packages/tensor/src/backends/cpu/wasm/elementwise_simd.js';
+import { SPECIAL, specialValues } from '../helpers/special_values.js';
 
 const N = HEAP_MIN_ELEMENTS + 7; // large enough for the heap, not a multiple of any vector width
-const SPECIAL = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-45, 3.4e38, 1e-310, 0.1, -2.5, 80, -110];
-
-function values(n: number, seed: number, f64 = false): Float32Array | Float64Array {
-  const out = f64 ? new Float64Array(n) : new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    out[i] = i % 5 === 2 ? SPECIAL[(s >> 8) % SPECIAL.length]! : (s / 2147483648 - 0.5) * 20;
-  }
-  return out;
-}
+// values with NaN, ±0, ±∞, subnormals and exp's over/underflow mixed in
+const values = (n: number, seed: number, f64 = false) => specialValues(n, !f64, seed, { scale: 20, period: 5, offset: 2, special: [...SPECIAL, 80, -110] });
 
 function inHeap(t: Tensor): boolean {
   return t.buffer().buffer === heapMemory()?.buffer;
