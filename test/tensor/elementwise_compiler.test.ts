@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { exp, tensor } from '@descent/tensor';
 import { compileKernel, type KernelExpr, type KernelLanes } from '../../packages/tensor/src/backends/cpu/wasm/elementwise_simd.js';
-import { SPECIAL, specialValues } from '../helpers/special_values.js';
+import { specialValues } from '../helpers/special_values.js';
 
 const A: KernelExpr = { op: 'array', index: 0 }, B: KernelExpr = { op: 'array', index: 1 };
 
