@@ -177,6 +177,58 @@ describe('memory scopes: tidy, keep, dispose', () => {
     expect(() => t.assign([3, 4])).to.throw(DisposedError, /assign/);
   });
 
+  it('a gradient replaced by accumulation or cleared by zeroGrad is no longer kept: its scope disposes it', () => {
+    const w = randn([64, 80], new Rng(3)).requireGrad();
+    const x = randn([2, 64], new Rng(4));
+    let first: Tensor | null = null, second: Tensor | null = null, cleared: Tensor | null = null;
+    tidy(() => {
+      sum(matmul(x, w)).backward();
+      first = w.grad;
+      sum(matmul(x, w)).backward(); // accumulates: w.grad is a new tensor
+      second = w.grad;
+      expect(second).to.not.equal(first);
+      expect(first!.kept, 'the replaced gradient').to.equal(false);
+      expect(second!.kept).to.equal(true);
+    });
+    expect(first!.isDisposed, 'replaced inside the scope').to.equal(true);
+    expect(second!.isDisposed).to.equal(false);
+    expectSameBits(second!.buffer(), mul(matmul(x.transpose(), tensor(new Float32Array(160).fill(1), { shape: [2, 80] })), 2).buffer(), 'accumulated gradient');
+    tidy(() => {
+      sum(matmul(x, w)).backward();
+      cleared = w.grad;
+      w.zeroGrad();
+    });
+    expect(cleared!.isDisposed, 'cleared by zeroGrad inside the scope').to.equal(true);
+    expect(w.grad).to.equal(null);
+  });
+
+  it('results in Map keys and Sets escape', () => {
+    const r = tidy(() => ({ byKey: new Map([[tensor([5]), 'five']]), set: new Set([tensor([6])]) }));
+    expect([...r.byKey.keys()][0]!.item()).to.equal(5);
+    expect([...r.set][0]!.item()).to.equal(6);
+  });
+
+  it('an async fn is a ValueError; its synchronous tensors are disposed and the scope is closed', async () => {
+    let made: Tensor | null = null;
+    let promise: Promise<void> | null = null;
+    expect(() => tidy(() => {
+      made = tensor(values(N, 10));
+      promise = (async () => { await null; })();
+      return promise;
+    })).to.throw(ValueError, /tidy: fn must be synchronous, but it returned a Promise/);
+    expect(made!.isDisposed).to.equal(true);
+    expect(inMemoryScope()).to.equal(false);
+    await promise;
+  });
+
+  it('a result that throws while it is searched for tensors still closes the scope', () => {
+    let made: Tensor | null = null;
+    const hostile = { get boom(): never { throw new RangeError('getter'); } };
+    expect(() => tidy(() => { made = tensor(values(N, 11)); return hostile; })).to.throw(RangeError, 'getter');
+    expect(made!.isDisposed).to.equal(true);
+    expect(inMemoryScope()).to.equal(false);
+  });
+
   it('tidy rejects a non-function with a ValueError naming the argument', () => {
     expect(() => tidy(42 as unknown as () => void)).to.throw(ValueError, /tidy: fn must be a function, but got number/);
   });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DTypeError, ShapeError, StateError, Tensor, ValueError, describe, formatShape, tensor, type Rng } from '@descent/tensor';
+import { DTypeError, ShapeError, StateError, Tensor, ValueError, describe, formatShape, keep, tensor, type Rng } from '@descent/tensor';
 
 /** Whether a value is a random generator whose state can be saved (an `Rng`, or anything with
  * `getState`, `setState` and `uniform`).
@@ -125,7 +125,7 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /** Register a trained tensor under `name` (marked `requireGrad()`); `null` declares an absent optional parameter.
-   * Returns the tensor.
+   * Returns the tensor, kept (no `tidy` scope disposes it, even frozen).
    * @throws ValueError for a bad or duplicate name, or a tensor that is not a leaf.
    * @example
    * ```ts
@@ -134,13 +134,13 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
    */
   protected registerParameter<T extends Tensor | null>(name: string, value: T): T {
     this.#checkNewName(name, 'registerParameter');
-    if (value !== null) this.#checkParameter(name, value, 'registerParameter').requireGrad(true);
+    if (value !== null) keep(this.#checkParameter(name, value, 'registerParameter').requireGrad(true));
     this.#parameters.set(name, value);
     return value;
   }
 
   /** Register non-trained state (running statistics, counters) under `name`: saved in the state dict,
-   * never returned by {@link Module.parameters}. Returns the tensor.
+   * never returned by {@link Module.parameters}. Returns the tensor, kept (no `tidy` scope disposes it).
    * @throws ValueError for a bad or duplicate name.
    * @example
    * ```ts
@@ -152,6 +152,7 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
     if (value !== null && !(value instanceof Tensor)) {
       throw new ValueError(`${this.constructor.name}.registerBuffer: buffer '${name}' must be a Tensor or null, but got ${describe(value)}`);
     }
+    if (value !== null) keep(value);
     this.#buffers.set(name, value);
     return value;
   }
@@ -216,7 +217,7 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
         throw new DTypeError(`${this.constructor.name}.setParameter: parameter '${name}' is ${old.dtype}, but got a ${t.dtype} tensor`);
       }
     }
-    t.requireGrad(true);
+    keep(t.requireGrad(true));
     this.#parameters.set(name, t);
   }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Rng, StateError, ShapeError, DTypeError, ValueError, noGrad, ones, tensor, zeros, type Tensor } from '@descent/tensor';
+import { Rng, StateError, ShapeError, DTypeError, ValueError, noGrad, ones, tensor, tidy, zeros, type Tensor } from '@descent/tensor';
 import { BatchNorm1d, Dropout, Linear, Module, ReLU, Sequential, Tanh, mseLoss } from '@descent/layers';
 import { expectSameBits } from './helpers.js';
 
@@ -190,5 +190,21 @@ describe('Module', () => {
     it('rejects a non-object state', () => {
       expect(() => mlp().loadStateDict(null as never)).to.throw(StateError, /state must be an object mapping names to tensors, but got null/);
     });
+  });
+
+  it('a module built inside a tidy scope keeps its parameters and buffers, frozen ones too', () => {
+    let built: Sequential | null = null;
+    tidy(() => {
+      built = mlp(3).freeze();
+      noGrad(() => built!.call(tensor([[1, 2], [3, 4]]))); // training mode: the running statistics are updated in the scope
+    });
+    for (const [name, t] of [...built!.namedParameters(), ...built!.namedBuffers()]) {
+      expect(t.isDisposed, name).to.equal(false);
+    }
+    built!.eval();
+    expect(built!.call(tensor([[1, 2]])).shape).to.deep.equal([1, 1]);
+    const replacement = tidy(() => { built!.getModule('0').setParameter('bias', zeros([4])); return null; });
+    expect(replacement).to.equal(null);
+    expect(built!.getModule('0').getParameter('bias')!.isDisposed).to.equal(false);
   });
 });

@@ -7,7 +7,7 @@ import { onesLike, zerosLike } from './ops/creation.js';
 import { reshape } from './ops/shape.js';
 import { sum } from './ops/reduce.js';
 import { broadcastedAxes, describe, formatShape, shapesEqual } from './shape.js';
-import { Tensor, keep, type GraphNode } from './tensor.js';
+import { Tensor, type GraphNode } from './tensor.js';
 
 /** Options of backpropagation.
  * @example
@@ -201,10 +201,10 @@ export function backward(y: Tensor, options: BackwardOptions = {}): void {
     for (const leaf of leaves) {
       let g = grads.get(leaf.id);
       if (!g) continue;
-      if (leaf.grad) { leaf.grad = keep(add(leaf.grad, g)); continue; }
+      if (leaf.grad) { leaf.grad = add(leaf.grad, g); continue; }
       if (taken.has(storage(g))) g = mul(g, 1);
       taken.add(storage(g));
-      leaf.grad = keep(g);
+      leaf.grad = g;
     }
   });
 }

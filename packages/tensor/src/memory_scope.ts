@@ -100,7 +100,7 @@ export function inMemoryScope(): boolean {
  * Inside a scope, float tensors of at least 4096 elements live in the tensor heap (see
  * `DESCENT_HEAP_MB`), where add, mul, relu and exp run in place and a disposed tensor's memory is
  * reused by the next one. If `fn` throws, the scope's tensors are disposed under the same rules and
- * the error propagates.
+ * the error propagates. `fn` must be synchronous: a returned Promise is a ValueError.
  * @example
  * ```ts
  * const y = tidy(() => relu(add(x, b)).sum()); // the sum is returned; the intermediates are disposed
@@ -112,15 +112,22 @@ export function tidy<T>(fn: () => T): T {
   const scope: Scope = { tensors: [], blocks: [] };
   scopes.push(scope);
   current = scope;
-  let result: T;
+  let escaping = new Set<ScopedTensor>();
   try {
-    result = fn();
-  } catch (e) {
-    endScope(scope, new Set());
-    throw e;
+    const result = fn();
+    if (isThenable(result)) {
+      throw new ValueError('tidy: fn must be synchronous, but it returned a Promise (an async function\'s tensors would be created after the scope ended); await outside tidy and call tidy inside each synchronous part');
+    }
+    escaping = tensorsIn(result);
+    return result;
+  } finally {
+    // on a throw nothing escapes: the scope's tensors are disposed under the same rules
+    endScope(scope, escaping);
   }
-  endScope(scope, tensorsIn(result));
-  return result;
+}
+
+function isThenable(v: unknown): boolean {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function isTensorLike(v: unknown): v is ScopedTensor {
@@ -136,7 +143,7 @@ function tensorsIn(result: unknown): Set<ScopedTensor> {
     seen.add(v);
     if (isTensorLike(v)) { found.add(v); return; }
     if (Array.isArray(v) || v instanceof Set) { for (const x of v) walk(x); return; }
-    if (v instanceof Map) { for (const x of v.values()) walk(x); return; }
+    if (v instanceof Map) { for (const [k, x] of v) { walk(k); walk(x); } return; }
     const proto = Object.getPrototypeOf(v);
     if (proto === Object.prototype || proto === null) for (const x of Object.values(v)) walk(x);
   };

@@ -63,8 +63,7 @@ export class Tensor implements TensorInfo {
   handle: DataHandle;
   /** Whether gradients flow to this tensor. Set on leaves with {@link Tensor.requireGrad}. */
   requiresGrad = false;
-  /** Accumulated gradient of a leaf after `backward()`; null before. */
-  grad: Tensor | null = null;
+  private storedGrad: Tensor | null = null;
   /** The kernel call that produced this tensor, when it is part of a graph being differentiated. */
   node: GraphNode | null = null;
   /** Shared with the tensors aliasing this storage; created on first need (version 0 until then). */
@@ -83,6 +82,26 @@ export class Tensor implements TensorInfo {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     trackTensor(this);
+  }
+
+  /** Accumulated gradient of a leaf after `backward()`; null before. A tensor stored here is kept
+   * (no `tidy` scope disposes it) while it is stored; the one it replaces is no longer kept, so the
+   * scope that created it disposes it when it ends.
+   * @example
+   * ```ts
+   * backward(w.mul(w).sum());
+   * w.grad; // 2w
+   * ```
+   */
+  get grad(): Tensor | null {
+    return this.storedGrad;
+  }
+
+  set grad(g: Tensor | null) {
+    const old = this.storedGrad;
+    if (old !== null && old !== g) old.kept = false;
+    if (g !== null) g.kept = true;
+    this.storedGrad = g;
   }
 
   /** Whether {@link Tensor.dispose} was called (directly or by the end of a `tidy` scope).
