@@ -8,7 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { add, cpuBackend, exp, matmul, mul, relu, Rng, tensor, tidy } from '@descent/tensor';
+import { add, cpuBackend, exp, matmul, mul, relu, Rng, tensor, tidy, type Tensor } from '@descent/tensor';
 import { adamFloorMs, measureCeilings, type Ceilings } from './lib/ceiling.js';
 import { checkGuard, type GuardInput } from './lib/guard.js';
 import { checkMatmulKernels } from './lib/check.js';
@@ -90,11 +90,14 @@ async function benchMatmul(): Promise<void> {
   const data = new Map(Ns.map((n) => [n, [randomArray(n * n, rng), randomArray(n * n, rng)] as const]));
   const budget = (n: number) => ({ warmup: n >= 512 ? 1 : 3, minReps: n >= 1024 ? 3 : 5, minTotalMs: QUICK ? 150 : 400 });
   const gflops = (n: number, ms: number) => (2 * n ** 3) / (ms * 1e6);
+  // descent is timed as tfjs is: the product made and disposed inside a memory scope (its output
+  // a reused heap block); descent_gc: outside any scope, each output a fresh garbage-collected array
+  const product = (A: Tensor, B: Tensor, options: { transposeA?: boolean; transposeB?: boolean } = {}) => () => tidy(() => { matmul(A, B, options).dispose(); });
   const out: Record<string, Row> = {};
   for (const n of Ns) {
     const [a, b] = data.get(n)!;
     const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
-    out[n] = { descent: gflops(n, timeIt(() => { matmul(A, B); }, budget(n))) };
+    out[n] = { descent: gflops(n, timeIt(product(A, B), budget(n))), descent_gc: gflops(n, timeIt(() => { matmul(A, B); }, budget(n))) };
   }
   for (const peer of QUICK_PEERS) {
     const tf = await useTfBackend(TF_OF[peer]);
@@ -119,7 +122,7 @@ async function benchMatmul(): Promise<void> {
       for (const [name, tA, tB] of TRANS) {
         if (QUICK && n > 256 && name !== 'NN') continue; // tfjs-wasm's transposed products are slow: keep --quick under a minute
         const o = { ...budget(n), warmup: 1, minReps: 3 };
-        const d = gflops(n, timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, o));
+        const d = gflops(n, timeIt(product(A, B, { transposeA: tA, transposeB: tB }), o));
         const w = gflops(n, timeIt(() => { const c = tf.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
         vsWasm[n]![name] = { descent: d, tfjs_wasm: w, ratio: d / w };
       }
@@ -138,7 +141,7 @@ async function benchMatmul(): Promise<void> {
       const A = tensor(a, { shape: [n, n] }), B = tensor(b, { shape: [n, n] });
       variants[label]![n] = {};
       for (const [name, opts] of [['NN', {}], ['NT', { transposeB: true }], ['TN', { transposeA: true }], ['TT', { transposeA: true, transposeB: true }]] as const) {
-        variants[label]![n]![name] = gflops(n, timeIt(() => { matmul(A, B, opts); }, { ...budget(n), warmup: 1, minReps: 3 }));
+        variants[label]![n]![name] = gflops(n, timeIt(product(A, B, opts), { ...budget(n), warmup: 1, minReps: 3 }));
       }
     }
     cpuBackend.setMatmulKernel(previous);
@@ -159,7 +162,7 @@ async function benchMatmul(): Promise<void> {
     const TA = tfw.tensor2d(a, shapeA), TB = tfw.tensor2d(b, shapeB);
     const o = { warmup: 5, minReps: 10, minTotalMs: QUICK ? 100 : 200 };
     const g = (ms: number) => (2 * m * nn * k) / (ms * 1e6);
-    mlpShapes[name] = g(timeIt(() => { matmul(A, B, { transposeA: tA, transposeB: tB }); }, o));
+    mlpShapes[name] = g(timeIt(product(A, B, { transposeA: tA, transposeB: tB }), o));
     const w = g(timeIt(() => { const c = tfw.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
     mlpVsWasm[name] = { descent: mlpShapes[name]!, tfjs_wasm: w, ratio: mlpShapes[name]! / w };
     TA.dispose(); TB.dispose();
@@ -172,6 +175,7 @@ async function benchMatmul(): Promise<void> {
   guardInput.matmul = [...Object.entries(vsWasm).flatMap(([n, row]) => Object.entries(row).map(([t, r]) => [`matmul ${n} ${t}`, r.ratio] as [string, number])),
     ...Object.entries(mlpVsWasm).map(([k, r]) => [`matmul ${k}`, r.ratio] as [string, number])];
   for (const n of Ns) addRow(`matmul ${n} GFLOP/s`, out[n]!, true);
+  for (const n of Ns) addRow(`matmul ${n} GFLOP/s, no scope`, { ...out[n]!, descent: out[n]!.descent_gc }, true);
   for (const [label, byN] of Object.entries(variants)) for (const [n, row] of Object.entries(byN)) {
     log(`  descent matmul ${n} (${label} kernel): ` + Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') + ' GFLOP/s');
   }
