@@ -97,6 +97,12 @@ export class Tensor implements TensorInfo {
     return this.storedGrad;
   }
 
+  /** Store a gradient (kept while stored) or clear it with null; the one replaced is no longer kept.
+   * @example
+   * ```ts
+   * w.grad = zeros(w.shape); // what an optimizer that reads .grad will see
+   * ```
+   */
   set grad(g: Tensor | null) {
     const old = this.storedGrad;
     if (old !== null && old !== g) old.kept = false;
