@@ -5,7 +5,7 @@
 // --validation=N holds out the last N training digits and reports on them instead of the test
 // digits (for choosing hyper-parameters without looking at the test set).
 import { pathToFileURL } from 'node:url';
-import { Rng, type Tensor } from '@descent/tensor';
+import { Rng, ValueError, type Tensor } from '@descent/tensor';
 import { BatchNorm2d, Conv2d, crossEntropyLoss, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, type TensorModule } from '@descent/layers';
 import { Trainer, updateBatchNorm, type History } from '@descent/optim';
 import { evaluate, loadMnist } from '@descent/cli';
@@ -18,8 +18,8 @@ export interface MnistCnnOptions {
   /** Training and test samples (default 8000 and 2000, of the package's 10,000). */
   trainSize?: number;
   testSize?: number;
-  /** Channels of the two conv blocks (default 32 and 64). */
-  channels?: [number, number];
+  /** Channels of the conv blocks, one entry a block (default 32 and 64). */
+  channels?: number[];
   /** BatchNorm2d after each conv (default true). */
   batchNorm?: boolean;
   /** Largest random shift of a training image, in pixels (default 2; 0 = no augmentation). */
@@ -29,6 +29,8 @@ export interface MnistCnnOptions {
   validationSize?: number;
   /** Peak learning rate of the one-cycle schedule (default 0.1). */
   maxLr?: number;
+  /** Samples per step (default 64). */
+  batchSize?: number;
   /** Label smoothing of the cross-entropy loss (default 0, as `torch.nn.CrossEntropyLoss`). */
   labelSmoothing?: number;
   /** Evaluate an exponential moving average of the weights (the `averaged` optimizer around NAG,
@@ -54,28 +56,32 @@ export interface MnistCnnResult {
 
 /** What a network of {@link cnn} has in it. */
 export interface CnnArchitecture {
-  channels?: [number, number];
+  channels?: number[];
   batchNorm?: boolean;
   maxShift?: number;
 }
 
-/** The network: [random shift] → 1×28×28 → c1×14×14 → c2×7×7 → 10, each conv block
- * Conv2d 3×3 → [BatchNorm2d] → ReLU → MaxPool2d 2. */
+/** The network: [random shift] → 1×28×28 → c1×14×14 → c2×7×7 [→ c3×3×3 …] → 10, each conv block
+ * Conv2d 3×3 → [BatchNorm2d] → ReLU → MaxPool2d 2 (one to four blocks).
+ * @throws ValueError for channels that are not one to four positive integers. */
 export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift = 2 }: CnnArchitecture = {}): Sequential {
-  const [c1, c2] = channels;
+  if (!Array.isArray(channels) || channels.length < 1 || channels.length > 4 || !channels.every((c) => Number.isInteger(c) && c > 0)) {
+    throw new ValueError(`cnn: channels must be one to four positive integers (one a conv block), but got ${JSON.stringify(channels)}`);
+  }
   const block = (cin: number, cout: number): TensorModule[] => [
     new Conv2d(cin, cout, 3, { rng, padding: 1, bias: !batchNorm }), ...(batchNorm ? [new BatchNorm2d(cout)] : []), new ReLU(), new MaxPool2d(2),
   ];
+  const side = channels.reduce((s) => Math.floor(s / 2), 28);
   return new Sequential(
     ...(maxShift > 0 ? [new RandomShift(maxShift, rng.split())] : []),
-    ...block(1, c1), ...block(c1, c2),
-    new Flatten(), new Dropout(0.25, { rng: rng.split() }), new Linear(c2 * 7 * 7, 10, { rng }),
+    ...channels.flatMap((c, i) => block(i === 0 ? 1 : channels[i - 1]!, c)),
+    new Flatten(), new Dropout(0.25, { rng: rng.split() }), new Linear(channels.at(-1)! * side * side, 10, { rng }),
   );
 }
 
 /** Load the digits as 1×28×28 images, build the CNN, train it, and evaluate on both sets. */
 export function main(options: MnistCnnOptions = {}): MnistCnnResult {
-  const { epochs = 10, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, labelSmoothing = 0, seed = 0 } = options;
+  const { epochs = 10, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, batchSize = 64, labelSmoothing = 0, seed = 0 } = options;
   const print = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
   // with validationSize the held-out digits are the last of the training digits: the test digits stay unseen
   const data = validationSize > 0 ? loadMnist({ trainSize: trainSize - validationSize, testSize: validationSize, seed }) : loadMnist({ trainSize, testSize, seed });
@@ -84,7 +90,7 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   const train = images(data.train), test = images(data.test);
   const model = cnn(new Rng(seed), { channels, batchNorm, maxShift });
   print(validationSize > 0 ? `${data.description.replace(/ for testing\.$/, ' held out for validation')} (the test digits are not loaded)` : data.description);
-  print(`model: shift ±${maxShift} → conv ${channels[0]}${batchNorm ? '+BN' : ''} → conv ${channels[1]}${batchNorm ? '+BN' : ''} → linear 10, ${model.numParameters()} parameters`);
+  print(`model: shift ±${maxShift} → ${channels.map((c) => `conv ${c}${batchNorm ? '+BN' : ''}`).join(' → ')} → linear 10, ${model.numParameters()} parameters`);
   const nag = { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: 5e-4 } };
   const trainer = new Trainer({
     model,
@@ -92,7 +98,7 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
     optimizer: options.ema === undefined ? nag
       : { name: 'averaged', options: { inner: nag, averaging: 'ema', decay: options.ema.decay, start: options.ema.start } },
     scheduler: { name: 'onecycle', options: { maxLr } },   // totalSteps: the run's steps
-    batchSize: 64, epochs, seed,
+    batchSize, epochs, seed,
     ...(options.progressBar !== undefined ? { progressBar: options.progressBar } : {}),
   });
   const t0 = performance.now(), cpu0 = process.cpuUsage();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Rng, tensor } from '@descent/tensor';
-import { main } from '../../examples/mnist-cnn/main.js';
+import { cnn, main } from '../../examples/mnist-cnn/main.js';
 import { RandomShift } from '../../examples/mnist-cnn/random_shift.js';
 
 describe('examples/mnist-cnn', function () {
@@ -20,6 +20,15 @@ describe('examples/mnist-cnn', function () {
     main({ epochs: 1, trainSize: 300, validationSize: 100, channels: [2, 2], batchNorm: false, maxShift: 0, log: (l) => lines.push(l), progressBar: false });
     expect(lines[0]).to.match(/200 for training, 100 held out for validation \(the test digits are not loaded\)/);
     expect(lines.at(-1)).to.match(/validation acc/);
+  });
+
+  it('builds one to four conv blocks, the classifier sized to what the last pool leaves', () => {
+    const net = cnn(new Rng(0), { channels: [2, 3, 4], maxShift: 0 }); // 28 → 14 → 7 → 3
+    net.eval();
+    expect(net.call(tensor(new Float32Array(2 * 784), { shape: [2, 1, 28, 28] })).shape).to.deep.equal([2, 10]);
+    expect(net.numParameters()).to.equal((2 * 9 + 4) + (3 * 2 * 9 + 6) + (4 * 3 * 9 + 8) + (4 * 9 * 10 + 10));
+    expect(() => cnn(new Rng(0), { channels: [] })).to.throw(/cnn: channels must be one to four positive integers \(one a conv block\), but got \[\]/);
+    expect(() => cnn(new Rng(0), { channels: [8, 0] })).to.throw(/but got \[8,0\]/);
   });
 
   it('RandomShift moves each image by a seeded offset in training and is the identity in eval', () => {
