@@ -25,16 +25,18 @@ export interface Ceilings {
   available_parallelism: number;
 }
 
-/** Adam's floor (ms) on `n` float32 parameters in PyTorch's operation order: per pair of elements
- * three f64x2 divisions and one square root, at the divider's measured throughput (the rest of the
- * update issues on other units alongside).
+/** Adam's floor (ms) on `n` float32 parameters, from the divider's measured throughput (the rest of
+ * the update issues on other units alongside): per pair of elements one f64x2 division and one
+ * square root in the folded form `@descent/optim` uses on float32, three divisions and one square
+ * root in PyTorch's order (`pytorchOrder`).
  * @example
  * ```ts
- * adamFloorMs(ceilings, 235146); // ≈ 0.75 on the development machine
+ * adamFloorMs(ceilings, 235146);                          // ≈ 0.37 on the development machine
+ * adamFloorMs(ceilings, 235146, { pytorchOrder: true });  // ≈ 0.63
  * ```
  */
-export function adamFloorMs(c: Ceilings, n: number): number {
-  return (Math.ceil(n / 2) * (3 * c.f64x2_div_ns + c.f64x2_sqrt_ns)) / 1e6;
+export function adamFloorMs(c: Ceilings, n: number, { pytorchOrder = false }: { pytorchOrder?: boolean } = {}): number {
+  return (Math.ceil(n / 2) * ((pytorchOrder ? 3 : 1) * c.f64x2_div_ns + c.f64x2_sqrt_ns)) / 1e6;
 }
 
 const CHAIN = 1000;

@@ -10,6 +10,7 @@ import { BatchNorm2d, Conv2d, crossEntropyLoss, Dropout, Flatten, Linear, MaxPoo
 import { Trainer, updateBatchNorm, type History } from '@descent/optim';
 import { evaluate, loadMnist } from '@descent/cli';
 import { RandomShift } from './random_shift.js';
+import { RandomElastic, type ElasticOptions } from './random_elastic.js';
 
 /** Options of {@link main}. */
 export interface MnistCnnOptions {
@@ -24,6 +25,10 @@ export interface MnistCnnOptions {
   batchNorm?: boolean;
   /** Largest random shift of a training image, in pixels (default 2; 0 = no augmentation). */
   maxShift?: number;
+  /** Elastic distortions of the training images on top of the shift (default off). */
+  elastic?: Omit<ElasticOptions, 'maxShift'>;
+  /** Width of a hidden fully connected layer before the classifier (default 0: none). */
+  hidden?: number;
   /** Hold out this many of the training digits and report on them instead of the test digits
    * (default 0: train on all trainSize digits, report on the test digits). */
   validationSize?: number;
@@ -59,12 +64,14 @@ export interface CnnArchitecture {
   channels?: number[];
   batchNorm?: boolean;
   maxShift?: number;
+  elastic?: Omit<ElasticOptions, 'maxShift'>;
+  hidden?: number;
 }
 
 /** The network: [random shift] → 1×28×28 → c1×14×14 → c2×7×7 [→ c3×3×3 …] → 10, each conv block
  * Conv2d 3×3 → [BatchNorm2d] → ReLU → MaxPool2d 2 (one to four blocks).
  * @throws ValueError for channels that are not one to four positive integers. */
-export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift = 2 }: CnnArchitecture = {}): Sequential {
+export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift = 2, elastic, hidden = 0 }: CnnArchitecture = {}): Sequential {
   if (!Array.isArray(channels) || channels.length < 1 || channels.length > 4 || !channels.every((c) => Number.isInteger(c) && c > 0)) {
     throw new ValueError(`cnn: channels must be one to four positive integers (one a conv block), but got ${JSON.stringify(channels)}`);
   }
@@ -72,10 +79,16 @@ export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift 
     new Conv2d(cin, cout, 3, { rng, padding: 1, bias: !batchNorm }), ...(batchNorm ? [new BatchNorm2d(cout)] : []), new ReLU(), new MaxPool2d(2),
   ];
   const side = channels.reduce((s) => Math.floor(s / 2), 28);
+  const features = channels.at(-1)! * side * side;
+  const augmentation = elastic !== undefined ? [new RandomElastic({ ...elastic, maxShift }, rng.split())]
+    : maxShift > 0 ? [new RandomShift(maxShift, rng.split())] : [];
+  const classifier = hidden > 0
+    ? [new Linear(features, hidden, { rng }), new ReLU(), new Dropout(0.25, { rng: rng.split() }), new Linear(hidden, 10, { rng })]
+    : [new Linear(features, 10, { rng })];
   return new Sequential(
-    ...(maxShift > 0 ? [new RandomShift(maxShift, rng.split())] : []),
+    ...augmentation,
     ...channels.flatMap((c, i) => block(i === 0 ? 1 : channels[i - 1]!, c)),
-    new Flatten(), new Dropout(0.25, { rng: rng.split() }), new Linear(channels.at(-1)! * side * side, 10, { rng }),
+    new Flatten(), new Dropout(0.25, { rng: rng.split() }), ...classifier,
   );
 }
 
@@ -88,7 +101,7 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   const heldOut = validationSize > 0 ? 'validation' : 'test';
   const images = (d: typeof data.train) => ({ x: d.x.reshape([d.y.length, 1, 28, 28]), y: d.y });
   const train = images(data.train), test = images(data.test);
-  const model = cnn(new Rng(seed), { channels, batchNorm, maxShift });
+  const model = cnn(new Rng(seed), { channels, batchNorm, maxShift, ...(options.elastic ? { elastic: options.elastic } : {}), ...(options.hidden ? { hidden: options.hidden } : {}) });
   print(validationSize > 0 ? `${data.description.replace(/ for testing\.$/, ' held out for validation')} (the test digits are not loaded)` : data.description);
   print(`model: shift ±${maxShift} → ${channels.map((c) => `conv ${c}${batchNorm ? '+BN' : ''}`).join(' → ')} → linear 10, ${model.numParameters()} parameters`);
   const nag = { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: 5e-4 } };

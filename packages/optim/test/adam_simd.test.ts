@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createAdamSimd, tensor } from '@descent/tensor';
 import { createOptimizer } from '@descent/optim';
 
-/** The JS loop of `scaleByAdam` on float32 storage (transforms.ts), as the reference. */
+/** The JS loop of `scaleByAdam` on float32 storage (transforms.ts, the folded form), as the reference. */
 function reference(th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
   a1: number, a2: number, bc1: number, bc2sqrt: number, eps: number, scale: number, decay: number, l2: number): void {
   for (let i = 0; i < th.length; i++) {
@@ -12,8 +12,8 @@ function reference(th: Float32Array, s: Float32Array, m: Float32Array, v: Float3
     m[i] = mi;
     const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
     v[i] = vi;
-    const o = mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps);
-    th[i] = p + Math.fround(decay !== 0 ? scale * o + decay * p : scale * o);
+    const step = (scale / bc1) * mi / (Math.sqrt(vi) * (1 / bc2sqrt) + eps);
+    th[i] = p + Math.fround(decay !== 0 ? step + decay * p : step);
   }
 }
 
@@ -67,9 +67,9 @@ describe('optimizers: Adam WebAssembly SIMD kernel', () => {
     expect(simd!(a, a, a, a, 0.9, 0.999, 0.1, 0.001, 0.1, 0.03, 1e-8, -1e-3, 0.1, 0.1)).to.equal(false);
   });
 
-  it('adam and adamw over float32 parameters (SIMD path) match the JS loop step by step', () => {
-    for (const [name, wd] of [['adam', 0], ['adam', 0.01], ['adamw', 0.01]] as const) {
-      const r = rng(3), n = 5001;
+  it('adam and adamw over float32 parameters (SIMD path and, under 1024 elements, the JS loop) match the reference loop step by step', () => {
+    for (const [name, wd, n] of [['adam', 0, 5001], ['adam', 0.01, 5001], ['adamw', 0.01, 5001], ['adam', 0, 1000], ['adam', 0.01, 999], ['adamw', 0.01, 777]] as const) {
+      const r = rng(3);
       const init = Float32Array.from({ length: n }, () => r() - 0.5);
       const p = tensor(init.slice(), { shape: [n], dtype: 'float32' });
       const opt = createOptimizer(name, [p], { lr: 1e-2, weightDecay: wd });
@@ -79,8 +79,31 @@ describe('optimizers: Adam WebAssembly SIMD kernel', () => {
         opt.stepWithGrads([g]);
         const decay = name === 'adamw' ? -1e-2 * wd : 0, l2 = name === 'adam' ? wd : 0;
         reference(th, g, m, v, 0.9, 0.999, 1 - 0.9, 1 - 0.999, 1 - 0.9 ** t, Math.sqrt(1 - 0.999 ** t), 1e-8, -1e-2, decay, l2);
-        sameBits(p.buffer() as Float32Array, th, `${name} wd ${wd} step ${t}`);
+        sameBits(p.buffer() as Float32Array, th, `${name} wd ${wd} n ${n} step ${t}`);
       }
     }
+  });
+
+  it('the folded float32 form rounds as PyTorch\'s order of operations does, in all but rare ties (at most one ulp apart)', () => {
+    // PyTorch's order in float64, rounded to float32 once: scale·(m/bc1/(√v/bc2sqrt + ε))
+    const r = rng(11), n = 20000;
+    const m = Float32Array.from({ length: n }, () => (r() - 0.5) * 10 ** (r() * 6 - 5));
+    const v = Float32Array.from({ length: n }, () => r() * 10 ** (r() * 8 - 9));
+    let differing = 0, compared = 0;
+    for (let t = 1; t <= 50; t++) {
+      const bc1 = 1 - 0.9 ** t, bc2sqrt = Math.sqrt(1 - 0.999 ** t), scale = -1e-3 * (1 + t / 7), eps = 1e-8;
+      for (let i = 0; i < n; i++) {
+        const folded = Math.fround((scale / bc1) * m[i]! / (Math.sqrt(v[i]!) * (1 / bc2sqrt) + eps));
+        const ordered = Math.fround(scale * (m[i]! / bc1 / (Math.sqrt(v[i]!) / bc2sqrt + eps)));
+        compared++;
+        if (folded !== ordered) {
+          differing++;
+          const ulp = Math.abs(Math.fround(ordered * (1 + 2 ** -23)) - ordered);
+          expect(Math.abs(folded - ordered), `t ${t} i ${i}`).to.be.at.most(ulp);
+        }
+      }
+    }
+    expect(compared).to.equal(1e6);
+    expect(differing, `${differing} of 1e6 roundings differ`).to.be.at.most(10);
   });
 });

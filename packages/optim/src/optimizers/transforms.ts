@@ -447,12 +447,14 @@ const ADAM_SIMD_MIN = 1024;
 /** {@link scaleByAdam}'s loop in place on float32 storage, without AMSGrad, and with a decoupled
  * decay (AdamW) or an L2 term (Adam with weight decay) or neither (Adam): the general loop
  * without its loop-invariant branches, which cost V8 20–50% here; same operations, same order,
- * same float32 roundings. Returns false (having done nothing) for L2 and decay together. */
+ * same float32 roundings (the folded form, as the general loop on float32 parameters). Returns
+ * false (having done nothing) for L2 and decay together. */
 function adamInPlaceF32(th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
   a1: number, a2: number, bc1: number, bc2sqrt: number, eps: number, scale: number, decay: number, l2: number): boolean {
   if (adamSimd !== null && th.length >= ADAM_SIMD_MIN && s.length === th.length && m.length === th.length && v.length === th.length) {
     return adamSimd(th, s, m, v, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2);
   }
+  const stepScale = scale / bc1, invBc2sqrt = 1 / bc2sqrt;
   if (l2 === 0 && decay === 0) {
     for (let i = 0, n = th.length; i < n; i++) {
       const g = s[i]!;
@@ -460,7 +462,7 @@ function adamInPlaceF32(th: Float32Array, s: Float32Array, m: Float32Array, v: F
       m[i] = mi;
       const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
       v[i] = vi;
-      th[i] = th[i]! + Math.fround(scale * (mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps)));
+      th[i] = th[i]! + Math.fround(stepScale * mi / (Math.sqrt(vi) * invBc2sqrt + eps));
     }
   } else if (l2 === 0) {
     for (let i = 0, n = th.length; i < n; i++) {
@@ -470,7 +472,7 @@ function adamInPlaceF32(th: Float32Array, s: Float32Array, m: Float32Array, v: F
       const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
       v[i] = vi;
       const p = th[i]!;
-      th[i] = p + Math.fround(scale * (mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps)) + decay * p);
+      th[i] = p + Math.fround(stepScale * mi / (Math.sqrt(vi) * invBc2sqrt + eps) + decay * p);
     }
   } else if (decay === 0) {
     for (let i = 0, n = th.length; i < n; i++) {
@@ -480,7 +482,7 @@ function adamInPlaceF32(th: Float32Array, s: Float32Array, m: Float32Array, v: F
       m[i] = mi;
       const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
       v[i] = vi;
-      th[i] = p + Math.fround(scale * (mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps)));
+      th[i] = p + Math.fround(stepScale * mi / (Math.sqrt(vi) * invBc2sqrt + eps));
     }
   } else {
     return false;
@@ -503,6 +505,11 @@ export interface AdamState {
  * Adam's scaling in PyTorch's folded form (`torch/optim/adam.py`):
  * `m ← β1 m + (1−β1) g`, `v ← β2 v + (1−β2) g²`, output `(m / (1−β1ᵗ)) / (√v / √(1−β2ᵗ) + ε)`;
  * with `amsgrad`, `v̂max ← max(v̂max, v)` on the raw v (PyTorch, Keras) and √v̂max in the denominator.
+ * float64 parameters follow PyTorch's order of operations exactly. float32 parameters updated in
+ * place (the optimizer's fused step) are computed in float64 as `(−η/(1−β1ᵗ))·m / (√v·(1/√(1−β2ᵗ)) + ε)`
+ * and rounded once: one division instead of three, the same real number, within a few float64
+ * ulps of PyTorch's order, so the float32 result is the same in all but rare ties
+ * (docs/performance.md, "Adam's folded float32 form").
  * @example
  * ```ts
  * chain(addL2ToGrad(0), scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLr()); // Adam
@@ -522,6 +529,7 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
       const bc1 = 1 - beta1 ** t;
       const bc2sqrt = Math.sqrt(1 - beta2 ** t);
       const a1 = 1 - beta1, a2 = 1 - beta2;
+      const stepScale = scale / bc1, invBc2sqrt = 1 / bc2sqrt;
       for (let j = 0, count = target ? target.length : dst.length; j < count; j++) {
         const s = src[j]!, m = state.m[j]!, v = state.v[j]!;
         const out = target ? target[j]! : dst[j]!;
@@ -544,8 +552,9 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
           if (f32v) vi = Math.fround(vi);
           v[i] = vi;
           if (vmax !== null) { if (vi > vmax[i]!) vmax[i] = vi; else vi = vmax[i]!; }
-          const o = mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps);
-          let u = decay !== 0 ? scale * o + decay * th![i]! : scale * o;
+          // float32 parameters updated in place: the folded form, one division (see scaleByAdam's docs)
+          const step = add && f32 ? stepScale * mi / (Math.sqrt(vi) * invBc2sqrt + eps) : scale * (mi / bc1 / (Math.sqrt(vi) / bc2sqrt + eps));
+          let u = decay !== 0 ? step + decay * th![i]! : step;
           if (add) { if (f32) u = Math.fround(u); out[i] = out[i]! + u; } else out[i] = u;
         }
       }

@@ -2,13 +2,14 @@
 // three elementwise programs (plain, decoupled decay, L2) compiled by the same compiler plugin
 // authors' `elementwiseOptimizer` uses (elementwise_simd.ts): WebAssembly f64x2 SIMD where every
 // lane performs the same IEEE float64 operations, in the same order, with the same float32
-// roundings as the JS loop, so the results are bitwise identical to it. Where WebAssembly SIMD is
-// missing, createAdamSimd returns null.
+// roundings as the JS loop, so the results are bitwise identical to it. Both use the folded form
+// `(−η/bc1)·m / (√v·(1/√bc2) + ε)`: one division instead of PyTorch's three (docs/performance.md,
+// "Adam's folded float32 form"). Where WebAssembly SIMD is missing, createAdamSimd returns null.
 import { compileElementwiseSimd, type ElementwiseExpr, type ElementwiseProgram, type ElementwiseSimdKernel } from './elementwise_simd.js';
 
-// Arrays: θ, the gradient s, m, v. Scalars: β1, β2, 1−β1, 1−β2, 1−β1ᵗ, √(1−β2ᵗ), ε, scale (−η), decay, λ.
+// Arrays: θ, the gradient s, m, v. Scalars: β1, β2, 1−β1, 1−β2, scale/(1−β1ᵗ), 1/√(1−β2ᵗ), ε, decay, λ.
 const [TH, S, M, V] = [0, 1, 2, 3].map((index): ElementwiseExpr => ({ op: 'array', index }));
-const [BETA1, BETA2, A1, A2, BC1, BC2SQRT, EPS, SCALE, DECAY, L2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((index): ElementwiseExpr => ({ op: 'scalar', index }));
+const [BETA1, BETA2, A1, A2, STEP_SCALE, INV_BC2SQRT, EPS, DECAY, L2] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((index): ElementwiseExpr => ({ op: 'scalar', index }));
 const G: ElementwiseExpr = { op: 'temp', index: 0 };
 const add = (a: ElementwiseExpr, b: ElementwiseExpr): ElementwiseExpr => ({ op: 'add', a, b });
 const mul = (a: ElementwiseExpr, b: ElementwiseExpr): ElementwiseExpr => ({ op: 'mul', a, b });
@@ -16,10 +17,10 @@ const div = (a: ElementwiseExpr, b: ElementwiseExpr): ElementwiseExpr => ({ op: 
 
 /** mode 0: plain Adam; 1: decoupled decay (AdamW); 2: L2 in the gradient. */
 function adamProgram(mode: 0 | 1 | 2): ElementwiseProgram {
-  // scale·(m / bc1 / (√v / bc2sqrt + ε)) [+ decay·θ]
-  const step = mul(SCALE, div(div(M, BC1), add(div({ op: 'sqrt', a: V }, BC2SQRT), EPS)));
+  // (scale/bc1)·m / (√v·(1/bc2sqrt) + ε) [+ decay·θ]
+  const step = div(mul(STEP_SCALE, M), add(mul({ op: 'sqrt', a: V }, INV_BC2SQRT), EPS));
   return {
-    arrays: 4, scalars: 10, temps: 1,
+    arrays: 4, scalars: 9, temps: 1,
     statements: [
       { target: 'temp', index: 0, expr: mode === 2 ? { op: 'round', a: add(S, mul(L2, TH)) } : S },
       { target: 'array', index: 2, expr: add(mul(BETA1, M), mul(A1, G)) },
@@ -30,7 +31,8 @@ function adamProgram(mode: 0 | 1 | 2): ElementwiseProgram {
 }
 
 /** Adam's fused in-place float32 update: `th`, `m`, `v` updated in place from the gradient `s`
- * (all of one length), bitwise identical to `scaleByAdam`'s float32 loop in `@descent/optim`.
+ * (all of one length), bitwise identical to `scaleByAdam`'s float32 loop in `@descent/optim`,
+ * in the folded form `θ ← θ + round((scale/bc1)·m / (√v·(1/bc2sqrt) + ε) [+ decay·θ])`.
  * Returns false (having done nothing) for `decay` and `l2` both nonzero.
  * @example
  * ```ts
@@ -58,7 +60,7 @@ export function createAdamSimd(): AdamSimdKernel | null {
   return (th, s, m, v, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2Coefficient) => {
     if (decay !== 0 && l2Coefficient !== 0) return false;
     const kernel = decay !== 0 ? decoupled : l2Coefficient !== 0 ? l2 : plain;
-    kernel([th, s, m, v], [beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2Coefficient]);
+    kernel([th, s, m, v], [beta1, beta2, a1, a2, scale / bc1, 1 / bc2sqrt, eps, decay, l2Coefficient]);
     return true;
   };
 }
