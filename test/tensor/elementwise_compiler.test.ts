@@ -25,7 +25,7 @@ describe('elementwise SIMD compiler: lane layouts', () => {
   for (const lanes of ['f32x4', 'f64x2', 'f32-as-f64'] as KernelLanes[]) {
     const f32 = lanes !== 'f64x2';
     it(`${lanes}: binary and unary operations equal the scalar JS operation bit for bit`, () => {
-      for (const n of [1, 3, 5, 16384, 16384 + 37]) {
+      for (const n of [1, 3, 5, 17, 63, 16384, 16384 + 37]) {
         const a = operands(n, f32, 7 + n), b = operands(n, f32, 11 + n);
         const round = (x: number) => (f32 ? Math.fround(x) : x);
         for (const [op, js] of Object.entries(binary)) {

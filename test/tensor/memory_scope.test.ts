@@ -91,7 +91,7 @@ describe('memory scopes: tidy, keep, dispose', () => {
   it('add, mul, relu and exp in the heap give the bits of the ordinary path (float32 and float64)', () => {
     for (const f64 of [false, true]) {
       const dtype = f64 ? 'float64' : 'float32';
-      for (const n of [HEAP_MIN_ELEMENTS, N, 65536 + 3]) {
+      for (const n of [HEAP_MIN_ELEMENTS, HEAP_MIN_ELEMENTS + 13, HEAP_MIN_ELEMENTS + 61, N, 65536 + 3]) {
         const a = tensor(values(n, 5 + n, f64), { dtype }), b = tensor(values(n, 6 + n, f64), { dtype });
         const want = { add: add(a, b).data(), mul: mul(a, b).data(), relu: relu(a).data(), exp: exp(a).data() };
         tidy(() => {

@@ -75,6 +75,7 @@ export class FunctionBuilder {
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
   i32Mul(): this { return this.op(0x6c); }
+  i32And(): this { return this.op(0x71); }
   i32Shl(): this { return this.op(0x74); }
   i32LtS(): this { return this.op(0x48); }
   i32GeS(): this { return this.op(0x4e); }

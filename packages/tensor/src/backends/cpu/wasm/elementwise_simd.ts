@@ -140,11 +140,13 @@ function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, sc
   const elemBytes = lanes === 'f64x2' ? 8 : 4;
   const current = Array.from({ length: program.arrays }, () => f.local(V128));
   const temps = Array.from({ length: program.temps }, () => f.local(V128));
+  const vectorBytes = lanes === 'f32-as-f64' ? 8 : 16;
+  let copy = 0; // which of the unrolled copies of the body is being emitted
   // pushes array k's address base for element i and returns the load/store's immediate offset
   const at = (k: number): number => {
-    if (pointers === null) { f.get(i); return k * CHUNK * elemBytes; }
+    if (pointers === null) { f.get(i); return k * CHUNK * elemBytes + copy * vectorBytes; }
     f.get(pointers[k]!).get(i).i32Add();
-    return 0;
+    return copy * vectorBytes;
   };
   const literal = (value: number) => literalLocals[literalValues.findIndex((v) => Object.is(v, value))]!;
   const round = () => { if (!f32) f.f32x4DemoteF64x2Zero().f64x2PromoteLowF32x4(); };
@@ -196,9 +198,7 @@ function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, sc
   };
   // Arrays read before the first store to them are loaded at the top of the loop.
   const readFirst = arraysReadFirst(program);
-  f.v128Zero().set(zero);
-  f.get(n).i32(elemBytes).i32Mul().set(end);
-  f.for(i, () => f.i32(0), () => f.get(end), lanes === 'f32-as-f64' ? 8 : 16, () => {
+  const body = () => {
     for (const k of readFirst) {
       const offset = at(k);
       if (lanes === 'f32-as-f64') f.v128Load64Zero(offset).f64x2PromoteLowF32x4(); else f.v128Load(offset);
@@ -218,7 +218,30 @@ function emit(f: FunctionBuilder, program: KernelProgram, lanes: KernelLanes, sc
         f.get(current[s.index]!).v128Store(offset);
       }
     }
-  });
+  };
+  f.v128Zero().set(zero);
+  f.get(n).i32(elemBytes).i32Mul().set(end);
+  // Short bodies run UNROLL vectors an iteration (the loop's own instructions otherwise cost as
+  // much as the loads and stores of a cache-resident add), then one vector at a time to the end.
+  const unroll = program.statements.some((st) => hasExp(st.expr)) ? 1 : UNROLL;
+  if (unroll > 1) {
+    const mainEnd = f.local(I32);
+    f.get(end).i32(-(unroll * vectorBytes)).i32And().set(mainEnd);
+    f.for(i, () => f.i32(0), () => f.get(mainEnd), unroll * vectorBytes, () => {
+      for (copy = 0; copy < unroll; copy++) body();
+      copy = 0;
+    });
+    f.for(i, () => f.get(i), () => f.get(end), vectorBytes, body);
+  } else {
+    f.for(i, () => f.i32(0), () => f.get(end), vectorBytes, body);
+  }
+}
+
+/** Vectors an iteration of the loop for programs without exp. */
+const UNROLL = 4;
+
+function hasExp(e: KernelExpr): boolean {
+  return e.op === 'exp' || children(e).some(hasExp);
 }
 
 /** The arrays a program reads before it first stores into them (their values come from the caller). */
