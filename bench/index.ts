@@ -146,22 +146,33 @@ async function benchMatmul(): Promise<void> {
     }
     cpuBackend.setMatmulKernel(previous);
   }
-  // the MLP's own shapes (batch 64), forward and backward
-  const shapes: Array<[string, number, number, number, boolean, boolean]> = [
+  // the models' own shapes, forward and backward: the MLP (batch 64), the CNN's 32→64 conv (the
+  // per-image im2col products of conv.ts, 14×14 outputs) and the Transformer (batch 32 × sequence 32,
+  // d 64, 4 heads of 16, feed-forward 128); [name, m, n, k, transposeA, transposeB, batch]
+  const shapes: Array<[string, number, number, number, boolean, boolean, number?]> = [
     ['x·W1 64×784·784×256', 64, 256, 784, false, false],
     ['xᵀ·dY 784×64·64×256', 784, 256, 64, true, false],
     ['dY·W2ᵀ 64×128·128×256', 64, 256, 128, false, true],
+    ['conv W·col 64×288·288×196', 64, 196, 288, false, false],
+    ['conv Wᵀ·dY 288×64·64×196', 288, 196, 64, true, false],
+    ['conv dY·colᵀ 64×196·196×288', 64, 288, 196, false, true],
+    ['Transformer x·Wqkv 1024×64·64×192', 1024, 192, 64, false, false],
+    ['Transformer h·W1 1024×64·64×128', 1024, 128, 64, false, false],
+    ['Transformer dY·W2ᵀ 1024×64·64×128', 1024, 128, 64, false, true],
+    ['attention Q·Kᵀ 128 × 32×16·16×32', 32, 32, 16, false, true, 128],
+    ['attention P·V 128 × 32×32·32×16', 32, 16, 32, false, false, 128],
   ];
   const mlpShapes: Record<string, number> = {};
   const mlpVsWasm: Record<string, { descent: number; tfjs_wasm: number; ratio: number }> = {};
   const tfw = await useTfBackend('wasm');
-  for (const [name, m, nn, k, tA, tB] of shapes) {
-    const a = randomArray(m * k, rng), b = randomArray(k * nn, rng);
-    const shapeA: [number, number] = tA ? [k, m] : [m, k], shapeB: [number, number] = tB ? [nn, k] : [k, nn];
+  for (const [name, m, nn, k, tA, tB, batch = 1] of shapes) {
+    const a = randomArray(batch * m * k, rng), b = randomArray(batch * k * nn, rng);
+    const lead = batch > 1 ? [batch] : [];
+    const shapeA = [...lead, ...(tA ? [k, m] : [m, k])], shapeB = [...lead, ...(tB ? [nn, k] : [k, nn])];
     const A = tensor(a, { shape: shapeA }), B = tensor(b, { shape: shapeB });
-    const TA = tfw.tensor2d(a, shapeA), TB = tfw.tensor2d(b, shapeB);
+    const TA = tfw.tensor(a, shapeA), TB = tfw.tensor(b, shapeB);
     const o = { warmup: 5, minReps: 10, minTotalMs: QUICK ? 100 : 200 };
-    const g = (ms: number) => (2 * m * nn * k) / (ms * 1e6);
+    const g = (ms: number) => (2 * batch * m * nn * k) / (ms * 1e6);
     mlpShapes[name] = g(timeIt(product(A, B, { transposeA: tA, transposeB: tB }), o));
     const w = g(timeIt(() => { const c = tfw.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
     mlpVsWasm[name] = { descent: mlpShapes[name]!, tfjs_wasm: w, ratio: mlpShapes[name]! / w };

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Rng, tensor } from '@descent/tensor';
 import { cnn, main } from '../../examples/mnist-cnn/main.js';
 import { RandomShift } from '../../examples/mnist-cnn/random_shift.js';
+import { RandomElastic } from '../../examples/mnist-cnn/random_elastic.js';
 
 describe('examples/mnist-cnn', function () {
   this.timeout(120000);
@@ -49,5 +50,24 @@ describe('examples/mnist-cnn', function () {
     a.eval();
     expect(a.call(x)).to.equal(x);
     expect(() => new RandomShift(-1, new Rng(0))).to.throw(/maxShift must be an integer ≥ 0, but got -1/);
+  });
+
+  it('RandomElastic: seeded smooth distortions in training, the identity in eval, exact at alpha 0 without shifts', () => {
+    const x = tensor(Array.from({ length: 3 * 28 * 28 }, (_, i) => ((i * 7919) % 101) / 100), { shape: [3, 1, 28, 28] });
+    const ya = new RandomElastic({ alpha: 34, sigma: 4 }, new Rng(5)).call(x).data();
+    const yb = new RandomElastic({ alpha: 34, sigma: 4 }, new Rng(5)).call(x).data();
+    expect(Array.from(ya)).to.deep.equal(Array.from(yb));
+    expect(Array.from(ya)).to.not.deep.equal(Array.from(x.data()));
+    // bilinear reads stay within the range of the pixels (0 outside the image)
+    expect(Math.min(...ya)).to.be.at.least(0);
+    expect(Math.max(...ya)).to.be.at.most(1);
+    const still = new RandomElastic({ alpha: 0, maxShift: 0 }, new Rng(5));
+    expect(Array.from(still.call(x).data())).to.deep.equal(Array.from(x.data()));
+    still.eval();
+    expect(still.call(x)).to.equal(x);
+    expect(() => new RandomElastic({ sigma: 0 }, new Rng(0))).to.throw(/sigma must be a number > 0, but got 0/);
+    expect(() => new RandomElastic({ alpha: -1 }, new Rng(0))).to.throw(/alpha must be a number ≥ 0, but got -1/);
+    expect(() => cnn(new Rng(0), { channels: [2], elastic: { alpha: 8 }, hidden: 5 }).numParameters()).to.not.throw();
+    expect(cnn(new Rng(0), { channels: [2], maxShift: 0, hidden: 5 }).numParameters()).to.equal((2 * 9 + 4) + (2 * 196 * 5 + 5) + (5 * 10 + 10));
   });
 });
