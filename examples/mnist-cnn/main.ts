@@ -36,6 +36,8 @@ export interface MnistCnnOptions {
   maxLr?: number;
   /** Samples per step (default 64). */
   batchSize?: number;
+  /** L2 weight decay of the optimizer (default 5e-4). */
+  weightDecay?: number;
   /** Label smoothing of the cross-entropy loss (default 0, as `torch.nn.CrossEntropyLoss`). */
   labelSmoothing?: number;
   /** Evaluate an exponential moving average of the weights (the `averaged` optimizer around NAG,
@@ -104,7 +106,7 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   const model = cnn(new Rng(seed), { channels, batchNorm, maxShift, ...(options.elastic ? { elastic: options.elastic } : {}), ...(options.hidden ? { hidden: options.hidden } : {}) });
   print(validationSize > 0 ? `${data.description.replace(/ for testing\.$/, ' held out for validation')} (the test digits are not loaded)` : data.description);
   print(`model: shift ±${maxShift} → ${channels.map((c) => `conv ${c}${batchNorm ? '+BN' : ''}`).join(' → ')} → linear 10, ${model.numParameters()} parameters`);
-  const nag = { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: 5e-4 } };
+  const nag = { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: options.weightDecay ?? 5e-4 } };
   const trainer = new Trainer({
     model,
     loss: labelSmoothing > 0 ? (p: Tensor, t: ArrayLike<number> | Tensor) => crossEntropyLoss(p, t, { labelSmoothing }) : 'crossEntropy',

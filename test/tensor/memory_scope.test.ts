@@ -202,6 +202,28 @@ describe('memory scopes: tidy, keep, dispose', () => {
     expect(w.grad).to.equal(null);
   });
 
+  it('a gradient the user kept, or that another tensor stores as its .grad, stays kept when replaced', () => {
+    const a = zeros([2]).requireGrad(), b = zeros([2]).requireGrad();
+    let shared: Tensor | null = null, mine: Tensor | null = null;
+    tidy(() => {
+      shared = tensor(values(N, 11));
+      a.grad = shared; b.grad = shared;
+      a.grad = null;
+      expect(shared.kept, 'still b\'s gradient').to.equal(true);
+      mine = keep(tensor(values(N, 12)));
+      a.grad = mine;
+      a.grad = null;
+      expect(mine.kept, 'kept by the user').to.equal(true);
+    });
+    expect(shared!.isDisposed).to.equal(false);
+    expect(mine!.isDisposed).to.equal(false);
+    expect(b.grad).to.equal(shared);
+    b.grad = b.grad; // storing the same tensor again changes nothing
+    expect(shared!.kept).to.equal(true);
+    b.grad = null;
+    expect(shared!.kept).to.equal(false);
+  });
+
   it('results in Map keys and Sets escape', () => {
     const r = tidy(() => ({ byKey: new Map([[tensor([5]), 'five']]), set: new Set([tensor([6])]) }));
     expect([...r.byKey.keys()][0]!.item()).to.equal(5);

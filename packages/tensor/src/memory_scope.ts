@@ -22,7 +22,7 @@ interface ScopedTensor {
   handle: { readonly backend: string };
   readonly shape: number[];
   readonly isDisposed: boolean;
-  kept: boolean;
+  readonly kept: boolean;
   readonly requiresGrad: boolean;
   readonly node: unknown;
   dispose(): void;

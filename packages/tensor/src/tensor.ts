@@ -68,8 +68,10 @@ export class Tensor implements TensorInfo {
   node: GraphNode | null = null;
   /** Shared with the tensors aliasing this storage; created on first need (version 0 until then). */
   private versionCounter: VersionCounter | null = null;
-  /** Set by `keep()`: no enclosing `tidy` scope disposes this tensor. */
-  kept = false;
+  /** Set by `keep()`. */
+  private keptByUser = false;
+  /** How many tensors hold this one as their `.grad`. */
+  private gradHolders = 0;
   private disposed = false;
 
   /** Low-level constructor; use `tensor()`, `zeros()`… instead. `aliasOf`: a tensor whose storage this
@@ -97,7 +99,8 @@ export class Tensor implements TensorInfo {
     return this.storedGrad;
   }
 
-  /** Store a gradient (kept while stored) or clear it with null; the one replaced is no longer kept.
+  /** Store a gradient (kept while stored) or clear it with null; the one replaced is no longer kept
+   * on this tensor's account (still kept if `keep()` was called on it or another tensor stores it).
    * @example
    * ```ts
    * w.grad = zeros(w.shape); // what an optimizer that reads .grad will see
@@ -105,9 +108,31 @@ export class Tensor implements TensorInfo {
    */
   set grad(g: Tensor | null) {
     const old = this.storedGrad;
-    if (old !== null && old !== g) old.kept = false;
-    if (g !== null) g.kept = true;
+    if (old === g) return;
+    if (old !== null) old.gradHolders--;
+    if (g !== null) g.gradHolders++;
     this.storedGrad = g;
+  }
+
+  /** Whether no enclosing `tidy` scope disposes this tensor: `keep()` was called on it, or it is
+   * stored as some tensor's `.grad` (until replaced there).
+   * @example
+   * ```ts
+   * tidy(() => { const t = keep(zeros([2])); t.kept; }); // true
+   * ```
+   */
+  get kept(): boolean {
+    return this.keptByUser || this.gradHolders > 0;
+  }
+
+  /** Mark this tensor kept for good; what {@link keep} calls.
+   * @example
+   * ```ts
+   * t.markKept(); // as keep(t)
+   * ```
+   */
+  markKept(): void {
+    this.keptByUser = true;
   }
 
   /** Whether {@link Tensor.dispose} was called (directly or by the end of a `tidy` scope).
@@ -353,6 +378,6 @@ export class Tensor implements TensorInfo {
  * ```
  */
 export function keep<T extends Tensor>(t: T): T {
-  t.kept = true;
+  t.markKept();
   return t;
 }
