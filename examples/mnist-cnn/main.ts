@@ -11,6 +11,7 @@ import { Trainer, updateBatchNorm, type History } from '@descent/optim';
 import { evaluate, loadMnist } from '@descent/cli';
 import { RandomShift } from './random_shift.js';
 import { RandomElastic, type ElasticOptions } from './random_elastic.js';
+import { Ensemble } from './ensemble.js';
 
 /** Options of {@link main}. */
 export interface MnistCnnOptions {
@@ -38,6 +39,9 @@ export interface MnistCnnOptions {
   batchSize?: number;
   /** L2 weight decay of the optimizer (default 5e-4). */
   weightDecay?: number;
+  /** Train this many networks (seeds seed, seed + 1, …) on the same digits and evaluate the mean of
+   * their predicted probabilities (default 1). */
+  ensemble?: number;
   /** Label smoothing of the cross-entropy loss (default 0, as `torch.nn.CrossEntropyLoss`). */
   labelSmoothing?: number;
   /** Evaluate an exponential moving average of the weights (the `averaged` optimizer around NAG,
@@ -51,6 +55,7 @@ export interface MnistCnnOptions {
 
 /** What {@link main} returns. */
 export interface MnistCnnResult {
+  /** The (first) network's training history. */
   history: History;
   train: { loss: number; accuracy: number };
   /** On the test digits, or on the held-out training digits with `validationSize`. */
@@ -103,37 +108,49 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   const heldOut = validationSize > 0 ? 'validation' : 'test';
   const images = (d: typeof data.train) => ({ x: d.x.reshape([d.y.length, 1, 28, 28]), y: d.y });
   const train = images(data.train), test = images(data.test);
-  const model = cnn(new Rng(seed), { channels, batchNorm, maxShift, ...(options.elastic ? { elastic: options.elastic } : {}), ...(options.hidden ? { hidden: options.hidden } : {}) });
+  const members = options.ensemble ?? 1;
+  if (!Number.isInteger(members) || members < 1) throw new ValueError(`mnist-cnn: ensemble must be an integer ≥ 1, but got ${members}`);
+  const architecture = { channels, batchNorm, maxShift, ...(options.elastic ? { elastic: options.elastic } : {}), ...(options.hidden ? { hidden: options.hidden } : {}) };
   print(validationSize > 0 ? `${data.description.replace(/ for testing\.$/, ' held out for validation')} (the test digits are not loaded)` : data.description);
-  print(`model: shift ±${maxShift} → ${channels.map((c) => `conv ${c}${batchNorm ? '+BN' : ''}`).join(' → ')} → linear 10, ${model.numParameters()} parameters`);
   const nag = { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: options.weightDecay ?? 5e-4 } };
-  const trainer = new Trainer({
-    model,
-    loss: labelSmoothing > 0 ? (p: Tensor, t: ArrayLike<number> | Tensor) => crossEntropyLoss(p, t, { labelSmoothing }) : 'crossEntropy',
-    optimizer: options.ema === undefined ? nag
-      : { name: 'averaged', options: { inner: nag, averaging: 'ema', decay: options.ema.decay, start: options.ema.start } },
-    scheduler: { name: 'onecycle', options: { maxLr } },   // totalSteps: the run's steps
-    batchSize, epochs, seed,
-    ...(options.progressBar !== undefined ? { progressBar: options.progressBar } : {}),
-  });
   const t0 = performance.now(), cpu0 = process.cpuUsage();
-  const history = trainer.fit(train, { validation: test });
+  const models: Sequential[] = [];
+  let history: History | null = null;
+  for (let k = 0; k < members; k++) {
+    // member k: its own initial weights, shifts, dropout and shuffling (seed + k); the same digits
+    const model = cnn(new Rng(seed + k), architecture);
+    print(`model${members > 1 ? ` ${k + 1}/${members}` : ''}: shift ±${maxShift} → ${channels.map((c) => `conv ${c}${batchNorm ? '+BN' : ''}`).join(' → ')} → linear 10, ${model.numParameters()} parameters`);
+    const trainer = new Trainer({
+      model,
+      loss: labelSmoothing > 0 ? (p: Tensor, t: ArrayLike<number> | Tensor) => crossEntropyLoss(p, t, { labelSmoothing }) : 'crossEntropy',
+      optimizer: options.ema === undefined ? nag
+        : { name: 'averaged', options: { inner: nag, averaging: 'ema', decay: options.ema.decay, start: options.ema.start } },
+      scheduler: { name: 'onecycle', options: { maxLr } },   // totalSteps: the run's steps
+      batchSize, epochs, seed: seed + k,
+      ...(options.progressBar !== undefined ? { progressBar: options.progressBar } : {}),
+    });
+    const fitted = trainer.fit(train, { validation: test });
+    history ??= fitted;
+    for (const e of fitted.epochs) {
+      print(`epoch ${e.epoch + 1}/${epochs}  train loss ${e.loss.toFixed(4)}  ${heldOut} loss ${e.valLoss!.toFixed(4)}  ${heldOut} acc ${(e.valAccuracy! * 100).toFixed(2)}%`);
+    }
+    if (options.ema !== undefined) {
+      // the averaged weights, with running statistics of their own (torch.optim.swa_utils.update_bn)
+      trainer.optimizer.evalMode();
+      updateBatchNorm(model, train.x, { batchSize: 64 });
+    }
+    models.push(model);
+  }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  for (const e of history.epochs) {
-    print(`epoch ${e.epoch + 1}/${epochs}  train loss ${e.loss.toFixed(4)}  ${heldOut} loss ${e.valLoss!.toFixed(4)}  ${heldOut} acc ${(e.valAccuracy! * 100).toFixed(2)}%`);
-  }
-  if (options.ema !== undefined) {
-    // the averaged weights, with running statistics of their own (torch.optim.swa_utils.update_bn)
-    trainer.optimizer.evalMode();
-    updateBatchNorm(model, train.x, { batchSize: 64 });
-  }
+  const model: TensorModule = members === 1 ? models[0]! : new Ensemble(models);
   model.eval();
   const trainEval = evaluate(model, train);
   const testEval = evaluate(model, test);
-  print(`final: train acc ${(trainEval.accuracy * 100).toFixed(2)}%, ${heldOut} acc ${(testEval.accuracy * 100).toFixed(2)}% (training took ${seconds.toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU)`);
-  return { history, train: trainEval, test: testEval, parameters: model.numParameters(), seconds, cpuSeconds };
+  const what = members === 1 ? '' : ` of the ${members} networks' mean prediction`;
+  print(`final${what}: train acc ${(trainEval.accuracy * 100).toFixed(2)}%, ${heldOut} acc ${(testEval.accuracy * 100).toFixed(2)}% (training took ${seconds.toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU)`);
+  return { history: history!, train: trainEval, test: testEval, parameters: model.numParameters(), seconds, cpuSeconds };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,6 +3,8 @@ import { Rng, tensor } from '@descent/tensor';
 import { cnn, main } from '../../examples/mnist-cnn/main.js';
 import { RandomShift } from '../../examples/mnist-cnn/random_shift.js';
 import { RandomElastic } from '../../examples/mnist-cnn/random_elastic.js';
+import { Ensemble } from '../../examples/mnist-cnn/ensemble.js';
+import { Linear } from '@descent/layers';
 
 describe('examples/mnist-cnn', function () {
   this.timeout(120000);
@@ -69,5 +71,25 @@ describe('examples/mnist-cnn', function () {
     expect(() => new RandomElastic({ alpha: -1 }, new Rng(0))).to.throw(/alpha must be a number ≥ 0, but got -1/);
     expect(() => cnn(new Rng(0), { channels: [2], elastic: { alpha: 8 }, hidden: 5 }).numParameters()).to.not.throw();
     expect(cnn(new Rng(0), { channels: [2], maxShift: 0, hidden: 5 }).numParameters()).to.equal((2 * 9 + 4) + (2 * 196 * 5 + 5) + (5 * 10 + 10));
+  });
+
+  it('Ensemble returns the log of its members\' mean probabilities; main trains one network per member', () => {
+    const rng = new Rng(2);
+    const a = new Linear(3, 4, { rng }), b = new Linear(3, 4, { rng });
+    const x = tensor([[0.5, -1, 2], [1, 0, -0.5]]);
+    const out = new Ensemble([a, b]).call(x).data();
+    const pa = a.call(x).data(), pb = b.call(x).data();
+    for (let r = 0; r < 2; r++) {
+      const soft = (l: ArrayLike<number>) => { const e = Array.from({ length: 4 }, (_, j) => Math.exp(l[r * 4 + j]!)); const z = e.reduce((u, v) => u + v); return e.map((v) => v / z); };
+      const sa = soft(pa), sb = soft(pb);
+      for (let j = 0; j < 4; j++) expect(out[r * 4 + j]).to.be.closeTo(Math.log((sa[j]! + sb[j]!) / 2), 1e-6);
+    }
+    expect(() => new Ensemble([])).to.throw(/Ensemble: members must hold at least one network, but got none/);
+    const lines: string[] = [];
+    const r = main({ epochs: 1, trainSize: 300, validationSize: 100, channels: [2, 2], maxShift: 0, ensemble: 2, log: (l) => lines.push(l), progressBar: false });
+    expect(lines.filter((l) => /^model \d\/2:/.test(l))).to.have.length(2);
+    expect(lines.at(-1)).to.match(/^final of the 2 networks' mean prediction: .*validation acc/);
+    expect(r.parameters).to.equal(2 * ((2 * 9 + 4) + (2 * 2 * 9 + 4) + (2 * 49 * 10 + 10)));
+    expect(() => main({ ensemble: 0, log: false })).to.throw(/ensemble must be an integer ≥ 1, but got 0/);
   });
 });
