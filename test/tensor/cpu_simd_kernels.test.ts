@@ -39,6 +39,19 @@ describe('CPU SIMD kernels against the pure-TS reference', () => {
     });
   }
 
+  it('float32 A·B with B read in place (unpacked) gives the bits of A·(Bᵀ)ᵀ through packed panels, ragged edges included', () => {
+    const rng = new Rng(21);
+    for (const [M, K, N] of sizes) {
+      const a = randn([M, K], rng), bt = randn([N, K], rng);
+      const b = tensor(bt.transpose().toArray() as number[][], { dtype: 'float32' });
+      const unpacked = withKernel('wasm', () => matmul(a, b));
+      const packed = withKernel('wasm', () => matmul(a, bt, { transposeB: true }));
+      const ua = new Uint32Array(unpacked.buffer, unpacked.byteOffset, unpacked.length);
+      const ub = new Uint32Array(packed.buffer, packed.byteOffset, packed.length);
+      for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) expect.fail(`${M}×${K}·${K}×${N} at ${i}: ${unpacked[i]} vs ${packed[i]}`);
+    }
+  });
+
   it('matmul accumulates into nothing stale: the same product twice gives the same result', () => {
     const rng = new Rng(20);
     const a = randn([37, 45], rng), b = randn([45, 29], rng);

@@ -60,8 +60,8 @@ function emitMacro64(f: FunctionBuilder): void {
  * of C in f32x4 accumulators; A's element splatted from memory, B's row loaded as NR32/4 vectors.
  * Not unrolled over k: TurboFan then hoists the second step's loads and spills accumulators (26 against
  * 48 GFLOP/s for the macro-kernel alone). `fma`: relaxed-SIMD multiply-add instead of a multiply and an add. */
-function emitMacro32(f: FunctionBuilder, fma: boolean): void {
-  const [pA, pB, pC, mPanels, nPanels, kc, ldc] = f.params as [Local, Local, Local, Local, Local, Local, Local];
+function emitMacro32(f: FunctionBuilder, fma: boolean, stridedB = false): void {
+  const [pA, pB, pC, mPanels, nPanels, kc, ldc, ldb] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local?];
   const i = f.local(I32), j = f.local(I32), k = f.local(I32);
   const a = f.local(I32), b = f.local(I32), aPanel = f.local(I32), cRow = f.local(I32), row = f.local(I32);
   const NV = NR32 / 4;
@@ -85,10 +85,11 @@ function emitMacro32(f: FunctionBuilder, fma: boolean): void {
     f.for(j, () => f.i32(0), () => f.get(nPanels), 1, () => {
       for (const r of acc) for (const x of r) f.v128Zero().set(x);
       f.get(aPanel).set(a);
-      f.get(pB).get(j).get(kc).i32Mul().i32(NR32 * 4).i32Mul().i32Add().set(b);
+      if (stridedB) f.get(pB).get(j).i32(NR32 * 4).i32Mul().i32Add().set(b); // row-major B, row pitch ldb bytes
+      else f.get(pB).get(j).get(kc).i32Mul().i32(NR32 * 4).i32Mul().i32Add().set(b);
       f.for(k, () => f.i32(0), () => f.get(kc), 1, () => {
         step(0, 0);
-        f.addTo(a, MR32 * 4).addTo(b, NR32 * 4);
+        f.addTo(a, MR32 * 4).addTo(b, stridedB ? ldb! : NR32 * 4);
       });
       f.get(cRow).get(j).i32(NR32 * 4).i32Mul().i32Add().set(row);
       for (let r = 0; r < MR32; r++) {
@@ -157,6 +158,8 @@ function emitPack(f: FunctionBuilder, elem: 4 | 8, W: number, contiguous: boolea
 }
 
 type MacroFn = (pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number) => void;
+/** A macro-kernel reading B unpacked: row-major, row pitch ldb bytes. */
+type StridedMacroFn = (pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number, ldb: number) => void;
 type PackFn = (src: number, ks: number, cs: number, dst: number, panels: number, kc: number) => void;
 type TilesFn = (pA: number, pB: number, pC: number, Mpad: number, Npad: number, K: number, m0: number, m1: number, n0: number, n1: number) => void;
 
@@ -168,6 +171,8 @@ interface Kernels {
   macro64: MacroFn;
   macro32: MacroFn;
   macro32fma?: MacroFn;
+  macro32b: StridedMacroFn;
+  macro32bfma?: StridedMacroFn;
   tiles64: TilesFn;
   tiles32: TilesFn;
   tiles32fma?: TilesFn;
@@ -194,6 +199,8 @@ function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssem
     emitMacro64(m.func('macro64', macro));
     emitMacro32(m.func('macro32', macro), false);
     if (fma) emitMacro32(m.func('macro32fma', macro), true);
+    emitMacro32(m.func('macro32b', [...macro, I32]), false, true);
+    if (fma) emitMacro32(m.func('macro32bfma', [...macro, I32]), true, true);
     emitPack(m.func('pack64', pack), 8, 4, false);
     emitPack(m.func('pack32A', pack), 4, MR32, false);
     emitPack(m.func('pack32B', pack), 4, NR32, false);
@@ -382,8 +389,12 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     if (cBytes > MAX_C_BYTES) return false;
     const raw = (M * K + K * N) * elem <= MAX_RAW_BYTES;
     const offRawA = offC + cBytes, offRawB = offRawA + (raw ? M * K * elem : 0);
+    // float32 B not transposed and copied whole: the macro-kernel reads its rows in place, unpacked.
+    // A ragged last panel reads up to NR − 1 elements past a row's end (the next row's, or the pad
+    // below): they land in C's pad columns, which are never copied out.
+    const bInPlace = f32 && raw && !transB;
     try {
-      ensure(raw ? offRawB + K * N * elem : offRawA);
+      ensure(raw ? offRawB + K * N * elem + NR * elem : offRawA);
     } catch {
       return false; // memory.grow refused
     }
@@ -396,15 +407,18 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     const k = kernels!;
     const w: Workspace = { kernels: k, mem, pack, f32, elem, K, rawA: raw ? offRawA : -1, rawB: raw ? offRawB : -1 };
     const macro = f32 ? (fma && k.macro32fma ? k.macro32fma : k.macro32) : k.macro64;
+    const macroB = fma && k.macro32bfma ? k.macro32bfma : k.macro32b;
     for (let jc = 0; jc < N; jc += NC) {
       const nPanels = Math.ceil(Math.min(NC, N - jc) / NR);
       for (let pc = 0; pc < K; pc += KC) {
         const kc = Math.min(KC, K - pc);
-        packOperand(w, B, bOff, true, offB, jc, pc, N, kc, nPanels, NR, !transB);
+        if (!bInPlace) packOperand(w, B, bOff, true, offB, jc, pc, N, kc, nPanels, NR, !transB);
         for (let ic = 0; ic < M; ic += MC) {
           const mPanels = Math.ceil(Math.min(MC, M - ic) / MR);
           packOperand(w, A, aOff, false, offA, ic, pc, M, kc, mPanels, MR, transA);
-          macro(offA, offB, offC + (ic * Npad + jc) * elem, mPanels, nPanels, kc, Npad * elem);
+          const cAt = offC + (ic * Npad + jc) * elem;
+          if (bInPlace) macroB(offA, offRawB + (pc * N + jc) * elem, cAt, mPanels, nPanels, kc, Npad * elem, N * elem);
+          else macro(offA, offB, cAt, mPanels, nPanels, kc, Npad * elem);
         }
       }
     }
