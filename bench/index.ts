@@ -162,8 +162,8 @@ async function benchMatmul(): Promise<void> {
     ['attention Q·Kᵀ 128 × 32×16·16×32', 32, 32, 16, false, true, 128],
     ['attention P·V 128 × 32×32·32×16', 32, 16, 32, false, false, 128],
   ];
-  const mlpShapes: Record<string, number> = {};
-  const mlpVsWasm: Record<string, { descent: number; tfjs_wasm: number; ratio: number }> = {};
+  const modelShapes: Record<string, number> = {};
+  const modelVsWasm: Record<string, { descent: number; tfjs_wasm: number; ratio: number }> = {};
   const tfw = await useTfBackend('wasm');
   for (const [name, m, nn, k, tA, tB, batch = 1] of shapes) {
     const a = randomArray(batch * m * k, rng), b = randomArray(batch * k * nn, rng);
@@ -173,18 +173,18 @@ async function benchMatmul(): Promise<void> {
     const TA = tfw.tensor(a, shapeA), TB = tfw.tensor(b, shapeB);
     const o = { warmup: 5, minReps: 10, minTotalMs: QUICK ? 100 : 200 };
     const g = (ms: number) => (2 * batch * m * nn * k) / (ms * 1e6);
-    mlpShapes[name] = g(timeIt(product(A, B, { transposeA: tA, transposeB: tB }), o));
+    modelShapes[name] = g(timeIt(product(A, B, { transposeA: tA, transposeB: tB }), o));
     const w = g(timeIt(() => { const c = tfw.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
-    mlpVsWasm[name] = { descent: mlpShapes[name]!, tfjs_wasm: w, ratio: mlpShapes[name]! / w };
+    modelVsWasm[name] = { descent: modelShapes[name]!, tfjs_wasm: w, ratio: modelShapes[name]! / w };
     TA.dispose(); TB.dispose();
   }
   results.matmul_gflops = out;
   results.matmul_variants_gflops = variants;
-  results.matmul_mlp_shapes_gflops = mlpShapes;
+  results.matmul_mlp_shapes_gflops = modelShapes;
   results.matmul_vs_tfjs_wasm = vsWasm;
-  results.matmul_mlp_shapes_vs_tfjs_wasm = mlpVsWasm;
+  results.matmul_mlp_shapes_vs_tfjs_wasm = modelVsWasm;
   guardInput.matmul = [...Object.entries(vsWasm).flatMap(([n, row]) => Object.entries(row).map(([t, r]) => [`matmul ${n} ${t}`, r.ratio] as [string, number])),
-    ...Object.entries(mlpVsWasm).map(([k, r]) => [`matmul ${k}`, r.ratio] as [string, number])];
+    ...Object.entries(modelVsWasm).map(([k, r]) => [`matmul ${k}`, r.ratio] as [string, number])];
   for (const n of Ns) addRow(`matmul ${n} GFLOP/s`, out[n]!, true);
   for (const n of Ns) addRow(`matmul ${n} GFLOP/s, no scope`, { ...out[n]!, descent: out[n]!.descent_gc }, true);
   for (const [label, byN] of Object.entries(variants)) for (const [n, row] of Object.entries(byN)) {
@@ -195,7 +195,7 @@ async function benchMatmul(): Promise<void> {
   for (const [n, row] of Object.entries(vsWasm)) {
     log(`    ${n}: ` + Object.entries(row).map(([t, r]) => `${t} ${r.descent.toFixed(1)} / ${r.tfjs_wasm.toFixed(1)} = ${r.ratio.toFixed(2)}×`).join(', '));
   }
-  for (const [k, r] of Object.entries(mlpVsWasm)) log(`    ${k}: ${r.descent.toFixed(1)} / ${r.tfjs_wasm.toFixed(1)} = ${r.ratio.toFixed(2)}×`);
+  for (const [k, r] of Object.entries(modelVsWasm)) log(`    ${k}: ${r.descent.toFixed(1)} / ${r.tfjs_wasm.toFixed(1)} = ${r.ratio.toFixed(2)}×`);
 }
 
 // ── elementwise ───────────────────────────────────────────────────────────────────────────────

@@ -102,16 +102,18 @@ export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift 
 /** Load the digits as 1×28×28 images, build the CNN, train it, and evaluate on both sets. */
 export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   const { epochs = 10, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, batchSize = 64, labelSmoothing = 0, seed = 0 } = options;
+  const members = options.ensemble ?? 1;
+  if (!Number.isInteger(members) || members < 1) throw new ValueError(`mnist-cnn: ensemble must be an integer ≥ 1, but got ${members}`);
   const print = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
   // with validationSize the held-out digits are the last of the training digits: the test digits stay unseen
   const data = validationSize > 0 ? loadMnist({ trainSize: trainSize - validationSize, testSize: validationSize, seed }) : loadMnist({ trainSize, testSize, seed });
   const heldOut = validationSize > 0 ? 'validation' : 'test';
   const images = (d: typeof data.train) => ({ x: d.x.reshape([d.y.length, 1, 28, 28]), y: d.y });
   const train = images(data.train), test = images(data.test);
-  const members = options.ensemble ?? 1;
-  if (!Number.isInteger(members) || members < 1) throw new ValueError(`mnist-cnn: ensemble must be an integer ≥ 1, but got ${members}`);
   const architecture = { channels, batchNorm, maxShift, ...(options.elastic ? { elastic: options.elastic } : {}), ...(options.hidden ? { hidden: options.hidden } : {}) };
   print(validationSize > 0 ? `${data.description.replace(/ for testing\.$/, ' held out for validation')} (the test digits are not loaded)` : data.description);
+  const description = [`shift ±${maxShift}${options.elastic ? ' + elastic' : ''}`, ...channels.map((c) => `conv ${c}${batchNorm ? '+BN' : ''}`),
+    ...(options.hidden ? [`linear ${options.hidden}`] : []), 'linear 10'].join(' → ');
   const nag = { name: 'nag', options: { lr: maxLr, momentum: 0.9, weightDecay: options.weightDecay ?? 5e-4 } };
   const t0 = performance.now(), cpu0 = process.cpuUsage();
   const models: Sequential[] = [];
@@ -119,7 +121,7 @@ export function main(options: MnistCnnOptions = {}): MnistCnnResult {
   for (let k = 0; k < members; k++) {
     // member k: its own initial weights, shifts, dropout and shuffling (seed + k); the same digits
     const model = cnn(new Rng(seed + k), architecture);
-    print(`model${members > 1 ? ` ${k + 1}/${members}` : ''}: shift ±${maxShift} → ${channels.map((c) => `conv ${c}${batchNorm ? '+BN' : ''}`).join(' → ')} → linear 10, ${model.numParameters()} parameters`);
+    print(`model${members > 1 ? ` ${k + 1}/${members}` : ''}: ${description}, ${model.numParameters()} parameters`);
     const trainer = new Trainer({
       model,
       loss: labelSmoothing > 0 ? (p: Tensor, t: ArrayLike<number> | Tensor) => crossEntropyLoss(p, t, { labelSmoothing }) : 'crossEntropy',

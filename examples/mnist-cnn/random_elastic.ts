@@ -102,6 +102,11 @@ export class RandomElastic extends Module {
 /** The plane's value at the fractional position (y, x), bilinear between the four pixels around it, 0 outside. */
 function bilinear(src: ArrayLike<number>, plane: number, H: number, W: number, y: number, x: number): number {
   const y0 = Math.floor(y), x0 = Math.floor(x), fy = y - y0, fx = x - x0;
-  const at = (yy: number, xx: number) => (yy >= 0 && yy < H && xx >= 0 && xx < W ? src[plane + yy * W + xx]! : 0);
-  return (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+  return (1 - fy) * ((1 - fx) * pixel(src, plane, H, W, y0, x0) + fx * pixel(src, plane, H, W, y0, x0 + 1))
+    + fy * ((1 - fx) * pixel(src, plane, H, W, y0 + 1, x0) + fx * pixel(src, plane, H, W, y0 + 1, x0 + 1));
+}
+
+/** The plane's pixel (y, x), 0 outside the image. */
+function pixel(src: ArrayLike<number>, plane: number, H: number, W: number, y: number, x: number): number {
+  return y >= 0 && y < H && x >= 0 && x < W ? src[plane + y * W + x]! : 0;
 }

@@ -4,7 +4,7 @@ import { createOptimizer } from '@descent/optim';
 
 /** The JS loop of `scaleByAdam` on float32 storage (transforms.ts, the folded form), as the reference. */
 function reference(th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
-  a1: number, a2: number, bc1: number, bc2sqrt: number, eps: number, scale: number, decay: number, l2: number): void {
+  a1: number, a2: number, stepScale: number, invBc2sqrt: number, eps: number, decay: number, l2: number): void {
   for (let i = 0; i < th.length; i++) {
     const p = th[i]!;
     const g = l2 !== 0 ? Math.fround(s[i]! + l2 * p) : s[i]!;
@@ -12,7 +12,7 @@ function reference(th: Float32Array, s: Float32Array, m: Float32Array, v: Float3
     m[i] = mi;
     const vi = Math.fround(beta2 * v[i]! + a2 * g * g);
     v[i] = vi;
-    const step = (scale / bc1) * mi / (Math.sqrt(vi) * (1 / bc2sqrt) + eps);
+    const step = stepScale * mi / (Math.sqrt(vi) * invBc2sqrt + eps);
     th[i] = p + Math.fround(decay !== 0 ? step + decay * p : step);
   }
 }
@@ -53,7 +53,7 @@ describe('optimizers: Adam WebAssembly SIMD kernel', () => {
       }
       const [th2, s2, m2, v2] = [th.slice(), s.slice(), m.slice(), v.slice()];
       for (let t = 1; t <= 3; t++) {
-        const args = [0.9, 0.999, 1 - 0.9, 1 - 0.999, 1 - 0.9 ** t, Math.sqrt(1 - 0.999 ** t), t === 2 ? 0 : 1e-8, -lr, decay, l2] as const;
+        const args = [0.9, 0.999, 1 - 0.9, 1 - 0.999, -lr / (1 - 0.9 ** t), 1 / Math.sqrt(1 - 0.999 ** t), t === 2 ? 0 : 1e-8, decay, l2] as const;
         reference(th, s, m, v, ...args);
         expect(simd!(th2, s2, m2, v2, ...args)).to.equal(true);
         sameBits(th2, th, `n ${n} t ${t} θ`); sameBits(m2, m, `n ${n} t ${t} m`); sameBits(v2, v, `n ${n} t ${t} v`);
@@ -64,7 +64,7 @@ describe('optimizers: Adam WebAssembly SIMD kernel', () => {
 
   it('declines L2 and decoupled decay together', () => {
     const a = new Float32Array(4);
-    expect(simd!(a, a, a, a, 0.9, 0.999, 0.1, 0.001, 0.1, 0.03, 1e-8, -1e-3, 0.1, 0.1)).to.equal(false);
+    expect(simd!(a, a, a, a, 0.9, 0.999, 0.1, 0.001, -1e-3 / 0.1, 1 / 0.03, 1e-8, 0.1, 0.1)).to.equal(false);
   });
 
   it('adam and adamw over float32 parameters (SIMD path and, under 1024 elements, the JS loop) match the reference loop step by step', () => {
@@ -78,7 +78,7 @@ describe('optimizers: Adam WebAssembly SIMD kernel', () => {
         const g = Float32Array.from({ length: n }, () => (r() - 0.5) * 2);
         opt.stepWithGrads([g]);
         const decay = name === 'adamw' ? -1e-2 * wd : 0, l2 = name === 'adam' ? wd : 0;
-        reference(th, g, m, v, 0.9, 0.999, 1 - 0.9, 1 - 0.999, 1 - 0.9 ** t, Math.sqrt(1 - 0.999 ** t), 1e-8, -1e-2, decay, l2);
+        reference(th, g, m, v, 0.9, 0.999, 1 - 0.9, 1 - 0.999, -1e-2 / (1 - 0.9 ** t), 1 / Math.sqrt(1 - 0.999 ** t), 1e-8, decay, l2);
         sameBits(p.buffer() as Float32Array, th, `${name} wd ${wd} n ${n} step ${t}`);
       }
     }

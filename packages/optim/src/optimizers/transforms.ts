@@ -450,11 +450,10 @@ const ADAM_SIMD_MIN = 1024;
  * same float32 roundings (the folded form, as the general loop on float32 parameters). Returns
  * false (having done nothing) for L2 and decay together. */
 function adamInPlaceF32(th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
-  a1: number, a2: number, bc1: number, bc2sqrt: number, eps: number, scale: number, decay: number, l2: number): boolean {
+  a1: number, a2: number, stepScale: number, invBc2sqrt: number, eps: number, decay: number, l2: number): boolean {
   if (adamSimd !== null && th.length >= ADAM_SIMD_MIN && s.length === th.length && m.length === th.length && v.length === th.length) {
-    return adamSimd(th, s, m, v, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2);
+    return adamSimd(th, s, m, v, beta1, beta2, a1, a2, stepScale, invBc2sqrt, eps, decay, l2);
   }
-  const stepScale = scale / bc1, invBc2sqrt = 1 / bc2sqrt;
   if (l2 === 0 && decay === 0) {
     for (let i = 0, n = th.length; i < n; i++) {
       const g = s[i]!;
@@ -529,7 +528,7 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
       const bc1 = 1 - beta1 ** t;
       const bc2sqrt = Math.sqrt(1 - beta2 ** t);
       const a1 = 1 - beta1, a2 = 1 - beta2;
-      const stepScale = scale / bc1, invBc2sqrt = 1 / bc2sqrt;
+      const stepScale = scale / bc1, invBc2sqrt = 1 / bc2sqrt; // the folded float32 form's scalars
       for (let j = 0, count = target ? target.length : dst.length; j < count; j++) {
         const s = src[j]!, m = state.m[j]!, v = state.v[j]!;
         const out = target ? target[j]! : dst[j]!;
@@ -537,7 +536,7 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
         const add = target !== undefined, f32 = out instanceof Float32Array;
         const f32m = m instanceof Float32Array, f32v = v instanceof Float32Array;
         if (add && f32 && f32m && f32v && s instanceof Float32Array && !amsgrad
-          && adamInPlaceF32(out as Float32Array, s, m as Float32Array, v as Float32Array, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2)) {
+          && adamInPlaceF32(out as Float32Array, s, m as Float32Array, v as Float32Array, beta1, beta2, a1, a2, stepScale, invBc2sqrt, eps, decay, l2)) {
           continue;
         }
         const th = target ? out : decay !== 0 || l2 !== 0 ? params[j]!.buffer() : null;

@@ -7,7 +7,7 @@
 // "Adam's folded float32 form"). Where WebAssembly SIMD is missing, createAdamSimd returns null.
 import { compileElementwiseSimd, type ElementwiseExpr, type ElementwiseProgram, type ElementwiseSimdKernel } from './elementwise_simd.js';
 
-// Arrays: θ, the gradient s, m, v. Scalars: β1, β2, 1−β1, 1−β2, scale/(1−β1ᵗ), 1/√(1−β2ᵗ), ε, decay, λ.
+// Arrays: θ, the gradient s, m, v. Scalars: β1, β2, 1−β1, 1−β2, −η/(1−β1ᵗ), 1/√(1−β2ᵗ), ε, decay, λ.
 const [TH, S, M, V] = [0, 1, 2, 3].map((index): ElementwiseExpr => ({ op: 'array', index }));
 const [BETA1, BETA2, A1, A2, STEP_SCALE, INV_BC2SQRT, EPS, DECAY, L2] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((index): ElementwiseExpr => ({ op: 'scalar', index }));
 const G: ElementwiseExpr = { op: 'temp', index: 0 };
@@ -17,7 +17,7 @@ const div = (a: ElementwiseExpr, b: ElementwiseExpr): ElementwiseExpr => ({ op: 
 
 /** mode 0: plain Adam; 1: decoupled decay (AdamW); 2: L2 in the gradient. */
 function adamProgram(mode: 0 | 1 | 2): ElementwiseProgram {
-  // (scale/bc1)·m / (√v·(1/bc2sqrt) + ε) [+ decay·θ]
+  // stepScale·m / (√v·invBc2sqrt + ε) [+ decay·θ]
   const step = div(mul(STEP_SCALE, M), add(mul({ op: 'sqrt', a: V }, INV_BC2SQRT), EPS));
   return {
     arrays: 4, scalars: 9, temps: 1,
@@ -32,17 +32,18 @@ function adamProgram(mode: 0 | 1 | 2): ElementwiseProgram {
 
 /** Adam's fused in-place float32 update: `th`, `m`, `v` updated in place from the gradient `s`
  * (all of one length), bitwise identical to `scaleByAdam`'s float32 loop in `@descent/optim`,
- * in the folded form `θ ← θ + round((scale/bc1)·m / (√v·(1/bc2sqrt) + ε) [+ decay·θ])`.
+ * in the folded form `θ ← θ + round(stepScale·m / (√v·invBc2sqrt + ε) [+ decay·θ])`, where the
+ * caller folds `stepScale = −η/(1−β1ᵗ)` and `invBc2sqrt = 1/√(1−β2ᵗ)` once a step.
  * Returns false (having done nothing) for `decay` and `l2` both nonzero.
  * @example
  * ```ts
- * // step t = 1 of Adam (β1 0.9, β2 0.999, lr 1e-3) with scalars 1−β1, 1−β2, 1−β1ᵗ, √(1−β2ᵗ), ε, −lr, decay, λ
+ * // step t = 1 of Adam (β1 0.9, β2 0.999, lr 1e-3): 1−β1, 1−β2, −lr/(1−β1), 1/√(1−β2), ε, decay, λ
  * const adam: AdamSimdKernel | null = createAdamSimd();
- * adam?.(theta, grad, m, v, 0.9, 0.999, 0.1, 0.001, 0.1, Math.sqrt(0.001), 1e-8, -1e-3, 0, 0); // true
+ * adam?.(theta, grad, m, v, 0.9, 0.999, 0.1, 0.001, -1e-3 / 0.1, 1 / Math.sqrt(0.001), 1e-8, 0, 0); // true
  * ```
  */
 export type AdamSimdKernel = (th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
-  a1: number, a2: number, bc1: number, bc2sqrt: number, eps: number, scale: number, decay: number, l2: number) => boolean;
+  a1: number, a2: number, stepScale: number, invBc2sqrt: number, eps: number, decay: number, l2: number) => boolean;
 
 /**
  * The WebAssembly SIMD Adam kernel, or null where WebAssembly SIMD is not available. Its memory
@@ -50,17 +51,17 @@ export type AdamSimdKernel = (th: Float32Array, s: Float32Array, m: Float32Array
  * @example
  * ```ts
  * const adam = createAdamSimd();
- * if (adam) adam(theta, grad, m, v, 0.9, 0.999, 0.1, 0.001, 0.1, Math.sqrt(0.001), 1e-8, -1e-3, 0, 0);
+ * if (adam) adam(theta, grad, m, v, 0.9, 0.999, 0.1, 0.001, -1e-3 / 0.1, 1 / Math.sqrt(0.001), 1e-8, 0, 0);
  * ```
  */
 export function createAdamSimd(): AdamSimdKernel | null {
   const kernels = ([0, 1, 2] as const).map((mode) => compileElementwiseSimd(adamProgram(mode)));
   if (kernels.some((k) => k === null)) return null;
   const [plain, decoupled, l2] = kernels as [ElementwiseSimdKernel, ElementwiseSimdKernel, ElementwiseSimdKernel];
-  return (th, s, m, v, beta1, beta2, a1, a2, bc1, bc2sqrt, eps, scale, decay, l2Coefficient) => {
+  return (th, s, m, v, beta1, beta2, a1, a2, stepScale, invBc2sqrt, eps, decay, l2Coefficient) => {
     if (decay !== 0 && l2Coefficient !== 0) return false;
     const kernel = decay !== 0 ? decoupled : l2Coefficient !== 0 ? l2 : plain;
-    kernel([th, s, m, v], [beta1, beta2, a1, a2, scale / bc1, 1 / bc2sqrt, eps, decay, l2Coefficient]);
+    kernel([th, s, m, v], [beta1, beta2, a1, a2, stepScale, invBc2sqrt, eps, decay, l2Coefficient]);
     return true;
   };
 }
