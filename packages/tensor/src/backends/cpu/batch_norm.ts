@@ -1,6 +1,8 @@
 // Batch normalisation on the CPU, per channel c of x [N, C, S…] over the N·S values of the channel.
 // Sums run in float64 whatever the dtype; the variance is two-pass (Σ(x − mean)²), as PyTorch's CPU kernel.
+// Tensors in the tensor heap run the same loops in WebAssembly (wasm/batch_norm_wasm.ts), bitwise identical.
 import type { TypedArray } from '../../types.js';
+import { batchNormKernels } from './wasm/batch_norm_wasm.js';
 
 /** The layout of x as [N, C, S]: S is the product of the axes after the channel axis. */
 export interface ChannelLayout { N: number; C: number; S: number }
@@ -17,6 +19,37 @@ export function channelLayout(shape: readonly number[]): ChannelLayout {
   return { N: shape[0]!, C: shape[1]!, S };
 }
 
+// The per-channel sums below keep four partial sums (elements i ≡ 0, 1, 2, 3 mod 4 of each run of S),
+// added at the end: one float64 accumulator is a chain of dependent additions, ~4 cycles each; four
+// chains overlap. The order is fixed by the layout alone, so results stay reproducible.
+
+/** Σ x over channel c. */
+function channelSum(x: TypedArray, { N, C, S }: ChannelLayout, c: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let n = 0; n < N; n++) {
+    const start = (n * C + c) * S, end = start + S;
+    let i = start;
+    for (; i + 3 < end; i += 4) { s0 += x[i]!; s1 += x[i + 1]!; s2 += x[i + 2]!; s3 += x[i + 3]!; }
+    for (; i < end; i++) s0 += x[i]!;
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
+/** Σ (x − m)² over channel c. */
+function channelSquaredDeviation(x: TypedArray, { N, C, S }: ChannelLayout, c: number, m: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let n = 0; n < N; n++) {
+    const start = (n * C + c) * S, end = start + S;
+    let i = start;
+    for (; i + 3 < end; i += 4) {
+      const d0 = x[i]! - m, d1 = x[i + 1]! - m, d2 = x[i + 2]! - m, d3 = x[i + 3]! - m;
+      s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+    }
+    for (; i < end; i++) { const d = x[i]! - m; s0 += d * d; }
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
 /** Per-channel mean and biased variance, into `mean` and `variance` (length C).
  * @example
  * ```ts
@@ -24,19 +57,13 @@ export function channelLayout(shape: readonly number[]): ChannelLayout {
  * ```
  */
 export function channelMoments(x: TypedArray, layout: ChannelLayout, mean: Float64Array, variance: Float64Array): void {
-  const count = layout.N * layout.S;
-  for (let c = 0; c < layout.C; c++) {
-    let s = 0;
-    for (let n = 0; n < layout.N; n++) {
-      for (let i = (n * layout.C + c) * layout.S, end = i + layout.S; i < end; i++) s += x[i]!;
-    }
-    const m = s / count;
-    let q = 0;
-    for (let n = 0; n < layout.N; n++) {
-      for (let i = (n * layout.C + c) * layout.S, end = i + layout.S; i < end; i++) { const d = x[i]! - m; q += d * d; }
-    }
+  const { N, C, S } = layout;
+  const count = N * S;
+  const wasm = batchNormKernels([x]);
+  for (let c = 0; c < C; c++) {
+    const m = (wasm ? wasm.sum(x.byteOffset, N, C, S, c) : channelSum(x, layout, c)) / count;
     mean[c] = m;
-    variance[c] = q / count;
+    variance[c] = (wasm ? wasm.squaredDeviation(x.byteOffset, N, C, S, c, m) : channelSquaredDeviation(x, layout, c, m)) / count;
   }
 }
 
@@ -63,8 +90,10 @@ export function batchNormForward(x: TypedArray, weight: TypedArray | null, bias:
   given: { mean: TypedArray; variance: TypedArray } | null = null): void {
   const { N, C, S } = layout;
   const { mean, invStd } = given ? givenStatistics(given.mean, given.variance, eps) : statistics(x, layout, eps);
+  const wasm = batchNormKernels([x, out]);
   for (let c = 0; c < C; c++) {
     const m = mean[c]!, scale = invStd[c]!, g = weight ? weight[c]! : 1, b = bias ? bias[c]! : 0;
+    if (wasm) { wasm.normalize(x.byteOffset, out.byteOffset, N, C, S, c, m, scale, g, b); continue; }
     for (let n = 0; n < N; n++) {
       for (let i = (n * C + c) * S, end = i + S; i < end; i++) out[i] = (x[i]! - m) * scale * g + b;
     }
@@ -80,14 +109,27 @@ export function batchNormForward(x: TypedArray, weight: TypedArray | null, bias:
 export function batchNormParamsGrad(x: TypedArray, dy: TypedArray, out: TypedArray, layout: ChannelLayout, eps: number): void {
   const { mean, invStd } = statistics(x, layout, eps);
   const { N, C, S } = layout;
+  const wasm = batchNormKernels([x, dy]);
   for (let c = 0; c < C; c++) {
     const m = mean[c]!;
-    let dyXc = 0, dySum = 0;
-    for (let n = 0; n < N; n++) {
-      for (let i = (n * C + c) * S, end = i + S; i < end; i++) { const d = dy[i]!; dyXc += d * (x[i]! - m); dySum += d; }
+    if (wasm) {
+      const [dyXc, dySum] = wasm.paramsGrad(x.byteOffset, dy.byteOffset, N, C, S, c, m);
+      out[c] = dyXc * invStd[c]!;
+      out[C + c] = dySum;
+      continue;
     }
-    out[c] = dyXc * invStd[c]!;
-    out[C + c] = dySum;
+    let p0 = 0, p1 = 0, q0 = 0, q1 = 0; // Σ dy·(x − m) and Σ dy, two partial sums each
+    for (let n = 0; n < N; n++) {
+      const start = (n * C + c) * S, end = start + S;
+      let i = start;
+      for (; i + 1 < end; i += 2) {
+        const d0 = dy[i]!, d1 = dy[i + 1]!;
+        p0 += d0 * (x[i]! - m); p1 += d1 * (x[i + 1]! - m); q0 += d0; q1 += d1;
+      }
+      if (i < end) { const d = dy[i]!; p0 += d * (x[i]! - m); q0 += d; }
+    }
+    out[c] = (p0 + p1) * invStd[c]!;
+    out[C + c] = q0 + q1;
   }
 }
 
@@ -101,9 +143,11 @@ export function batchNormInputGrad(x: TypedArray, dy: TypedArray, weight: TypedA
   const { N, C, S } = layout;
   const count = N * S;
   const { mean, invStd } = statistics(x, layout, eps);
+  const wasm = batchNormKernels([x, dy, dx]);
   for (let c = 0; c < C; c++) {
     const m = mean[c]!, scale = invStd[c]!, g = weight ? weight[c]! : 1;
     const dyMean = sums[C + c]! / count, dyXhatMean = sums[c]! / count;
+    if (wasm) { wasm.inputGrad(x.byteOffset, dy.byteOffset, dx.byteOffset, N, C, S, c, m, scale, g, dyMean, dyXhatMean); continue; }
     for (let n = 0; n < N; n++) {
       for (let i = (n * C + c) * S, end = i + S; i < end; i++) {
         const xhat = (x[i]! - m) * scale;

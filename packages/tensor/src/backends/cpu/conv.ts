@@ -6,6 +6,7 @@ import type { Conv2DAttrs } from '../../kernel_names.js';
 import { allocate } from '../../storage.js';
 import type { DType, TypedArray } from '../../types.js';
 import { gemm } from './matmul.js';
+import { columnsWasm, heapColumns, releaseColumns } from './wasm/im2col_wasm.js';
 
 /** Every size of one convolution, derived once from the shapes and attributes. */
 export interface ConvGeometry {
@@ -55,6 +56,7 @@ function validRange(W: number, Wo: number, s: number, p: number, offset: number)
  * each receptive field into col (im2col; 0 where it reads padding), else each col entry is added
  * back into the input position it was read from (col2im, the gradient's fold). */
 function columns(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray, unroll: boolean): void {
+  if (columnsWasm(x, xOff, g, col, unroll)) return;
   const { Cg, H, W, kh, kw, Ho, Wo, sh, sw, pt, pl, dh, dw, P } = g;
   let row = 0;
   for (let c = 0; c < Cg; c++) {
@@ -80,6 +82,12 @@ function columns(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray, 
   }
 }
 
+/** The column buffer of a conv over x: in the tensor heap next to x where x is there (for the
+ * WebAssembly loops), else an ordinary array. */
+function columnBuffer(x: TypedArray, dtype: DType, size: number): TypedArray {
+  return heapColumns(x, dtype, size) ?? allocate(dtype, size);
+}
+
 /** y = conv(x, w) (+ bias) into `out` [N, O, Ho, Wo], zero-filled on entry.
  * @example
  * ```ts
@@ -89,13 +97,17 @@ function columns(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray, 
 export function conv2dForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, dtype: DType): void {
   const { N, C, H, W, O, groups, Cg, Og, K, P, direct } = g;
   if (bias) for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) out.fill(bias[o]!, (n * O + o) * P, (n * O + o + 1) * P);
-  const col = direct ? x : allocate(dtype, K * P);
-  for (let n = 0; n < N; n++) {
-    for (let gr = 0; gr < groups; gr++) {
-      const xOff = (n * C + gr * Cg) * H * W;
-      if (!direct) columns(x, xOff, g, col, true);
-      gemm(w, gr * Og * K, col, direct ? xOff : 0, out, (n * O + gr * Og) * P, Og, P, K, false, false);
+  const col = direct ? x : columnBuffer(x, dtype, K * P);
+  try {
+    for (let n = 0; n < N; n++) {
+      for (let gr = 0; gr < groups; gr++) {
+        const xOff = (n * C + gr * Cg) * H * W;
+        if (!direct) columns(x, xOff, g, col, true);
+        gemm(w, gr * Og * K, col, direct ? xOff : 0, out, (n * O + gr * Og) * P, Og, P, K, false, false);
+      }
     }
+  } finally {
+    if (!direct) releaseColumns(col);
   }
 }
 
@@ -107,14 +119,18 @@ export function conv2dForward(x: TypedArray, w: TypedArray, bias: TypedArray | n
  */
 export function conv2dBackpropInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeometry, dtype: DType): void {
   const { N, C, H, W, O, groups, Cg, Og, K, P, direct } = g;
-  const dcol = direct ? dx : allocate(dtype, K * P);
-  for (let n = 0; n < N; n++) {
-    for (let gr = 0; gr < groups; gr++) {
-      const xOff = (n * C + gr * Cg) * H * W;
-      if (!direct) dcol.fill(0);
-      gemm(w, gr * Og * K, dy, (n * O + gr * Og) * P, dcol, direct ? xOff : 0, K, P, Og, true, false);
-      if (!direct) columns(dx, xOff, g, dcol, false);
+  const dcol = direct ? dx : columnBuffer(dx, dtype, K * P);
+  try {
+    for (let n = 0; n < N; n++) {
+      for (let gr = 0; gr < groups; gr++) {
+        const xOff = (n * C + gr * Cg) * H * W;
+        if (!direct) dcol.fill(0);
+        gemm(w, gr * Og * K, dy, (n * O + gr * Og) * P, dcol, direct ? xOff : 0, K, P, Og, true, false);
+        if (!direct) columns(dx, xOff, g, dcol, false);
+      }
     }
+  } finally {
+    if (!direct) releaseColumns(dcol);
   }
 }
 
@@ -126,12 +142,16 @@ export function conv2dBackpropInput(dy: TypedArray, w: TypedArray, dx: TypedArra
  */
 export function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, dtype: DType): void {
   const { N, C, H, W, O, groups, Cg, Og, K, P, direct } = g;
-  const col = direct ? x : allocate(dtype, K * P);
-  for (let n = 0; n < N; n++) {
-    for (let gr = 0; gr < groups; gr++) {
-      const xOff = (n * C + gr * Cg) * H * W;
-      if (!direct) columns(x, xOff, g, col, true);
-      gemm(dy, (n * O + gr * Og) * P, col, direct ? xOff : 0, dw, gr * Og * K, Og, K, P, false, true);
+  const col = direct ? x : columnBuffer(x, dtype, K * P);
+  try {
+    for (let n = 0; n < N; n++) {
+      for (let gr = 0; gr < groups; gr++) {
+        const xOff = (n * C + gr * Cg) * H * W;
+        if (!direct) columns(x, xOff, g, col, true);
+        gemm(dy, (n * O + gr * Og) * P, col, direct ? xOff : 0, dw, gr * Og * K, Og, K, P, false, true);
+      }
     }
+  } finally {
+    if (!direct) releaseColumns(col);
   }
 }

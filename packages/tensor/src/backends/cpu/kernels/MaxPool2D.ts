@@ -2,6 +2,7 @@ import { MaxPool2D, type Pool2DAttrs } from '../../../kernel_names.js';
 import type { KernelConfig } from '../../../kernel_registry.js';
 import { newOutput, valuesOf } from '../backend_cpu.js';
 import { maxPoolArgmax, poolWindowsOf } from '../pool.js';
+import { maxPoolForwardWasm, maxPoolGeometry } from '../wasm/max_pool_wasm.js';
 
 /** CPU kernel for {@link MaxPool2D}.
  * @example
@@ -15,9 +16,11 @@ export const maxPool2DConfig: KernelConfig = {
   kernelFunc: ({ inputs, attrs }) => {
     const x = inputs.x!;
     const [N, C, H, W] = x.shape as [number, number, number, number];
-    const { rows, cols } = poolWindowsOf(x.shape, attrs as unknown as Pool2DAttrs);
+    const poolAttrs = attrs as unknown as Pool2DAttrs;
+    const { rows, cols } = poolWindowsOf(x.shape, poolAttrs);
     const [out, info] = newOutput([N, C, rows.start.length, cols.start.length], x.dtype);
-    maxPoolArgmax(valuesOf(x), out, null, N * C, H, W, rows, cols);
+    const xs = valuesOf(x);
+    if (!maxPoolForwardWasm(xs, out, maxPoolGeometry(x.shape, poolAttrs))) maxPoolArgmax(xs, out, null, N * C, H, W, rows, cols);
     return info;
   },
 };

@@ -4,9 +4,11 @@
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const F64 = 0x7c;
+export const I64 = 0x7e;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof F64 | typeof V128;
+export type ValType = typeof I32 | typeof I64 | typeof F32 | typeof F64 | typeof V128;
 
 /** Unsigned LEB128. */
 function uleb(n: number): number[] {
@@ -76,16 +78,41 @@ export class FunctionBuilder {
   i32Sub(): this { return this.op(0x6b); }
   i32Mul(): this { return this.op(0x6c); }
   i32And(): this { return this.op(0x71); }
+  i32Or(): this { return this.op(0x72); }
+  i32DivS(): this { return this.op(0x6d); }
+  i32GtS(): this { return this.op(0x4a); }
   i32Shl(): this { return this.op(0x74); }
   i32LtS(): this { return this.op(0x48); }
   i32GeS(): this { return this.op(0x4e); }
   i32Eqz(): this { return this.op(0x45); }
 
   f32Load(offset = 0): this { return this.op(0x2a, ...this.mem(2, offset)); }
+  i32Load(offset = 0): this { return this.op(0x28, ...this.mem(2, offset)); }
+  i64Load(offset = 0): this { return this.op(0x29, ...this.mem(3, offset)); }
+  /** The bits of an i32 as an f32, of an i64 as an f64. */
+  f32ReinterpretI32(): this { return this.op(0xbe); }
+  f64ReinterpretI64(): this { return this.op(0xbf); }
+  /** The bits of an f32 as an i32, of an f64 as an i64. */
+  i32ReinterpretF32(): this { return this.op(0xbc); }
+  i64ReinterpretF64(): this { return this.op(0xbd); }
   f64Load(offset = 0): this { return this.op(0x2b, ...this.mem(3, offset)); }
   f32Store(offset = 0): this { return this.op(0x38, ...this.mem(2, offset)); }
   f64Store(offset = 0): this { return this.op(0x39, ...this.mem(3, offset)); }
   f64Add(): this { return this.op(0xa0); }
+  f64Sub(): this { return this.op(0xa1); }
+  f64Mul(): this { return this.op(0xa2); }
+  f64Div(): this { return this.op(0xa3); }
+  f32Add(): this { return this.op(0x92); }
+  i64Store(offset = 0): this { return this.op(0x37, ...this.mem(3, offset)); }
+  i32Store(offset = 0): this { return this.op(0x36, ...this.mem(2, offset)); }
+  /** Scalar comparisons: `a > b` and `a != b` (true for a NaN) as an i32 0 or 1. */
+  f32Gt(): this { return this.op(0x5e); }
+  f32Ne(): this { return this.op(0x5c); }
+  f64Gt(): this { return this.op(0x64); }
+  f64Ne(): this { return this.op(0x62); }
+  /** An f32 or f64 constant. */
+  f32(value: number): this { const d = new DataView(new ArrayBuffer(4)); d.setFloat32(0, value, true); return this.op(0x43, ...new Uint8Array(d.buffer)); }
+  f64(value: number): this { const d = new DataView(new ArrayBuffer(8)); d.setFloat64(0, value, true); return this.op(0x44, ...new Uint8Array(d.buffer)); }
   f32DemoteF64(): this { return this.op(0xb6); }
   f64PromoteF32(): this { return this.op(0xbb); }
 
