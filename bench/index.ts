@@ -16,7 +16,7 @@ import { benchCnnStep, benchConvLayers } from './cnn.js';
 import {
   descentTrainer, FusedAdam, initialParams, makeBatches, optimAdam, parameterCount, tfTrainer, type Trainer,
 } from './lib/mlp.js';
-import { cpuTimeIt, median, timeIt } from './lib/timing.js';
+import { cpuTimeIt, median, timeIt, timeSideBySide } from './lib/timing.js';
 import { tfVersions, useTfBackend, type Tf, type TfBackend } from './lib/tfjs.js';
 import { benchTransformer } from './transformer.js';
 import { benchMatmulThreads } from './lib/matmul_threads.js';
@@ -89,6 +89,10 @@ async function benchMatmul(): Promise<void> {
   const rng = new Rng(3);
   const data = new Map(Ns.map((n) => [n, [randomArray(n * n, rng), randomArray(n * n, rng)] as const]));
   const budget = (n: number) => ({ warmup: n >= 512 ? 1 : 3, minReps: n >= 1024 ? 3 : 5, minTotalMs: QUICK ? 150 : 400 });
+  // descent and tfjs-wasm interleaved: about the old budget per side, spread over rounds
+  const sideBySideBudget = (n: number) => n >= 512
+    ? { warmup: 1, rounds: 3, minBlockMs: QUICK ? 50 : 130, minBlockReps: 1, blockWarmup: 0 }
+    : { warmup: 3, rounds: QUICK ? 4 : 6, minBlockMs: QUICK ? 40 : 70, minBlockReps: 3 };
   const gflops = (n: number, ms: number) => (2 * n ** 3) / (ms * 1e6);
   // descent is timed as tfjs is: the product made and disposed inside a memory scope (its output
   // a reused heap block); descent_gc: outside any scope, each output a fresh garbage-collected array
@@ -121,9 +125,11 @@ async function benchMatmul(): Promise<void> {
       vsWasm[n] = {};
       for (const [name, tA, tB] of TRANS) {
         if (QUICK && n > 256 && name !== 'NN') continue; // tfjs-wasm's transposed products are slow: keep --quick under a minute
-        const o = { ...budget(n), warmup: 1, minReps: 3 };
-        const d = gflops(n, timeIt(product(A, B, { transposeA: tA, transposeB: tB }), o));
-        const w = gflops(n, timeIt(() => { const c = tf.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
+        const ms = timeSideBySide({
+          descent: product(A, B, { transposeA: tA, transposeB: tB }),
+          tfjs_wasm: () => { const c = tf.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); },
+        }, sideBySideBudget(n));
+        const d = gflops(n, ms.descent), w = gflops(n, ms.tfjs_wasm);
         vsWasm[n]![name] = { descent: d, tfjs_wasm: w, ratio: d / w };
       }
       TA.dispose(); TB.dispose();
@@ -171,10 +177,13 @@ async function benchMatmul(): Promise<void> {
     const shapeA = [...lead, ...(tA ? [k, m] : [m, k])], shapeB = [...lead, ...(tB ? [nn, k] : [k, nn])];
     const A = tensor(a, { shape: shapeA }), B = tensor(b, { shape: shapeB });
     const TA = tfw.tensor(a, shapeA), TB = tfw.tensor(b, shapeB);
-    const o = { warmup: 5, minReps: 10, minTotalMs: QUICK ? 100 : 200 };
     const g = (ms: number) => (2 * batch * m * nn * k) / (ms * 1e6);
-    modelShapes[name] = g(timeIt(product(A, B, { transposeA: tA, transposeB: tB }), o));
-    const w = g(timeIt(() => { const c = tfw.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); }, o));
+    const ms = timeSideBySide({
+      descent: product(A, B, { transposeA: tA, transposeB: tB }),
+      tfjs_wasm: () => { const c = tfw.matMul(TA, TB, tA, tB); c.dataSync(); c.dispose(); },
+    }, { warmup: 5, rounds: QUICK ? 4 : 8, minBlockMs: QUICK ? 20 : 30, minBlockReps: 5 });
+    modelShapes[name] = g(ms.descent);
+    const w = g(ms.tfjs_wasm);
     modelVsWasm[name] = { descent: modelShapes[name]!, tfjs_wasm: w, ratio: modelShapes[name]! / w };
     TA.dispose(); TB.dispose();
   }
@@ -206,21 +215,31 @@ async function benchElementwise(): Promise<void> {
   const opts = { warmup: 5, minReps: 15, maxReps: 200, minTotalMs: QUICK ? 150 : 500 };
   const out: Record<string, Row> = { add: {}, mul: {}, relu: {}, exp: {} };
   // descent: the call pattern timed for tfjs, `op(…).dispose()`, in a memory scope (tidy), where the
-  // operands and the result live in the tensor heap; descent_gc: the same ops outside any scope,
-  // each result a fresh garbage-collected array (what code that never disposes gets)
-  tidy(() => {
-    const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
-    out.add!.descent = (timeIt(() => { add(A, B).dispose(); }, opts) * 1e6) / n;
-    out.mul!.descent = (timeIt(() => { mul(A, B).dispose(); }, opts) * 1e6) / n;
-    out.relu!.descent = (timeIt(() => { relu(A).dispose(); }, opts) * 1e6) / n;
-    out.exp!.descent = (timeIt(() => { exp(A).dispose(); }, opts) * 1e6) / n;
-  });
+  // operands and the result live in the tensor heap, timed side by side with tfjs-wasm (interleaved
+  // rounds, bench/lib/timing.ts); descent_gc: the same ops outside any scope, each result a fresh
+  // garbage-collected array (what code that never disposes gets)
+  {
+    const tf = await useTfBackend(TF_OF.tfjs_wasm);
+    const TA = tf.tensor1d(a), TB = tf.tensor1d(b);
+    const tfOps = { add: () => tf.add(TA, TB), mul: () => tf.mul(TA, TB), relu: () => tf.relu(TA), exp: () => tf.exp(TA) };
+    tidy(() => {
+      const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
+      const ours = { add: () => add(A, B), mul: () => mul(A, B), relu: () => relu(A), exp: () => exp(A) };
+      for (const op of ['add', 'mul', 'relu', 'exp'] as const) {
+        const ms = timeSideBySide({ descent: () => { ours[op]().dispose(); }, tfjs_wasm: () => { tfOps[op]().dispose(); } },
+          { warmup: 5, rounds: QUICK ? 4 : 8, minBlockMs: QUICK ? 20 : 40, minBlockReps: 5, maxBlockReps: 100 });
+        out[op]!.descent = (ms.descent * 1e6) / n;
+        out[op]!.tfjs_wasm = (ms.tfjs_wasm * 1e6) / n;
+      }
+    });
+    TA.dispose(); TB.dispose();
+  }
   const A = tensor(a, { shape: [n] }), B = tensor(b, { shape: [n] });
   out.add!.descent_gc = (timeIt(() => { add(A, B); }, opts) * 1e6) / n;
   out.mul!.descent_gc = (timeIt(() => { mul(A, B); }, opts) * 1e6) / n;
   out.relu!.descent_gc = (timeIt(() => { relu(A); }, opts) * 1e6) / n;
   out.exp!.descent_gc = (timeIt(() => { exp(A); }, opts) * 1e6) / n;
-  for (const peer of QUICK_PEERS) {
+  for (const peer of QUICK_PEERS.filter((p) => p !== 'tfjs_wasm')) {
     const tf = await useTfBackend(TF_OF[peer]);
     const TA = tf.tensor1d(a), TB = tf.tensor1d(b);
     out.add![peer] = (timeIt(() => { tf.add(TA, TB).dispose(); }, opts) * 1e6) / n;

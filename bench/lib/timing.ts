@@ -36,6 +36,56 @@ export function timeIt(fn: () => void, options: TimeOptions = {}): number {
   return median(times);
 }
 
+/** Options of {@link timeSideBySide}. */
+export interface SideBySideOptions {
+  /** Untimed calls of each function first. Default 3. */
+  warmup?: number;
+  /** Rounds; each times every function for one block, in turn. Default 8. */
+  rounds?: number;
+  /** Each block lasts at least this long and this many calls. Defaults 25 ms, 3 calls. */
+  minBlockMs?: number;
+  minBlockReps?: number;
+  /** At most this many calls in a block. Default 60. */
+  maxBlockReps?: number;
+  /** Untimed calls at the start of each block. Default 1. */
+  blockWarmup?: number;
+}
+
+/**
+ * Median wall time (ms) of each function, timed side by side: `rounds` rounds, each of which times
+ * every function for a short block in turn (every block starting with an untimed call, so that each
+ * finds its own data in the caches), the order alternating between rounds. Timed in one block each,
+ * two functions compared by their medians are at the mercy of whatever else the machine did during
+ * one of the blocks (on the shared 2-core development VM, 1.0× to 2.3× between runs of the same pair);
+ * interleaved, a slow stretch falls on all of them alike.
+ * @example
+ * ```ts
+ * const { ours, theirs } = timeSideBySide({ ours: () => f(), theirs: () => g() });
+ * ```
+ */
+export function timeSideBySide<K extends string>(fns: Record<K, () => void>, options: SideBySideOptions = {}): Record<K, number> {
+  const { warmup = 3, rounds = 8, minBlockMs = 25, minBlockReps = 3, maxBlockReps = 60, blockWarmup = 1 } = options;
+  const names = Object.keys(fns) as K[];
+  const times = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (const k of names) for (let i = 0; i < warmup; i++) fns[k]();
+  for (let r = 0; r < rounds; r++) {
+    for (const k of r % 2 === 0 ? names : [...names].reverse()) {
+      const fn = fns[k];
+      for (let i = 0; i < blockWarmup; i++) fn();
+      let total = 0, reps = 0;
+      while (reps < minBlockReps || (total < minBlockMs && reps < maxBlockReps)) {
+        const t0 = performance.now();
+        fn();
+        const dt = performance.now() - t0;
+        times[k].push(dt);
+        total += dt;
+        reps++;
+      }
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, median(times[k])])) as Record<K, number>;
+}
+
 /** Best CPU time (user + system, page faults included; time spent descheduled excluded) per call of
  * `fn` in milliseconds, over `batches` batches of `calls` calls after a warm-up: on a machine shared
  * with other jobs it says what a call costs when it runs. */
