@@ -82,10 +82,20 @@ function columns(x: TypedArray, xOff: number, g: ConvGeometry, col: TypedArray, 
   }
 }
 
-/** The column buffer of a conv over x: in the tensor heap next to x where x is there (for the
- * WebAssembly loops), else an ordinary array. */
-function columnBuffer(x: TypedArray, dtype: DType, size: number): TypedArray {
-  return heapColumns(x, dtype, size) ?? allocate(dtype, size);
+/**
+ * Calls `visit(col, xOff, n, gr)` for every sample n and group gr, in order: xOff is the offset of
+ * the group's Cg channels in `images` (x, or dx), col a column buffer [K × P] shared by the calls
+ * (the images themselves for a direct conv), taken from the tensor heap next to `images` where they
+ * are there (for the WebAssembly loops), else an ordinary array, and given back afterwards.
+ */
+function forEachSampleAndGroup(images: TypedArray, g: ConvGeometry, dtype: DType, visit: (col: TypedArray, xOff: number, n: number, gr: number) => void): void {
+  const { N, C, H, W, groups, Cg, K, P, direct } = g;
+  const col = direct ? images : heapColumns(images, dtype, K * P) ?? allocate(dtype, K * P);
+  try {
+    for (let n = 0; n < N; n++) for (let gr = 0; gr < groups; gr++) visit(col, (n * C + gr * Cg) * H * W, n, gr);
+  } finally {
+    if (!direct) releaseColumns(col);
+  }
 }
 
 /** y = conv(x, w) (+ bias) into `out` [N, O, Ho, Wo], zero-filled on entry.
@@ -95,20 +105,12 @@ function columnBuffer(x: TypedArray, dtype: DType, size: number): TypedArray {
  * ```
  */
 export function conv2dForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, dtype: DType): void {
-  const { N, C, H, W, O, groups, Cg, Og, K, P, direct } = g;
+  const { N, O, Og, K, P, direct } = g;
   if (bias) for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) out.fill(bias[o]!, (n * O + o) * P, (n * O + o + 1) * P);
-  const col = direct ? x : columnBuffer(x, dtype, K * P);
-  try {
-    for (let n = 0; n < N; n++) {
-      for (let gr = 0; gr < groups; gr++) {
-        const xOff = (n * C + gr * Cg) * H * W;
-        if (!direct) columns(x, xOff, g, col, true);
-        gemm(w, gr * Og * K, col, direct ? xOff : 0, out, (n * O + gr * Og) * P, Og, P, K, false, false);
-      }
-    }
-  } finally {
-    if (!direct) releaseColumns(col);
-  }
+  forEachSampleAndGroup(x, g, dtype, (col, xOff, n, gr) => {
+    if (!direct) columns(x, xOff, g, col, true);
+    gemm(w, gr * Og * K, col, direct ? xOff : 0, out, (n * O + gr * Og) * P, Og, P, K, false, false);
+  });
 }
 
 /** dx [N, C, H, W] (zero-filled on entry) from dy [N, O, Ho, Wo] and w.
@@ -118,20 +120,12 @@ export function conv2dForward(x: TypedArray, w: TypedArray, bias: TypedArray | n
  * ```
  */
 export function conv2dBackpropInput(dy: TypedArray, w: TypedArray, dx: TypedArray, g: ConvGeometry, dtype: DType): void {
-  const { N, C, H, W, O, groups, Cg, Og, K, P, direct } = g;
-  const dcol = direct ? dx : columnBuffer(dx, dtype, K * P);
-  try {
-    for (let n = 0; n < N; n++) {
-      for (let gr = 0; gr < groups; gr++) {
-        const xOff = (n * C + gr * Cg) * H * W;
-        if (!direct) dcol.fill(0);
-        gemm(w, gr * Og * K, dy, (n * O + gr * Og) * P, dcol, direct ? xOff : 0, K, P, Og, true, false);
-        if (!direct) columns(dx, xOff, g, dcol, false);
-      }
-    }
-  } finally {
-    if (!direct) releaseColumns(dcol);
-  }
+  const { O, Og, K, P, direct } = g;
+  forEachSampleAndGroup(dx, g, dtype, (dcol, xOff, n, gr) => {
+    if (!direct) dcol.fill(0);
+    gemm(w, gr * Og * K, dy, (n * O + gr * Og) * P, dcol, direct ? xOff : 0, K, P, Og, true, false);
+    if (!direct) columns(dx, xOff, g, dcol, false);
+  });
 }
 
 /** dw [O, Cg, kh, kw] (zero-filled on entry) from x and dy.
@@ -141,17 +135,9 @@ export function conv2dBackpropInput(dy: TypedArray, w: TypedArray, dx: TypedArra
  * ```
  */
 export function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, dtype: DType): void {
-  const { N, C, H, W, O, groups, Cg, Og, K, P, direct } = g;
-  const col = direct ? x : columnBuffer(x, dtype, K * P);
-  try {
-    for (let n = 0; n < N; n++) {
-      for (let gr = 0; gr < groups; gr++) {
-        const xOff = (n * C + gr * Cg) * H * W;
-        if (!direct) columns(x, xOff, g, col, true);
-        gemm(dy, (n * O + gr * Og) * P, col, direct ? xOff : 0, dw, gr * Og * K, Og, K, P, false, true);
-      }
-    }
-  } finally {
-    if (!direct) releaseColumns(col);
-  }
+  const { O, Og, K, P, direct } = g;
+  forEachSampleAndGroup(x, g, dtype, (col, xOff, n, gr) => {
+    if (!direct) columns(x, xOff, g, col, true);
+    gemm(dy, (n * O + gr * Og) * P, col, direct ? xOff : 0, dw, gr * Og * K, Og, K, P, false, true);
+  });
 }

@@ -4,8 +4,8 @@
 // on store; so the results are bitwise identical to the JS loops, which run on ordinary arrays. A JS
 // loop over a typed array costs ~1–1.5 ns an element here; BatchNorm2d's forward and backward read
 // each activation about nine times.
-import { F64, I32, ModuleBuilder, type FunctionBuilder, type Local } from './assembler.js';
-import { heapBufferIfCreated, heapMemory } from '../../../heap.js';
+import { F64, I32, type FunctionBuilder, type Local, type ModuleBuilder } from './assembler.js';
+import { floatViewsInHeap, heapModule } from './heap_module.js';
 import type { TypedArray } from '../../../types.js';
 
 /** The loops, on byte offsets into the heap, for one dtype. */
@@ -28,7 +28,7 @@ function forEachRun(f: FunctionBuilder, N: Local, C: Local, S: Local, c: Local, 
   });
 }
 
-function emitFor(m: ModuleBuilder, wide: boolean, exports: Record<string, string>): void {
+function emitFor(m: ModuleBuilder, wide: boolean): void {
   const shift = wide ? 3 : 2, elem = 1 << shift, suffix = wide ? '64' : '32';
   // load the element at byte address base + i + k·elem as a float64
   const load = (f: FunctionBuilder, base: Local, i: Local, k = 0) => {
@@ -52,14 +52,14 @@ function emitFor(m: ModuleBuilder, wide: boolean, exports: Record<string, string
   };
 
   {
-    const f = m.func(exports.sum = `sum${suffix}`, i32s(5), [F64]);
+    const f = m.func(`sum${suffix}`, i32s(5), [F64]);
     const [x, N, C, S, c] = f.params as [Local, Local, Local, Local, Local];
     const s = fourF64(f);
     partialSums(f, N, C, S, c, 4, s, (i, k, acc) => { f.get(acc); load(f, x, i, k); f.f64Add().set(acc); });
     f.get(s[0]!).get(s[1]!).f64Add().get(s[2]!).get(s[3]!).f64Add().f64Add();
   }
   {
-    const f = m.func(exports.squaredDeviation = `squaredDeviation${suffix}`, [...i32s(5), F64], [F64]);
+    const f = m.func(`squaredDeviation${suffix}`, [...i32s(5), F64], [F64]);
     const [x, N, C, S, c, mean] = f.params as [Local, Local, Local, Local, Local, Local];
     const s = fourF64(f), d = f.local(F64);
     partialSums(f, N, C, S, c, 4, s, (i, k, acc) => {
@@ -69,7 +69,7 @@ function emitFor(m: ModuleBuilder, wide: boolean, exports: Record<string, string
     f.get(s[0]!).get(s[1]!).f64Add().get(s[2]!).get(s[3]!).f64Add().f64Add();
   }
   {
-    const f = m.func(exports.paramsGrad = `paramsGrad${suffix}`, [...i32s(6), F64], [F64, F64]);
+    const f = m.func(`paramsGrad${suffix}`, [...i32s(6), F64], [F64, F64]);
     const [x, dy, N, C, S, c, mean] = f.params as [Local, Local, Local, Local, Local, Local, Local];
     const [p0, p1, q0, q1] = fourF64(f), d = f.local(F64);
     const p = [p0!, p1!], q = [q0!, q1!];
@@ -82,7 +82,7 @@ function emitFor(m: ModuleBuilder, wide: boolean, exports: Record<string, string
     f.get(p0!).get(p1!).f64Add().get(q0!).get(q1!).f64Add();
   }
   {
-    const f = m.func(exports.normalize = `normalize${suffix}`, [...i32s(6), F64, F64, F64, F64]);
+    const f = m.func(`normalize${suffix}`, [...i32s(6), F64, F64, F64, F64]);
     const [x, out, N, C, S, c, mean, scale, g, b] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const i = f.local(I32);
     forEachRun(f, N, C, S, c, shift, (start, end) => {
@@ -95,7 +95,7 @@ function emitFor(m: ModuleBuilder, wide: boolean, exports: Record<string, string
     });
   }
   {
-    const f = m.func(exports.inputGrad = `inputGrad${suffix}`, [...i32s(7), F64, F64, F64, F64, F64]);
+    const f = m.func(`inputGrad${suffix}`, [...i32s(7), F64, F64, F64, F64, F64]);
     const [x, dy, dx, N, C, S, c, mean, scale, g, dyMean, dyXhatMean] = f.params as
       [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const i = f.local(I32), gScale = f.local(F64);
@@ -114,26 +114,20 @@ function emitFor(m: ModuleBuilder, wide: boolean, exports: Record<string, string
   }
 }
 
+const NAMES = ['sum', 'squaredDeviation', 'paramsGrad', 'normalize', 'inputGrad'] as const;
+
+const heapExports = heapModule<Record<string, never>>((m) => {
+  emitFor(m, false);
+  emitFor(m, true);
+});
 let kernels: { k32: BatchNormKernels; k64: BatchNormKernels } | null | undefined;
 
+/** The exports as one {@link BatchNormKernels} per dtype. */
 function heapKernels(): { k32: BatchNormKernels; k64: BatchNormKernels } | null {
   if (kernels !== undefined) return kernels;
-  kernels = null;
-  try {
-    const memory = heapMemory();
-    if (memory === null) return null;
-    const m = new ModuleBuilder();
-    const names32: Record<string, string> = {}, names64: Record<string, string> = {};
-    emitFor(m, false, names32);
-    emitFor(m, true, names64);
-    const bytes = m.encode();
-    if (!WebAssembly.validate(bytes)) return null;
-    const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as Record<string, never>;
-    const pick = (names: Record<string, string>) => Object.fromEntries(Object.entries(names).map(([k, n]) => [k, e[n]])) as unknown as BatchNormKernels;
-    kernels = { k32: pick(names32), k64: pick(names64) };
-  } catch {
-    kernels = null;
-  }
+  const e = heapExports();
+  const pick = (suffix: string) => Object.fromEntries(NAMES.map((n) => [n, e![`${n}${suffix}`]])) as unknown as BatchNormKernels;
+  kernels = e === null ? null : { k32: pick('32'), k64: pick('64') };
   return kernels;
 }
 
@@ -147,11 +141,8 @@ function heapKernels(): { k32: BatchNormKernels; k64: BatchNormKernels } | null 
  * ```
  */
 export function batchNormKernels(arrays: TypedArray[]): BatchNormKernels | null {
-  const heap = heapBufferIfCreated();
-  if (heap === null) return null;
-  const type = arrays[0]!.constructor;
-  if ((type !== Float32Array && type !== Float64Array) || !arrays.every((a) => a.buffer === heap && a.constructor === type)) return null;
+  if (!floatViewsInHeap(arrays)) return null;
   const k = heapKernels();
-  return k === null ? null : type === Float64Array ? k.k64 : k.k32;
+  return k === null ? null : arrays[0] instanceof Float64Array ? k.k64 : k.k32;
 }
 

@@ -6,8 +6,9 @@
 // so the results are bitwise identical. The JS loop costs ~1.5 ns an element (bounds checks, float
 // conversions); this one a fraction of that, which matters because a 3×3 conv copies every input
 // element nine times, forward and again for the weight gradient.
-import { I32, ModuleBuilder, type FunctionBuilder, type Local } from './assembler.js';
-import { heapAllocate, heapBlockOf, heapBufferIfCreated, heapFree, heapMemory } from '../../../heap.js';
+import { I32, type FunctionBuilder, type Local, type ModuleBuilder } from './assembler.js';
+import { floatViewsInHeap, heapModule } from './heap_module.js';
+import { heapAllocate, heapBlockOf, heapFree } from '../../../heap.js';
 import type { DType, TypedArray } from '../../../types.js';
 
 /** The sizes of one convolution the loops need (conv.ts's ConvGeometry has them all). */
@@ -100,24 +101,9 @@ function emit(m: ModuleBuilder, wide: boolean, unroll: boolean): void {
   });
 }
 
-let kernels: Exports | null | undefined;
-
-function heapKernels(): Exports | null {
-  if (kernels !== undefined) return kernels;
-  kernels = null;
-  try {
-    const memory = heapMemory();
-    if (memory === null) return null;
-    const m = new ModuleBuilder();
-    for (const unroll of [true, false]) for (const wide of [false, true]) emit(m, wide, unroll);
-    const bytes = m.encode();
-    if (!WebAssembly.validate(bytes)) return null;
-    kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
-  } catch {
-    kernels = null;
-  }
-  return kernels;
-}
+const heapKernels = heapModule<Exports>((m) => {
+  for (const unroll of [true, false]) for (const wide of [false, true]) emit(m, wide, unroll);
+});
 
 /** The fifteen numbers after the two addresses, in the kernels' parameter order. */
 function geometryArgs(g: ColumnGeometry): number[] {
@@ -133,8 +119,7 @@ function geometryArgs(g: ColumnGeometry): number[] {
  * ```
  */
 export function heapColumns(x: TypedArray, dtype: DType, size: number): TypedArray | null {
-  const heap = heapBufferIfCreated();
-  if (heap === null || x.buffer !== heap || heapKernels() === null) return null;
+  if (!floatViewsInHeap([x]) || heapKernels() === null) return null;
   return heapAllocate(dtype, size, false);
 }
 
@@ -158,8 +143,7 @@ export function releaseColumns(col: TypedArray): void {
  * ```
  */
 export function columnsWasm(x: TypedArray, xOff: number, g: ColumnGeometry, col: TypedArray, unroll: boolean): boolean {
-  const heap = heapBufferIfCreated();
-  if (heap === null || x.buffer !== heap || col.buffer !== heap || x.constructor !== col.constructor) return false;
+  if (!floatViewsInHeap([x, col])) return false;
   const k = heapKernels();
   if (k === null) return false;
   const wide = x instanceof Float64Array;

@@ -4,8 +4,8 @@
 // real activations (random ones: 7 ms for 1.6M inputs; the same loop on sorted data: 2 ms). The
 // comparisons are pool.ts's `maxPoolArgmax`'s in the same order (first maximum on ties, a NaN wins),
 // and the gradient adds into dx in the same order, so the results are bitwise identical to the JS loops.
-import { F32, F64, I32, I64, ModuleBuilder, type FunctionBuilder, type Local } from './assembler.js';
-import { heapBufferIfCreated, heapMemory } from '../../../heap.js';
+import { F32, F64, I32, I64, type FunctionBuilder, type Local, type ModuleBuilder } from './assembler.js';
+import { floatViewsInHeap, heapModule } from './heap_module.js';
 import type { Pool2DAttrs } from '../../../kernel_names.js';
 import type { TypedArray } from '../../../types.js';
 
@@ -90,37 +90,13 @@ function emit(m: ModuleBuilder, wide: boolean, backward: boolean): void {
   });
 }
 
-let kernels: Exports | null | undefined;
-
-/** The kernels, instantiated over the tensor heap on first use; null where WebAssembly or the heap is missing. */
-function heapKernels(): Exports | null {
-  if (kernels !== undefined) return kernels;
-  kernels = null;
-  try {
-    const memory = heapMemory();
-    if (memory === null) return null;
-    const m = new ModuleBuilder();
-    for (const backward of [false, true]) for (const wide of [false, true]) emit(m, wide, backward);
-    const bytes = m.encode();
-    if (!WebAssembly.validate(bytes)) return null;
-    kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
-  } catch {
-    kernels = null;
-  }
-  return kernels;
-}
+const heapKernels = heapModule<Exports>((m) => {
+  for (const backward of [false, true]) for (const wide of [false, true]) emit(m, wide, backward);
+});
 
 /** The geometry's numbers in the kernels' parameter order. */
 function geometryArgs(g: MaxPoolGeometry): number[] {
   return [g.planes, g.H, g.W, g.Ho, g.Wo, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw];
-}
-
-/** Whether every array is a float32 or float64 view into the tensor heap, all of one dtype. */
-function inHeap(arrays: TypedArray[]): boolean {
-  const heap = heapBufferIfCreated();
-  if (heap === null) return false;
-  const type = arrays[0]!.constructor;
-  return (type === Float32Array || type === Float64Array) && arrays.every((a) => a.buffer === heap && a.constructor === type);
 }
 
 /**
@@ -132,7 +108,7 @@ function inHeap(arrays: TypedArray[]): boolean {
  * ```
  */
 export function maxPoolForwardWasm(x: TypedArray, out: TypedArray, g: MaxPoolGeometry): boolean {
-  if (!inHeap([x, out])) return false;
+  if (!floatViewsInHeap([x, out])) return false;
   const k = heapKernels();
   if (k === null) return false;
   (x instanceof Float64Array ? k.forward64 : k.forward32)(x.byteOffset, out.byteOffset, ...geometryArgs(g));
@@ -148,7 +124,7 @@ export function maxPoolForwardWasm(x: TypedArray, out: TypedArray, g: MaxPoolGeo
  * ```
  */
 export function maxPoolBackwardWasm(x: TypedArray, dy: TypedArray, dx: TypedArray, g: MaxPoolGeometry): boolean {
-  if (!inHeap([x, dy, dx])) return false;
+  if (!floatViewsInHeap([x, dy, dx])) return false;
   const k = heapKernels();
   if (k === null) return false;
   (x instanceof Float64Array ? k.backward64 : k.backward32)(x.byteOffset, dy.byteOffset, dx.byteOffset, ...geometryArgs(g));
