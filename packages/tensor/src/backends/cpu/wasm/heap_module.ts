@@ -34,9 +34,13 @@ export function heapModule<T>(build: (m: ModuleBuilder) => void): () => T | null
   };
 }
 
+/** The loops compare addresses and offsets as signed 32-bit integers, so the arrays they address end below 2 GiB. */
+const SIGNED_ADDRESS_LIMIT = 2 ** 31;
+
 /**
- * Whether every array is a float32 or float64 view into the tensor heap, all of one dtype: the
- * arrays a heap module can address by their byte offsets.
+ * Whether every array is a float32 or float64 view into the tensor heap, all of one dtype, ending
+ * below 2 GiB (a heap of `DESCENT_HEAP_MB` > 2048 can hold more): the arrays a heap module can address
+ * by their byte offsets.
  * @example
  * ```ts
  * floatViewsInHeap([new Float32Array(4)]); // false: an ordinary array
@@ -46,5 +50,6 @@ export function floatViewsInHeap(arrays: readonly TypedArray[]): boolean {
   const heap = heapBufferIfCreated();
   if (heap === null || arrays.length === 0) return false;
   const type = arrays[0]!.constructor;
-  return (type === Float32Array || type === Float64Array) && arrays.every((a) => a.buffer === heap && a.constructor === type);
+  return (type === Float32Array || type === Float64Array)
+    && arrays.every((a) => a.buffer === heap && a.constructor === type && a.byteOffset + a.byteLength <= SIGNED_ADDRESS_LIMIT);
 }
