@@ -15,7 +15,7 @@ import { Ensemble } from './ensemble.js';
 
 /** Options of {@link main}. */
 export interface MnistCnnOptions {
-  /** Passes over the training digits (default 10). */
+  /** Passes over the training digits (default 15). */
   epochs?: number;
   /** Training and test samples (default 8000 and 2000, of the package's 10,000). */
   trainSize?: number;
@@ -101,7 +101,7 @@ export function cnn(rng: Rng, { channels = [32, 64], batchNorm = true, maxShift 
 
 /** Load the digits as 1×28×28 images, build the CNN, train it, and evaluate on both sets. */
 export function main(options: MnistCnnOptions = {}): MnistCnnResult {
-  const { epochs = 10, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, batchSize = 64, labelSmoothing = 0, seed = 0 } = options;
+  const { epochs = 15, trainSize = 8000, testSize = 2000, channels = [32, 64], batchNorm = true, maxShift = 2, validationSize = 0, maxLr = 0.1, batchSize = 64, labelSmoothing = 0, seed = 0 } = options;
   const members = options.ensemble ?? 1;
   if (!Number.isInteger(members) || members < 1) throw new ValueError(`mnist-cnn: ensemble must be an integer ≥ 1, but got ${members}`);
   const print = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
