@@ -199,6 +199,14 @@ export class FunctionBuilder {
     return this.op(0x0b); // end block
   }
 
+  /** Push min(a, b), or max(a, b), of i32 values without a branch (`select`). */
+  i32MinMax(a: Local, b: Local | number, min: boolean): this {
+    const pushB = () => (typeof b === 'number' ? this.i32(b) : this.get(b));
+    this.get(a); pushB(); this.get(a); pushB();
+    if (min) this.i32LtS(); else this.i32GtS();
+    return this.select();
+  }
+
   /** `local += delta` for an i32 local. */
   addTo(l: Local, delta: number | Local): this {
     this.get(l);

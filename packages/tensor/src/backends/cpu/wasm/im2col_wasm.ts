@@ -26,14 +26,6 @@ function ceilDiv(f: FunctionBuilder, a: Local, s: Local, out: Local): void {
   f.get(a).i32(0).i32GtS().select().set(out);
 }
 
-/** `out ← min(a, b)` (or max) of i32 values, without a branch. */
-function minMax(f: FunctionBuilder, a: Local, b: Local | number, out: Local, min: boolean): void {
-  const pushB = () => (typeof b === 'number' ? f.i32(b) : f.get(b));
-  f.get(a); pushB(); f.get(a); pushB();
-  if (min) f.i32LtS(); else f.i32GtS();
-  f.select().set(out);
-}
-
 /**
  * unroll(x, col, Cg, H, W, kh, kw, Ho, Wo, sh, sw, pt, pl, dh, dw): col [Cg·kh·kw × Ho·Wo] ← the
  * receptive fields of Cg channels at x; fold(dx, col, …): dx += each col entry at the element it
@@ -56,11 +48,11 @@ function emit(m: ModuleBuilder, wide: boolean, unroll: boolean): void {
         // output columns [first, end) read inside the input: ow·sw − pl + j·dw ∈ [0, W)
         f.get(pl).get(j).get(dw).i32Mul().i32Sub().set(t);
         ceilDiv(f, t, sw, first);
-        minMax(f, first, 0, first, false);
+        f.i32MinMax(first, 0, false).set(first);
         f.get(W).get(t).i32Add().set(t);
         ceilDiv(f, t, sw, end);
-        minMax(f, end, Wo, end, true);
-        minMax(f, end, first, end, false);
+        f.i32MinMax(end, Wo, true).set(end);
+        f.i32MinMax(end, first, false).set(end);
         f.for(oh, () => f.i32(0), () => f.get(Ho), 1, () => {
           f.get(oh).get(sh).i32Mul().get(pt).i32Sub().get(i).get(dh).i32Mul().i32Add().set(ih);
           f.get(row).get(Wo).i32(shift).i32Shl().i32Add().set(rowEnd);

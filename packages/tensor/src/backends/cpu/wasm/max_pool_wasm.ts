@@ -17,14 +17,6 @@ export interface MaxPoolGeometry {
 
 type Exports = Record<'forward32' | 'forward64' | 'backward32' | 'backward64', (...args: number[]) => void>;
 
-/** `target ← min(target, limit)` or `max` for i32 locals, without a branch. */
-function clamp(f: FunctionBuilder, target: Local, limit: Local | number, keepIfLess: boolean): void {
-  const pushLimit = () => (typeof limit === 'number' ? f.i32(limit) : f.get(limit));
-  f.get(target); pushLimit(); f.get(target); pushLimit();
-  if (keepIfLess) f.i32LtS(); else f.i32GtS();
-  f.select().set(target);
-}
-
 /**
  * forward(x, out, geometry…): out[o] ← the maximum of window o; backward(x, dy, dx, geometry…):
  * dx[argmax of window o] += dy[o]. Addresses are byte offsets into the heap; the geometry is
@@ -47,13 +39,13 @@ function emit(m: ModuleBuilder, wide: boolean, backward: boolean): void {
       // rows [hs, he) of window row i, clipped to the input
       f.get(i).get(sh).i32Mul().get(ph).i32Sub().set(hs);
       f.get(hs).get(kh).i32Add().set(he);
-      clamp(f, he, H, true);
-      clamp(f, hs, 0, false);
+      f.i32MinMax(he, H, true).set(he);
+      f.i32MinMax(hs, 0, false).set(hs);
       f.for(j, () => f.i32(0), () => f.get(Wo), 1, () => {
         f.get(j).get(sw).i32Mul().get(pw).i32Sub().set(ws);
         f.get(ws).get(kw).i32Add().set(we);
-        clamp(f, we, W, true);
-        clamp(f, ws, 0, false);
+        f.i32MinMax(we, W, true).set(we);
+        f.i32MinMax(ws, 0, false).set(ws);
         if (wide) f.f64(-Infinity).tee(best).i64ReinterpretF64(); else f.f32(-Infinity).tee(best).i32ReinterpretF32();
         f.set(bestBits);
         f.get(plane).get(hs).get(W).i32Mul().get(ws).i32Add().i32(shift).i32Shl().i32Add().set(at);
