@@ -29,7 +29,7 @@ describe('cli/sweep', function () {
     expect(fromResultJson<{ x: number[] }>(toResultJson({ x: [Infinity, NaN, -Infinity, 1.5] })).x).to.deep.equal([Infinity, NaN, -Infinity, 1.5]);
   });
 
-  it('gives bit-identical results on worker threads and in this thread; runs a --plugin optimizer there; names a failing run', async () => {
+  it('gives bit-identical results on worker threads and in this thread; runs a --plugin optimizer there, on one compute thread each; names a failing run', async () => {
     const plugin = join(tmp.path, 'sign-plugin.mjs');
     writeFileSync(plugin, `
       export function register({ optim }) {
@@ -37,6 +37,15 @@ describe('cli/sweep', function () {
           name: 'sweepsignsgd', description: 'sign of the gradient times lr (a test plugin)', defaults: { lr: 0.01 },
           init: () => ({}),
           update: (grads, state, _params, ctx) => ({ updates: grads.map((g) => g.map((v) => -ctx.lr * Math.sign(v))), state }),
+        }, { replace: true });
+        // each run computes on one thread: the pool's workers run with DESCENT_THREADS=1
+        optim.registerOptimizer({
+          name: 'sweepthreadcheck', description: 'fails unless DESCENT_THREADS is 1 (a test plugin)', defaults: { lr: 0.01 },
+          init: () => ({}),
+          update: (grads, state, _params, ctx) => {
+            if (process.env.DESCENT_THREADS !== '1') throw new Error('DESCENT_THREADS is ' + process.env.DESCENT_THREADS);
+            return { updates: grads.map((g) => g.map((v) => -ctx.lr * v)), state };
+          },
         }, { replace: true });
       }
     `);
@@ -46,6 +55,8 @@ describe('cli/sweep', function () {
     try {
       onWorkers = await runSweep(specs, { executor: pool });
       [signed] = await runSweep([spec('fn-saddle', 'sweepsignsgd', 0.01, 0)], { executor: pool });
+      const [checked] = await runSweep([spec('fn-saddle', 'sweepthreadcheck', 0.01, 0)], { executor: pool });
+      expect(checked!.outcome.history.step.at(-1), 'a run on one compute thread').to.be.greaterThan(0);
       await runSweep([spec('fn-saddle', 'nosuchopt', 0.01, 0)], { executor: pool }).catch((e: Error) => { error = e; });
     } finally {
       await pool.close();

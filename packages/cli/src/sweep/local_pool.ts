@@ -82,13 +82,18 @@ interface Slot { readonly worker: Worker; job: Job | null }
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
 
+/** The pool runs one run per core, so each run computes on its own thread: `DESCENT_THREADS=1` in the
+ * workers keeps the CPU backend from starting worker threads of its own in each of them (as
+ * `OMP_NUM_THREADS=1` does for PyTorch processes run side by side). */
+const RUN_ENV = { ...process.env, DESCENT_THREADS: '1' };
+
 /** A worker running the TypeScript sources registers tsx's loader in its own thread first
  * (Node 20 does not hand the parent's `--import tsx` hooks to worker threads). */
 function startWorker(init: WorkerInit): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init });
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init, env: RUN_ENV });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: init });
+  return new Worker(boot, { eval: true, workerData: init, env: RUN_ENV });
 }
 
 /**

@@ -36,15 +36,17 @@ export interface CpuBackend extends Backend {
   /** Fused multiply-adds (relaxed SIMD) in float32 matmul where the runtime has them; off by default
    * so that results do not depend on the CPU. Returns the previous setting; `DESCENT_CPU_FMA=1` at startup. */
   setMatmulFma(on: boolean): boolean;
-  /** Threads for large matmul products (from `minWork` multiply-adds on, default 256³): the calling
-   * thread plus `threads − 1` worker threads; results are bitwise identical to one thread's. Default:
-   * `DESCENT_THREADS`, else `os.availableParallelism()` (at most 16); 1 turns threading off.
+  /** Threads for large matmul products (from `minWork` multiply-adds on, default 2^22, with at least 128
+   * rows and columns in the output; `minWork` 0: every product) and for
+   * elementwise ops of at least 2^16 elements on tensors in the tensor heap (inside memory scopes): the
+   * calling thread plus `threads − 1` worker threads; results are bitwise identical to one thread's.
+   * Default: `DESCENT_THREADS`, else `os.availableParallelism()` (at most 16); 1 turns threading off.
    * Returns the previous count. */
   setMatmulThreads(threads: number, minWork?: number): number;
-  /** Stop the matmul worker threads (the next large product starts them again); resolves once they
-   * have exited. Never needed for a process to exit. */
+  /** Stop the worker threads (the next large product or elementwise op starts them again); resolves
+   * once they have exited. Never needed for a process to exit. */
   stopMatmulThreads(): Promise<void>;
-  /** The matmul worker pool's counters, or null while it is not running. */
+  /** The worker pool's counters (matmul's and elementwise ops' chunks), or null while it is not running. */
   matmulThreadStats(): MatmulThreadStats | null;
 }
 

@@ -1,5 +1,6 @@
 import type { TypedArray } from '../../types.js';
-import { ConfigError, ValueError } from '../../errors.js';
+import { ValueError } from '../../errors.js';
+import { cpuThreadCount, setCpuThreadCount } from './wasm/cpu_threads.js';
 import { createSimdGemm, type MatmulThreadStats } from './wasm/gemm_simd.js';
 
 // Blocking sizes: a packed block of B (KC × NC) fits in L2, a packed MR-row sliver of A in L1.
@@ -45,8 +46,8 @@ export function gemm(
   const work = M * N * K;
   if (simd && kernelMode !== 'js' && (kernelMode === 'wasm' || work >= SIMD_MIN_WORK)) {
     // the same SIMD kernel on several threads, or on this one: bitwise the same results
-    if (work >= threadsMinWork && matmulThreadsInUse() > 1
-      && simd.gemmThreaded(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, cIsZero, threadCount!)) return;
+    if (work >= threadsMinWork && (threadsMinWork === 0 || (M >= THREADS_MIN_SIDE && N >= THREADS_MIN_SIDE)) && matmulThreadsInUse() > 1
+      && simd.gemmThreaded(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, cIsZero, cpuThreadCount())) return;
     if (simd.gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fmaOn, cIsZero)) return;
   }
   gemmJs(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB);
@@ -211,33 +212,20 @@ export function matmulFmaInUse(): boolean {
 }
 
 // ── Worker threads ─────────────────────────────────────────────────────────────────────────────
-// From this many multiply-adds on, a product is spread over the threads (see setMatmulThreads).
-// Measured on the 2-core development VM (docs/performance.md): all products threaded, 128³ ran at
-// 0.64–0.89× of one thread in most runs, 256³ at 0.7–1.7×, 512³ at 1.45–1.85× in 3 of 4 runs; the
-// MLP's 64×784·784×256 (12.8 M) did not gain. 256³ = 16.8 M keeps those on the calling thread.
-const DEFAULT_THREADS_MIN_WORK = 256 * 256 * 256;
+// From this many multiply-adds on, a product whose C has at least THREADS_MIN_SIDE rows and columns
+// is spread over the threads (see setMatmulThreads). Measured on the 2-core development VM
+// (docs/performance.md, item 19), every product threaded against one thread: 1.24–1.31× for 192³ and
+// the Transformer's 1024×64·64×192 and 1024×64·64×128, 1.09× for 288×64·64×196; 0.86–0.99× for
+// products with 64 rows (the MLP's x·W1, the CNN's W·col and dY·colᵀ) and 128³, where the caller's
+// packing of A and B whole, before the workers start, weighs more.
+const DEFAULT_THREADS_MIN_WORK = 2 ** 22;
+const THREADS_MIN_SIDE = 128;
 let threadsMinWork = DEFAULT_THREADS_MIN_WORK;
-/** The default thread count is capped here (each worker holds an instance of the kernels). */
-const MAX_DEFAULT_THREADS = 16;
-let threadCount: number | null = null; // null: not decided yet (see matmulThreadsInUse)
-
-/** The thread count when none was set: `DESCENT_THREADS`, else `os.availableParallelism()` (at most 16). */
-function defaultThreads(): number {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
-  const env = proc?.env?.DESCENT_THREADS;
-  if (env !== undefined && env !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`DESCENT_THREADS must be an integer ≥ 1 (1: matmul on the calling thread only), but got '${env}'`);
-    return n;
-  }
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
-  const cores = os?.availableParallelism?.() ?? os?.cpus?.().length ?? 1;
-  return Math.max(1, Math.min(MAX_DEFAULT_THREADS, cores));
-}
-
-/** Spread large matmul products (from `minWork` multiply-adds on, default 256³; float32 and float64) over `threads`
- * threads: the calling thread and `threads − 1` worker threads sharing one WebAssembly memory. Results
- * are bitwise identical to one thread's. 1 turns threading off (and stops the workers). The default is
+/** Spread large matmul products (from `minWork` multiply-adds on, default 2^22 ≈ 161³, with at least 128 rows
+ * and columns in C; `minWork` 0: every product; float32 and float64) over `threads`
+ * threads: the calling thread and `threads − 1` worker threads working in the tensor heap (a shared WebAssembly memory). Results
+ * are bitwise identical to one thread's. The count is the CPU backend's: large elementwise ops on tensors
+ * in the tensor heap (inside memory scopes) use the same threads. 1 turns threading off (and stops the workers). The default is
  * `DESCENT_THREADS` if set, else `os.availableParallelism()` (at most 16), so threading is off on a
  * one-core machine. The workers start at the first large product and never keep the process alive.
  * Returns the previous count.
@@ -253,23 +241,20 @@ export function setMatmulThreads(threads: number, minWork = DEFAULT_THREADS_MIN_
   if (!Number.isInteger(minWork) || minWork < 0) {
     throw new ValueError(`setMatmulThreads: minWork must be an integer ≥ 0 (multiply-adds M·N·K from which a product is threaded), but got ${String(minWork)}`);
   }
-  const previous = threadCount ?? defaultThreads();
-  threadCount = threads;
   threadsMinWork = minWork;
-  if (threads === 1 && simd) void simd.closeThreads();
-  return previous;
+  return setCpuThreadCount(threads);
 }
 
 /** How many threads large matmul products run on now (1 where worker threads or shared WebAssembly
- * memory are missing, or the pure-TS kernel is selected).
+ * memory are missing, the tensor heap is off (`DESCENT_HEAP_MB=0`), or the pure-TS kernel is selected).
  * @example
  * ```ts
  * matmulThreadsInUse(); // 2 on a two-core machine
  * ```
  */
 export function matmulThreadsInUse(): number {
-  threadCount ??= defaultThreads();
-  return simd && kernelMode !== 'js' && threadCount > 1 && simd.threadsAvailable() ? threadCount : 1;
+  const threads = cpuThreadCount();
+  return simd && kernelMode !== 'js' && threads > 1 && simd.threadsAvailable() ? threads : 1;
 }
 
 /** Stop the matmul worker threads now (the next large product starts them again). Resolves when they

@@ -168,6 +168,11 @@ export class FunctionBuilder {
   /** Store lane `lane` (8 bytes) of a v128. */
   v128Store64Lane(lane: number, offset = 0): this { return this.simd(0x5b, ...this.mem(3, offset), lane); }
 
+  /** memory.fill (bulk memory): `bytes` bytes from `address` set to `value`, all three i32 on the stack. */
+  memoryFill(): this { return this.op(0xfc, 0x0b, 0x00); }
+  /** memory.copy (bulk memory): `bytes` bytes from `source` to `target` (overlap allowed); target, source, bytes on the stack. */
+  memoryCopy(): this { return this.op(0xfc, 0x0a, 0x00, 0x00); }
+
   drop(): this { return this.op(0x1a); }
   /** Call the module's function number `index` (its position among {@link ModuleBuilder.func} calls). */
   call(index: number): this { return this.op(0x10, ...uleb(index)); }

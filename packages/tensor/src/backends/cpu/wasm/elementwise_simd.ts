@@ -10,7 +10,8 @@
 // missing, the compiler returns null.
 import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
-import { heapBlockOf, heapBufferIfCreated, heapMemory } from '../../../heap.js';
+import { heapBlockOf, heapBufferIfCreated, heapMemory, heapSharedPages } from '../../../heap.js';
+import { cpuThreadCount, cpuThreadPool } from './cpu_threads.js';
 
 /** An expression of an {@link ElementwiseProgram}: float64 arithmetic on the current element.
  * @example
@@ -265,24 +266,61 @@ function splatInto(f: FunctionBuilder, lanes: KernelLanes, push: () => void): Lo
   return l;
 }
 
-/** The program's module over an ordinary memory: `run(n, scalars…, literals…)` on the chunk
- * buffers and `runAt(n, addresses…, scalars…, literals…)` on arrays in the tensor heap. */
-function buildModule(program: KernelProgram, lanes: KernelLanes, literalValues: number[]): WebAssembly.Module | null {
+/** The program's module: over its own ordinary memory, `run(n, scalars…, literals…)` on the chunk
+ * buffers; or (`heapPages` given) over the tensor heap, `runAt(n, addresses…, scalars…, literals…)`
+ * on arrays where they lie, plus, for programs without scalars, `runAtChunk(n, addresses…)`, runAt
+ * with the literals built in (all-i32 arguments, as the thread pool passes them). `heapPages`: the
+ * heap's pages when it is a shared memory, else null (an ordinary one). */
+function buildModule(program: KernelProgram, lanes: KernelLanes, literalValues: number[], heapPages?: number | null): WebAssembly.Module | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
-    const m = new ModuleBuilder();
-    for (const inHeap of [false, true]) {
-      const arrayParams = inHeap ? program.arrays : 0;
-      const f = m.func(inHeap ? 'runAt' : 'run', [I32, ...new Array<typeof I32>(arrayParams).fill(I32), ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
-      const first = 1 + arrayParams;
-      const values = f.params.slice(first).map((p) => splatInto(f, lanes, () => f.get(p)));
-      emit(f, program, lanes, values.slice(0, program.scalars), literalValues, values.slice(program.scalars), inHeap ? f.params.slice(1, first) : null);
+    const inHeap = heapPages !== undefined;
+    const m = new ModuleBuilder(heapPages ?? undefined);
+    const arrayParams = inHeap ? program.arrays : 0;
+    const f = m.func(inHeap ? 'runAt' : 'run', [I32, ...new Array<typeof I32>(arrayParams).fill(I32), ...new Array<typeof F64>(program.scalars + literalValues.length).fill(F64)]);
+    const first = 1 + arrayParams;
+    const values = f.params.slice(first).map((p) => splatInto(f, lanes, () => f.get(p)));
+    emit(f, program, lanes, values.slice(0, program.scalars), literalValues, values.slice(program.scalars), inHeap ? f.params.slice(1, first) : null);
+    if (inHeap && program.scalars === 0) {
+      const chunk = m.func('runAtChunk', new Array<typeof I32>(first).fill(I32));
+      for (const p of chunk.params) chunk.get(p);
+      for (const value of literalValues) chunk.f64(value);
+      chunk.call(m.indexOf('runAt'));
     }
     const bytes = m.encode();
     return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
     return null;
   }
+}
+
+/** A kernel's `runAt` (see buildModule). */
+type HeapRun = (n: number, ...addressesAndScalars: number[]) => void;
+
+/** From this many elements on, a kernel on arrays in a shared tensor heap is split over the CPU
+ * backend's threads (docs/performance.md, item 19: on the 2-core VM a float32 mul took 17 → 11 µs
+ * at 2^16 elements on two threads, and gained nothing at 2^15). */
+const THREADS_MIN_ELEMENTS = 1 << 16;
+/** Threaded chunks hold at least this many elements (a multiple of 16: chunks start 64-byte aligned). */
+const THREAD_CHUNK_MIN = 1 << 14;
+
+/** Run `runAtChunk` of `module` over arrays in the heap on the CPU backend's threads; false (nothing
+ * done) where there is no pool, or the call needs more than the pool's 11 arguments. */
+function runThreaded(module: WebAssembly.Module, arrays: readonly TypedArray[], n: number, width: number): boolean {
+  if (arrays.length > 10 || cpuThreadCount() < 2) return false;
+  const pool = cpuThreadPool();
+  if (pool === null) return false;
+  const { base } = pool.addModule(module, heapMemory()!, ['runAtChunk']);
+  const threads = pool.size + 1;
+  const step = Math.max(THREAD_CHUNK_MIN, Math.ceil(n / (2 * threads) / 16) * 16);
+  const elemBytes = arrays[0]!.BYTES_PER_ELEMENT;
+  const calls: number[][] = [];
+  for (let start = 0; start < n; start += step) {
+    const len = Math.min(step, n - start);
+    calls.push([base, Math.ceil(len / width) * width, ...arrays.map((a) => a.byteOffset + start * elemBytes)]);
+  }
+  pool.run(calls);
+  return true;
 }
 
 /**
@@ -304,20 +342,27 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   for (const s of program.statements) literals(s.expr, literalValues);
   const module = buildModule(program, lanes, literalValues);
   if (module === null) return null;
+  let heapModule: WebAssembly.Module | null = null;
+  /** runAt over the heap, built on first use; null where that module does not compile (the chunked loop runs). */
+  const heapKernel = (): HeapRun | null => {
+    heapModule = buildModule(program, lanes, literalValues, heapSharedPages() ?? null);
+    return heapModule && (new WebAssembly.Instance(heapModule, { env: { memory: heapMemory()! } }).exports as { runAt: HeapRun }).runAt;
+  };
   const readFirst = arraysReadFirst(program);
   const written = [...new Set(program.statements.filter((s) => s.target === 'array').map((s) => s.index))];
   const elemBytes = lanes === 'f64x2' ? 8 : 4;
   const width = lanes === 'f32x4' ? 4 : 2;
   const pages = Math.ceil((program.arrays * CHUNK * elemBytes) / 65536);
   let run: ((n: number, ...scalars: number[]) => void) | null = null;
-  let runAt: ((n: number, ...addressesAndScalars: number[]) => void) | null = null;
+  let runAt: HeapRun | null | undefined;
   let views: TypedArray[] = [];
   return (arrays, scalars) => {
     const heap = heapBufferIfCreated();
-    if (heap !== null && arrays.every((a) => heapBlockOf(a) >= 0)) {
+    if (heap !== null && arrays.every((a) => heapBlockOf(a) >= 0) && (runAt ??= heapKernel()) !== null) {
       // every array is a whole heap block, whose size class leaves room for the last vector past n
-      runAt ??= (new WebAssembly.Instance(module, { env: { memory: heapMemory()! } }).exports as { runAt: (n: number, ...a: number[]) => void }).runAt;
       const n = arrays[0]!.length;
+      // elementwise: chunks of any size compute exactly what one call does
+      if (n >= THREADS_MIN_ELEMENTS && program.scalars === 0 && heapSharedPages() !== undefined && runThreaded(heapModule!, arrays, n, width)) return;
       runAt(Math.ceil(n / width) * width, ...arrays.map((a) => a.byteOffset), ...scalars, ...literalValues);
       return;
     }

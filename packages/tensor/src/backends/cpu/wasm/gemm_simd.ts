@@ -8,7 +8,9 @@
 // kernel runs.
 import { I32, ModuleBuilder, V128, type FunctionBuilder, type Local, type ValType } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
-import { MAX_CHUNKS, WasmThreadPool, workerThreadsModule, type MatmulThreadChunks } from './thread_pool.js';
+import { MAX_CHUNKS, type WasmThreadPool, type MatmulThreadChunks } from './thread_pool.js';
+import { closeCpuThreadPool, cpuThreadPool, cpuThreadPoolIfStarted, threadsSupported } from './cpu_threads.js';
+import { heapAllocate, heapBufferIfCreated, heapFree, heapMemory, heapSharedPages } from '../../../heap.js';
 
 /** float64 micro-tile rows and columns: 4×4 = 8 f64x2 accumulators (with 2×8 the fastest of 4×4, 2×8, 6×4, 4×6, 8×2). */
 const MR64 = 4;
@@ -131,6 +133,16 @@ function emitTiles(f: FunctionBuilder, macro: number, elem: 4 | 8, MR: number, N
   });
 }
 
+/** Emit `copyRows(dst, src, rows, rowBytes, dstPitch, srcPitch)`: one memory.copy per row. */
+function emitCopyRows(f: FunctionBuilder): void {
+  const [dst, src, rows, rowBytes, dstPitch, srcPitch] = f.params as [Local, Local, Local, Local, Local, Local];
+  const r = f.local(I32);
+  f.for(r, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.get(dst).get(src).get(rowBytes).memoryCopy();
+    f.addTo(dst, dstPitch).addTo(src, srcPitch);
+  });
+}
+
 /** Emit `pack(src, ks, cs, dst, panels, kc)`: `panels` full panels of W vectors, element k of vector c
  * of panel p at byte address src + (p·W + c)·cs + k·ks, written to dst[(p·kc + k)·W + c] (the layout
  * the macro-kernels read). `elem` 8: float64 → f64; 4: float32 → f32. `contiguous`: cs is the element
@@ -176,6 +188,10 @@ interface Kernels {
   tiles64: TilesFn;
   tiles32: TilesFn;
   tiles32fma?: TilesFn;
+  /** `rows` rows of `rowBytes` bytes from `src` (pitch srcPitch) to `dst` (pitch dstPitch), by memory.copy. */
+  copyRows: (dst: number, src: number, rows: number, rowBytes: number, dstPitch: number, srcPitch: number) => void;
+  /** `bytes` zero bytes at `dst`, by memory.fill. */
+  zero: (dst: number, bytes: number) => void;
 }
 
 /** float32 blocking: a packed KC32 × NC32 block of B (512 KiB) stays in L2, an MR32 × KC32 sliver of A in L1. */
@@ -188,8 +204,8 @@ interface Blocking64 { KC64: number; MC64: number; NC64: number }
 
 /** The kernels' module; null where WebAssembly or its SIMD is missing. `fma`: with the relaxed-SIMD
  * float32 kernels too (null where the runtime lacks relaxed SIMD). `sharedMaxPages`: importing a
- * shared memory of at most that many pages (for the worker threads), else an ordinary one; the
- * functions are the same either way. */
+ * shared memory of that many pages (the tensor heap, which the worker threads share), else an
+ * ordinary one; the functions are the same either way. */
 function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssembly.Module | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
@@ -208,6 +224,9 @@ function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssem
     emitTiles(m.func('tiles64', tiles), m.indexOf('macro64'), 8, MR64, NR64, b.KC64, b.MC64, b.NC64);
     emitTiles(m.func('tiles32', tiles), m.indexOf('macro32'), 4, MR32, NR32, KC32, MC32, NC32);
     if (fma) emitTiles(m.func('tiles32fma', tiles), m.indexOf('macro32fma'), 4, MR32, NR32, KC32, MC32, NC32);
+    emitCopyRows(m.func('copyRows', [I32, I32, I32, I32, I32, I32]));
+    const zero = m.func('zero', [I32, I32]);
+    zero.get(zero.params[0]!).i32(0).get(zero.params[1]!).memoryFill();
     const bytes = m.encode();
     if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no relaxed SIMD, or no threads) here
     return new WebAssembly.Module(bytes);
@@ -227,8 +246,6 @@ export type PackPanels = (
 const MAX_RAW_BYTES = 64 * 2 ** 20;
 /** Products whose C would need more wasm memory than this run on the TS kernel instead. */
 const MAX_C_BYTES = 256 * 2 ** 20;
-/** The threads' shared memory: at most this many 64 KiB pages (1 GiB); larger products run on one thread. */
-const SHARED_MAX_PAGES = 16384;
 
 /** The SIMD gemm: same contract as `gemm` in ../matmul.ts, C[M×N] += op(A)·op(B), plus `fma` (use the
  * relaxed-SIMD float32 kernel; ignored where it is missing). Returns false (and does nothing) when it
@@ -246,8 +263,9 @@ export type ThreadedSimdGemm = (
   M: number, N: number, K: number, transA: boolean, transB: boolean, fma: boolean, cIsZero: boolean, threads: number,
 ) => boolean;
 
-/** The matmul worker pool now: its size, how many workers have started, and how many chunks the
- * workers and the calling thread have run since it started.
+/** The CPU backend's worker pool now (matmul's, shared with the large elementwise ops): its size,
+ * how many workers have started, and how many chunks the workers and the calling thread have run since
+ * it started.
  * @example
  * ```ts
  * const s: MatmulThreadStats | null = matmulThreadStats(); // { workers: 1, started: 1, chunks: { workers: 40, caller: 56 } }
@@ -258,7 +276,7 @@ export interface MatmulThreadStats {
   workers: number;
   /** Worker threads that have started (until then the calling thread runs every chunk). */
   started: number;
-  /** Chunks of C run by the workers and by the calling thread since the pool started. */
+  /** Chunks (of C, or of an elementwise op) run by the workers and by the calling thread since the pool started. */
   chunks: MatmulThreadChunks;
 }
 
@@ -270,7 +288,8 @@ interface Workspace {
   f32: boolean;
   elem: 4 | 8;
   K: number;
-  /** raw A and B were copied whole into wasm memory at these byte offsets (else -1: pack from JS) */
+  /** raw A and B lie whole in wasm memory at these byte addresses, copied there or where they are in
+   * the tensor heap (else -1: pack from JS) */
   rawA: number;
   rawB: number;
 }
@@ -339,9 +358,11 @@ export function planChunks(Mp: number, Np: number, threads: number): Array<[numb
  * Build the SIMD gemm around the given packing routine, or null when WebAssembly SIMD is not
  * available. float64 products use KC64/MC64/NC64 (the TS kernel's blocking, hence its summation order
  * and bitwise its results); float32 products sum in float32 (f32x4), like tfjs-wasm (XNNPACK) and
- * PyTorch's CPU kernels. `fmaAvailable` says whether the runtime has relaxed SIMD. `gemmThreaded` is
- * the same product on several threads, bitwise identical to `gemm` (see emitTiles); `closeThreads`
- * stops its workers.
+ * PyTorch's CPU kernels. `fmaAvailable` says whether the runtime has relaxed SIMD. Where the tensor
+ * heap is a shared memory, products with an operand in it run over the heap (operands read where they
+ * lie); others in the kernels' own memory. `gemmThreaded` is the same product on several threads over
+ * the heap, bitwise identical to `gemm` (see emitTiles); `threadsAvailable` says whether it can run
+ * (worker threads and a shared heap); `closeThreads` stops the workers.
  * @example
  * ```ts
  * const simd = createSimdGemm(packPanels, 256, 128, 512);
@@ -378,12 +399,38 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     return memory;
   };
 
+  /** The blocked loop of the single-threaded gemm over a workspace: B packed block by block (or read
+   * in place, unpacked, where `bInPlace`: float32, not transposed, whole at w.rawB), A panel by panel,
+   * each pair through the macro-kernel into C at byte address offC, row pitch ldc bytes. */
+  const blocked = (w: Workspace, A: TypedArray, aOff: number, B: TypedArray, bOff: number, offA: number, offB: number,
+    offC: number, ldc: number, M: number, N: number, transA: boolean, transB: boolean, fma: boolean, bInPlace: boolean): void => {
+    const { kernels: k, f32, elem, K } = w;
+    const MR = f32 ? MR32 : MR64, NR = f32 ? NR32 : NR64;
+    const KC = f32 ? KC32 : blocking.KC64, MC = f32 ? MC32 : blocking.MC64, NC = f32 ? NC32 : blocking.NC64;
+    const macro = f32 ? (fma && k.macro32fma ? k.macro32fma : k.macro32) : k.macro64;
+    const macroB = fma && k.macro32bfma ? k.macro32bfma : k.macro32b;
+    for (let jc = 0; jc < N; jc += NC) {
+      const nPanels = Math.ceil(Math.min(NC, N - jc) / NR);
+      for (let pc = 0; pc < K; pc += KC) {
+        const kc = Math.min(KC, K - pc);
+        if (!bInPlace) packOperand(w, B, bOff, true, offB, jc, pc, N, kc, nPanels, NR, !transB);
+        for (let ic = 0; ic < M; ic += MC) {
+          const mPanels = Math.ceil(Math.min(MC, M - ic) / MR);
+          packOperand(w, A, aOff, false, offA, ic, pc, M, kc, mPanels, MR, transA);
+          const cAt = offC + ic * ldc + jc * elem;
+          if (bInPlace) macroB(offA, w.rawB + (pc * N + jc) * elem, cAt, mPanels, nPanels, kc, ldc, N * elem);
+          else macro(offA, offB, cAt, mPanels, nPanels, kc, ldc);
+        }
+      }
+    }
+  };
+
   const gemm: SimdGemm = (A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fma, cIsZero) => {
     const f32 = C instanceof Float32Array;
     const elem = f32 ? 4 : 8;
     if (A.constructor !== C.constructor || B.constructor !== C.constructor) return false;
+    if (gemmOnHeap(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fma, cIsZero, 1)) return true;
     const MR = f32 ? MR32 : MR64, NR = f32 ? NR32 : NR64;
-    const KC = f32 ? KC32 : KC64, MC = f32 ? MC32 : MC64, NC = f32 ? NC32 : NC64;
     const Npad = Math.ceil(N / NR) * NR, Mpad = Math.ceil(M / MR) * MR;
     const cBytes = Mpad * Npad * elem;
     if (cBytes > MAX_C_BYTES) return false;
@@ -404,98 +451,131 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
       mem.set(A.subarray(aOff, aOff + M * K), offRawA / elem);
       mem.set(B.subarray(bOff, bOff + K * N), offRawB / elem);
     }
-    const k = kernels!;
-    const w: Workspace = { kernels: k, mem, pack, f32, elem, K, rawA: raw ? offRawA : -1, rawB: raw ? offRawB : -1 };
-    const macro = f32 ? (fma && k.macro32fma ? k.macro32fma : k.macro32) : k.macro64;
-    const macroB = fma && k.macro32bfma ? k.macro32bfma : k.macro32b;
-    for (let jc = 0; jc < N; jc += NC) {
-      const nPanels = Math.ceil(Math.min(NC, N - jc) / NR);
-      for (let pc = 0; pc < K; pc += KC) {
-        const kc = Math.min(KC, K - pc);
-        if (!bInPlace) packOperand(w, B, bOff, true, offB, jc, pc, N, kc, nPanels, NR, !transB);
-        for (let ic = 0; ic < M; ic += MC) {
-          const mPanels = Math.ceil(Math.min(MC, M - ic) / MR);
-          packOperand(w, A, aOff, false, offA, ic, pc, M, kc, mPanels, MR, transA);
-          const cAt = offC + (ic * Npad + jc) * elem;
-          if (bInPlace) macroB(offA, offRawB + (pc * N + jc) * elem, cAt, mPanels, nPanels, kc, Npad * elem, N * elem);
-          else macro(offA, offB, cAt, mPanels, nPanels, kc, Npad * elem);
-        }
-      }
-    }
+    const w: Workspace = { kernels: kernels!, mem, pack, f32, elem, K, rawA: raw ? offRawA : -1, rawB: raw ? offRawB : -1 };
+    blocked(w, A, aOff, B, bOff, offA, offB, offC, Npad * elem, M, N, transA, transB, fma, bInPlace);
     copyC(mem, offC / elem, C, cOff, M, N, Npad, true);
     return true;
   };
 
-  // ── Worker threads ─────────────────────────────────────────────────────────────────────────────
-  // The same functions compiled against a shared memory; a pool of workers instantiates it on
-  // their side. Built on first use; a pool failure turns threading off for the process.
-  let sharedModule: WebAssembly.Module | null | undefined;
-  let sharedMem: WebAssembly.Memory | null = null;
-  let pool: WasmThreadPool | null = null;
-  let poolFailed = false;
-  let S64 = new Float64Array(0), S32 = new Float32Array(0);
-  const threadsAvailable = (): boolean => {
-    sharedModule ??= typeof SharedArrayBuffer === 'function' && workerThreadsModule() ? compile(withFma !== null, blocking, SHARED_MAX_PAGES) : null;
-    return !poolFailed && sharedModule !== null;
-  };
-  const poolFor = (threads: number): WasmThreadPool | null => {
-    if (pool && pool.size === threads - 1) return pool;
-    if (pool) void pool.close();
-    pool = null;
-    if (!threadsAvailable()) return null;
-    try {
-      sharedMem ??= new WebAssembly.Memory({ initial: 256, maximum: SHARED_MAX_PAGES, shared: true });
-      pool = new WasmThreadPool(sharedModule!, sharedMem, ['tiles64', 'tiles32', 'tiles32fma'], threads - 1, 'matmul');
-    } catch {
-      poolFailed = true;
+  // ── On the tensor heap, and on the worker threads ─────────────────────────────────────────────────
+  // Where the tensor heap is a shared memory (heap.ts), the same functions are compiled over it: a
+  // product's workspace is a heap block taken for the call; A and B that lie in the heap (tensors made
+  // inside memory scopes) are read where they lie instead of being copied, and a C there whose rows
+  // hold whole tiles is written in place; copies between heap arrays are wasm memory.copy (V8's typed-
+  // array copies and fills on a SharedArrayBuffer take about twice as long as on an ArrayBuffer). The
+  // worker threads run this module too, added to the CPU backend's pool (cpu_threads.ts) on first use.
+  let heapModuleBuilt: WebAssembly.Module | null | undefined;
+  let H32: Float32Array<ArrayBufferLike> = new Float32Array(0), H64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  let heapKernelsBuilt: Kernels | null = null;
+  const heapKernels = (): Kernels | null => {
+    if (heapModuleBuilt === undefined) {
+      const memory = heapMemory(), pages = heapSharedPages();
+      heapModuleBuilt = memory !== null && pages !== undefined ? compile(withFma !== null, blocking, pages) : null;
+      heapKernelsBuilt = heapModuleBuilt && new WebAssembly.Instance(heapModuleBuilt, { env: { memory: memory! } }).exports as unknown as Kernels;
     }
-    return pool;
+    return heapKernelsBuilt;
   };
-  const closeThreads = (): Promise<void> => {
-    const p = pool;
-    pool = null;
-    return p ? p.close() : Promise.resolve();
+  const threadsAvailable = (): boolean => threadsSupported() && heapKernels() !== null;
+  const poolFor = (threads: number): WasmThreadPool | null => {
+    if (threads < 2 || !threadsAvailable()) return null;
+    const p = cpuThreadPool();
+    return p && p.size === threads - 1 ? p : null;
+  };
+  const closeThreads = (): Promise<void> => closeCpuThreadPool();
+
+  /** `gemm` over the heap, on `threads` threads (1: the single-threaded blocked loop); false (nothing
+   * done) where the heap is not shared, has no room for the workspace, or the pool is not there. */
+  const gemmOnHeap = (A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
+    M: number, N: number, K: number, transA: boolean, transB: boolean, fma: boolean, cIsZero: boolean, threads: number): boolean => {
+    const k = heapKernels();
+    if (k === null) return false;
+    const pool = threads > 1 ? poolFor(threads) : null;
+    if (threads > 1 && pool === null) return false;
+    const f32 = C instanceof Float32Array, elem = f32 ? 4 : 8;
+    const MR = f32 ? MR32 : MR64, NR = f32 ? NR32 : NR64;
+    const Npad = Math.ceil(N / NR) * NR, Mpad = Math.ceil(M / MR) * MR;
+    // B is read NR − 1 elements past its end by a ragged last panel (see `gemm`)
+    const aAt = heapAddress(A, aOff, M * K, 0), bAt = heapAddress(B, bOff, K * N, NR);
+    const cInHeap = heapAddress(C, cOff, M * N, 0);
+    // one thread with nothing in the heap: the ordinary memory's copies are the faster ones
+    if (pool === null && aAt < 0 && bAt < 0 && cInHeap < 0) return false;
+    const cAt = N === Npad && M === Mpad ? cInHeap : -1;
+    // layout (bytes): packed A | packed B | C (Mpad × Npad) unless in place | raw A, raw B unless in the heap
+    const packA = threads > 1 ? Mpad * K * elem : (f32 ? MC32 * KC32 : blocking.MC64 * blocking.KC64) * elem;
+    const packB = threads > 1 ? K * Npad * elem : (f32 ? KC32 * NC32 : blocking.KC64 * blocking.NC64) * elem;
+    const cBytes = cAt < 0 ? Mpad * Npad * elem : 0;
+    const aBytes = aAt < 0 ? align16(M * K * elem) : 0, bBytes = bAt < 0 ? K * N * elem + NR * elem : 0;
+    const bytes = packA + packB + cBytes + aBytes + bBytes;
+    if (bytes > MAX_C_BYTES + MAX_RAW_BYTES) return false;
+    const space = heapAllocate('float32', Math.ceil(bytes / 4), false);
+    if (space === null) return false;
+    try {
+      if (space.byteOffset + bytes > SIGNED_ADDRESS_LIMIT) return false;
+      if (H32.buffer !== space.buffer) { H32 = new Float32Array(space.buffer); H64 = new Float64Array(space.buffer); }
+      const mem: TypedArray = f32 ? H32 : H64;
+      const offPA = space.byteOffset, offPB = offPA + packA;
+      const staging = offPB + packB; // C, then raw A, then raw B, each only where needed
+      const offC = cAt >= 0 ? cAt : staging;
+      const rawA = aAt >= 0 ? aAt : staging + cBytes, rawB = bAt >= 0 ? bAt : staging + cBytes + aBytes;
+      if (aAt < 0) mem.set(A.subarray(aOff, aOff + M * K), rawA / elem);
+      if (bAt < 0) mem.set(B.subarray(bOff, bOff + K * N), rawB / elem);
+      if (cAt < 0) copyCOnHeap(k, mem, offC, C, cOff, M, N, Npad, elem, false, cIsZero);
+      const w: Workspace = { kernels: k, mem, pack, f32, elem, K, rawA, rawB };
+      if (pool === null) {
+        blocked(w, A, aOff, B, bOff, offPA, offPB, offC, Npad * elem, M, N, transA, transB, fma, f32 && !transB);
+      } else {
+        const mPanels = Mpad / MR, nPanels = Npad / NR, KC = f32 ? KC32 : blocking.KC64;
+        for (let pc = 0; pc < K; pc += KC) {
+          const kc = Math.min(KC, K - pc);
+          packOperand(w, A, aOff, false, offPA + pc * Mpad * elem, 0, pc, M, kc, mPanels, MR, transA);
+          packOperand(w, B, bOff, true, offPB + pc * Npad * elem, 0, pc, N, kc, nPanels, NR, !transB);
+        }
+        const { base } = pool.addModule(heapModuleBuilt!, heapMemory()!, ['tiles64', 'tiles32', 'tiles32fma']);
+        const fn = base + (!f32 ? 0 : fma && k.tiles32fma ? 2 : 1);
+        const calls = planChunks(mPanels, nPanels, threads).map(([m0, m1, n0, n1]) => [fn, offPA, offPB, offC, Mpad, Npad, K, m0, m1, n0, n1]);
+        // A fresh output's pages fault in on their first write (≈ 2.6 ns/byte in the development VM,
+        // more than the copy): the calling thread takes those faults while the workers compute.
+        pool.run(calls, cIsZero && cAt < 0 ? () => touchPages(C, cOff, M * N) : undefined);
+      }
+      if (cAt < 0) copyCOnHeap(k, mem, offC, C, cOff, M, N, Npad, elem, true);
+      return true;
+    } finally {
+      heapFree(space.byteOffset);
+    }
   };
 
   const gemmThreaded: ThreadedSimdGemm = (A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fma, cIsZero, threads) => {
-    const f32 = C instanceof Float32Array;
-    const elem = f32 ? 4 : 8;
     if (A.constructor !== C.constructor || B.constructor !== C.constructor) return false;
-    const MR = f32 ? MR32 : MR64, NR = f32 ? NR32 : NR64, KC = f32 ? KC32 : KC64;
-    const Npad = Math.ceil(N / NR) * NR, Mpad = Math.ceil(M / MR) * MR;
-    // layout (bytes): C (Mpad × Npad) | packed A (Mpad × K) | packed B (K × Npad) | raw A | raw B
-    const offPA = Mpad * Npad * elem, offPB = offPA + Mpad * K * elem, offRawA = offPB + K * Npad * elem;
-    const offRawB = offRawA + Math.ceil((M * K * elem) / 16) * 16, end = offRawB + K * N * elem;
-    if (end > SHARED_MAX_PAGES * 65536) return false;
-    const p = poolFor(threads);
-    if (!p) return false;
-    const memory = sharedMem!;
-    const have = memory.buffer.byteLength;
-    try {
-      if (end > have) memory.grow(Math.ceil((end - have) / 65536)); // a shared memory grows in place: nothing is detached
-    } catch {
-      return false; // memory.grow refused
-    }
-    if (S64.buffer.byteLength !== memory.buffer.byteLength) { S64 = new Float64Array(memory.buffer); S32 = new Float32Array(memory.buffer); }
-    const mem: TypedArray = f32 ? S32 : S64;
-    copyC(mem, 0, C, cOff, M, N, Npad, false, cIsZero);
-    mem.set(A.subarray(aOff, aOff + M * K), offRawA / elem);
-    mem.set(B.subarray(bOff, bOff + K * N), offRawB / elem);
-    const w: Workspace = { kernels: p.exports as unknown as Kernels, mem, pack, f32, elem, K, rawA: offRawA, rawB: offRawB };
-    const mPanels = Mpad / MR, nPanels = Npad / NR;
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = Math.min(KC, K - pc);
-      packOperand(w, A, aOff, false, offPA + pc * Mpad * elem, 0, pc, M, kc, mPanels, MR, transA);
-      packOperand(w, B, bOff, true, offPB + pc * Npad * elem, 0, pc, N, kc, nPanels, NR, !transB);
-    }
-    const fn = !f32 ? 0 : fma && w.kernels.tiles32fma ? 2 : 1;
-    const calls = planChunks(mPanels, nPanels, threads).map(([m0, m1, n0, n1]) => [fn, offPA, offPB, 0, Mpad, Npad, K, m0, m1, n0, n1]);
-    // A fresh output's pages fault in on their first write (≈ 2.6 ns/byte in the development VM,
-    // more than the copy): the calling thread takes those faults while the workers compute.
-    p.run(calls, cIsZero ? () => touchPages(C, cOff, M * N) : undefined);
-    copyC(mem, 0, C, cOff, M, N, Npad, true);
-    return true;
+    return gemmOnHeap(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, fma, cIsZero, threads);
   };
-  const threadStats = (): MatmulThreadStats | null => (pool ? { workers: pool.size, started: pool.started, chunks: pool.chunksRun } : null);
+  const threadStats = (): MatmulThreadStats | null => {
+    const pool = cpuThreadPoolIfStarted();
+    return pool ? { workers: pool.size, started: pool.started, chunks: pool.chunksRun } : null;
+  };
   return { gemm, gemmThreaded, closeThreads, threadStats, fmaAvailable: withFma !== null, threadsAvailable };
+}
+
+/** Wasm addresses compare as signed 32-bit integers: a workspace or operand must end below 2 GiB. */
+const SIGNED_ADDRESS_LIMIT = 2 ** 31;
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** The byte address of X[off … off + n) in the tensor heap, where X is a view into it and the range
+ * plus `past` more elements ends inside the heap and below 2 GiB; else -1. */
+function heapAddress(X: TypedArray, off: number, n: number, past: number): number {
+  const heap = heapBufferIfCreated();
+  if (heap === null || X.buffer !== heap) return -1;
+  const at = X.byteOffset + off * X.BYTES_PER_ELEMENT;
+  return at + (n + past) * X.BYTES_PER_ELEMENT <= Math.min(heap.byteLength, SIGNED_ADDRESS_LIMIT) ? at : -1;
+}
+
+/** {@link copyC} with the staging area at byte address `at` in the heap: rows copied by wasm
+ * memory.copy where C lies in the heap too, zeros written by memory.fill. */
+function copyCOnHeap(k: Kernels, mem: TypedArray, at: number, C: TypedArray, cOff: number, M: number, N: number, Npad: number,
+  elem: number, out: boolean, zero = false): void {
+  if (zero) { k.zero(at, M * Npad * elem); return; }
+  const cAt = heapAddress(C, cOff, M * N, 0);
+  if (cAt < 0) { copyC(mem, at / elem, C, cOff, M, N, Npad, out); return; }
+  if (out) k.copyRows(cAt, at, M, N * elem, N * elem, Npad * elem);
+  else k.copyRows(at, cAt, M, N * elem, Npad * elem, N * elem);
 }

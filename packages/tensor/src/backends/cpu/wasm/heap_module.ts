@@ -1,7 +1,7 @@
 // The CPU backend's WebAssembly loops that run on tensors where they lie, in the tensor heap
 // (heap.ts): each is a module of functions over the heap's memory, built and instantiated on first use.
 import { ModuleBuilder } from './assembler.js';
-import { heapBufferIfCreated, heapMemory } from '../../../heap.js';
+import { heapBufferIfCreated, heapMemory, heapSharedPages } from '../../../heap.js';
 import type { TypedArray } from '../../../types.js';
 
 /**
@@ -22,7 +22,7 @@ export function heapModule<T>(build: (m: ModuleBuilder) => void): () => T | null
     try {
       const memory = heapMemory();
       if (memory === null) return null;
-      const m = new ModuleBuilder();
+      const m = new ModuleBuilder(heapSharedPages());
       build(m);
       const bytes = m.encode();
       if (!WebAssembly.validate(bytes)) return null;

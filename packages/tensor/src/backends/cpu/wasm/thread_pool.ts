@@ -1,11 +1,13 @@
-// A small pool of worker threads that run calls into one WebAssembly module over one shared
-// WebAssembly.Memory, for kernels whose API is synchronous (the CPU backend's matmul). The calling
-// thread publishes a list of calls ("chunks") in a SharedArrayBuffer, wakes the workers, takes
-// chunks itself, then blocks in Atomics.wait (allowed on Node's main thread) until every chunk is
-// done. Chunks are claimed one at a time from a shared counter, so a worker that has not started yet,
-// or that the OS has descheduled, simply takes fewer of them; which thread runs a chunk never changes
-// what the chunk computes. Workers are unref'd (they never keep the process alive) and are started
-// from source text (`eval`), so they need no loader and no file on disk.
+// A small pool of worker threads that run calls into WebAssembly modules over shared
+// WebAssembly.Memory objects, for kernels whose API is synchronous (the CPU backend's matmul and its
+// large elementwise ops). The calling thread publishes a list of calls ("chunks") in a
+// SharedArrayBuffer, wakes the workers, takes chunks itself, then blocks in Atomics.wait (allowed on
+// Node's main thread) until every chunk is done. Chunks are claimed one at a time from a shared
+// counter, so a worker that has not started yet, or that the OS has descheduled, simply takes fewer
+// of them; which thread runs a chunk never changes what the chunk computes. Modules are added at any
+// time (each kernel adds its own on first use) and reach the workers through their message ports; a
+// worker that has not received one yet sits that job out. Workers are unref'd (they never keep the
+// process alive) and are started from source text (`eval`), so they need no loader and no file on disk.
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { BackendError, WorkerThreadError } from '../../../errors.js';
 
@@ -30,12 +32,17 @@ const DONE = 3;     // chunks finished (the caller sleeps on it)
 const FAILED = 4;   // chunks that threw
 const READY = 5;    // workers that have instantiated the module
 const BY_WORKERS = 6; // chunks the workers have run, all jobs together
+const NEED = 7;     // functions added to the pool when the job was published: a worker with fewer fetches the new modules first
 const ARGS = 8;     // chunk i: ARGS + i·STRIDE = [function index, up to 11 i32 arguments]
 const STRIDE = 12;
 const CLOSED = 8191;
 /** At most this many chunks per job (must stay below CLOSED). */
 export const MAX_CHUNKS = 1024;
 const TAG_MASK = 0x3ffff; // 18 bits: tag << 13 stays a positive int32
+// After a job a worker watches for the next one this long (ms) before it sleeps: a futex wake-up
+// takes tens of microseconds in a VM, as long as an elementwise op on 1e6 floats takes on one core,
+// and the ops of a training step follow each other closely (OpenMP's workers spin the same way).
+const SPIN_MS = 0.1;
 
 /** Chunks of C run so far by the matmul worker threads and by the calling thread (see {@link MatmulThreadStats}).
  * @example
@@ -85,27 +92,38 @@ function drainChunks(ctl: Int32Array, tag: number, fns: WasmCall[], onError: (er
 }
 
 /** What a worker is given at start. */
-interface WorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; control: SharedArrayBuffer; names: string[]; port: MessagePort }
+interface WorkerData { control: SharedArrayBuffer; port: MessagePort }
 
-/** A worker's program: instantiate the module over the shared memory, then serve jobs until SEQ is -1.
- * Runs in the worker (its source text is what the worker evaluates). */
+/** A module added to the pool, as posted to each worker. */
+interface ModuleMessage { module: WebAssembly.Module; memory: WebAssembly.Memory; names: string[] }
+
+/** A worker's program: serve jobs until SEQ is -1, first instantiating (over its shared memory) each
+ * module the job may call that it has not got yet. Runs in the worker (its source text is what the
+ * worker evaluates). */
 function workerMain(wt: WorkerThreads): void {
   const data = wt.workerData as WorkerData;
   const ctl = new Int32Array(data.control);
-  let fns: WasmCall[];
-  try {
-    const exports = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports as Record<string, WasmCall>;
-    fns = data.names.map((name) => exports[name]!);
-  } catch (error) {
-    data.port.postMessage({ chunk: -1, message: String((error as Error)?.stack ?? error) });
-    return; // never claims a chunk, so no job waits for it
-  }
+  const fns: WasmCall[] = [];
   Atomics.add(ctl, READY, 1);
   for (;;) {
     const seq = Atomics.load(ctl, SEQ);
     if (seq < 0) return;
-    const ran = drainChunks(ctl, seq, fns, (error, chunk) => data.port.postMessage({ chunk, message: String(error) }));
+    for (let m = fns.length < Atomics.load(ctl, NEED) ? wt.receiveMessageOnPort(data.port) : undefined; m; m = wt.receiveMessageOnPort(data.port)) {
+      const { module, memory, names } = m.message as ModuleMessage;
+      try {
+        const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, WasmCall>;
+        for (const name of names) fns.push(exports[name]!);
+      } catch (error) {
+        data.port.postMessage({ chunk: -1, message: String((error as Error)?.stack ?? error) });
+        return; // never claims a chunk again, so no job waits for it
+      }
+    }
+    // a module still on its way: this job runs without this worker
+    const ran = fns.length >= Atomics.load(ctl, NEED)
+      ? drainChunks(ctl, seq, fns, (error, chunk) => data.port.postMessage({ chunk, message: String(error) })) : 0;
     if (ran > 0) Atomics.add(ctl, BY_WORKERS, ran);
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(ctl, SEQ) === seq && performance.now() < until);
     Atomics.wait(ctl, SEQ, seq);
   }
 }
@@ -114,42 +132,40 @@ function workerMain(wt: WorkerThreads): void {
  * `__name` is the helper tsx's transform adds to named functions; defined so the same text runs
  * whether the library was compiled by tsc or is run from source. */
 function workerSource(): string {
-  const layout = { SEQ, CLAIM, TOTAL, DONE, FAILED, READY, BY_WORKERS, ARGS, STRIDE, CLOSED };
+  const layout = { SEQ, CLAIM, TOTAL, DONE, FAILED, READY, BY_WORKERS, NEED, ARGS, STRIDE, CLOSED, SPIN_MS };
   return `'use strict';\nconst __name = (f) => f;\n${Object.entries(layout).map(([k, v]) => `const ${k} = ${v};`).join('\n')}\n`
     + `${drainChunks.toString()}\n${workerMain.toString()}\nworkerMain(require('node:worker_threads'));\n`;
 }
 
 /**
- * A pool of `size` worker threads (plus the calling thread) running calls into `module`'s exports
- * `names` over the shared `memory`. Workers start at construction, in the background: until they
+ * A pool of `size` worker threads (plus the calling thread) running calls into the modules added to
+ * it ({@link WasmThreadPool.addModule}). Workers start at construction, in the background: until they
  * are up the calling thread runs every chunk itself.
  * @example
  * ```ts
- * const pool = new WasmThreadPool(module, memory, ['tiles32'], 1, 'matmul');
- * pool.run([[0, pA, pB, pC, 8, 16, 64, 0, 1, 0, 2], [0, pA, pB, pC, 8, 16, 64, 1, 2, 0, 2]]);
+ * const pool = new WasmThreadPool(1, 'matmul');
+ * const { base } = pool.addModule(module, memory, ['tiles32']);
+ * pool.run([[base, pA, pB, pC, 8, 16, 64, 0, 1, 0, 2], [base, pA, pB, pC, 8, 16, 64, 1, 2, 0, 2]]);
  * pool.close();
  * ```
  */
 export class WasmThreadPool {
   private readonly control = new SharedArrayBuffer((ARGS + MAX_CHUNKS * STRIDE) * 4);
   private readonly ctl = new Int32Array(this.control);
-  private readonly fns: WasmCall[];
-  private readonly instance: Record<string, WasmCall>;
+  private readonly fns: WasmCall[] = [];
+  private readonly modules = new Map<WebAssembly.Module, { base: number; exports: Record<string, WasmCall> }>();
   private readonly threads: Array<{ worker: Worker; port: MessagePort; alive: boolean }> = [];
   private tag = 0;
   private byCaller = 0;
   private closed = false;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, names: string[], readonly size: number,
-    private readonly what: string) {
+  constructor(readonly size: number, private readonly what: string) {
     const wt = workerThreadsModule();
     if (!wt) throw new BackendError(`${what}: worker threads are not available in this runtime (no node:worker_threads)`);
-    this.instance = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, WasmCall>;
-    this.fns = names.map((name) => this.instance[name]!);
     const source = workerSource();
     for (let i = 0; i < size; i++) {
       const { port1, port2 } = new wt.MessageChannel();
-      const data: WorkerData = { module, memory, control: this.control, names, port: port2 };
+      const data: WorkerData = { control: this.control, port: port2 };
       // execArgv []: the workers run plain JS, without the parent's loaders (tsx) and their start-up cost
       const worker = new wt.Worker(source, { eval: true, workerData: data, transferList: [port2], execArgv: [] });
       const thread = { worker, port: port1, alive: true };
@@ -161,18 +177,36 @@ export class WasmThreadPool {
     }
   }
 
+  /**
+   * Add `module` (instantiated over `memory`, a shared memory, as `{ env: { memory } }`) once: the
+   * calling thread's instance, and `base`, the function index of `names[0]` in {@link run}'s calls
+   * (`names[k]` is `base + k`). Adding the same module again returns the same.
+   * @example
+   * ```ts
+   * const { base, exports } = pool.addModule(module, memory, ['add']);
+   * ```
+   */
+  addModule(module: WebAssembly.Module, memory: WebAssembly.Memory, names: string[]): { base: number; exports: Readonly<Record<string, WasmCall>> } {
+    const known = this.modules.get(module);
+    if (known) return known;
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, WasmCall>;
+    const entry = { base: this.fns.length, exports };
+    for (const name of names) this.fns.push(exports[name]!);
+    this.modules.set(module, entry);
+    const message: ModuleMessage = { module, memory, names };
+    for (const t of this.threads) t.port.postMessage(message);
+    return entry;
+  }
+
   /** Worker threads not known to have stopped. */
   get workers(): number { return this.threads.filter((t) => t.alive).length; }
 
-  /** Worker threads that have started and instantiated the module (they take chunks from then on). */
+  /** Worker threads that have started (they take chunks from then on). */
   get started(): number { return Atomics.load(this.ctl, READY); }
 
   /** Chunks run so far by the workers and by the calling thread (how much the workers took on:
    * under CPU contention, or before they have started, the calling thread runs most). */
   get chunksRun(): MatmulThreadChunks { return { workers: Atomics.load(this.ctl, BY_WORKERS), caller: this.byCaller }; }
-
-  /** The calling thread's instance of the module (over the shared memory). */
-  get exports(): Readonly<Record<string, WasmCall>> { return this.instance; }
 
   /**
    * Run every call (`[function index, ...i32 arguments]`, at most 11 arguments) once, spread over the
@@ -195,6 +229,7 @@ export class WasmThreadPool {
     Atomics.store(ctl, TOTAL, total);
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, FAILED, 0);
+    Atomics.store(ctl, NEED, this.fns.length);
     Atomics.store(ctl, CLAIM, tag << 13);
     Atomics.store(ctl, SEQ, tag);
     if (total > 1 || meanwhile) Atomics.notify(ctl, SEQ);

@@ -1,0 +1,77 @@
+// Large elementwise ops on tensors in the tensor heap, split over the CPU backend's worker threads
+// (issue 19): the heap is a shared memory, each thread runs the same SIMD loop on its own chunk, so
+// the results are bit for bit those of one thread. No timing here: speed is in `npm run bench`.
+import { expect } from 'chai';
+import { add, cpuBackend, exp, heapStats, mul, randn, relu, Rng, tidy, type Tensor } from '@descent/tensor';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function expectSameBits(got: ArrayLike<number>, want: ArrayLike<number>, label: string): void {
+  expect(got.length, label).to.equal(want.length);
+  for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) expect.fail(`${label} at ${i}: threaded ${got[i]} single ${want[i]}`);
+}
+
+/** `op` applied inside a memory scope (operands and result in the heap) on `threads` threads; the result's values copied out. */
+function inScope(threads: number, op: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tensor): Float32Array | Float64Array {
+  const previous = cpuBackend.setMatmulThreads(threads);
+  try {
+    return tidy(() => {
+      const [x, y] = [a.add(0), b.add(0)]; // copies made in the scope: heap blocks
+      // a block of NaNs freed just before: the result takes it, so an element no thread writes shows
+      x.mul(Number.NaN).dispose();
+      return op(x, y).data().slice() as Float32Array | Float64Array;
+    });
+  } finally {
+    cpuBackend.setMatmulThreads(previous);
+  }
+}
+
+const ops: Array<[string, (a: Tensor, b: Tensor) => Tensor, Array<'float32' | 'float64'>]> = [
+  ['add', (a, b) => add(a, b), ['float32', 'float64']],
+  ['mul', (a, b) => mul(a, b), ['float32', 'float64']],
+  ['relu', (a) => relu(a), ['float32', 'float64']],
+  ['exp', (a) => exp(a), ['float32']],
+];
+
+describe('CPU elementwise ops on worker threads', function () {
+  this.timeout(120000);
+  after(() => cpuBackend.stopMatmulThreads());
+
+  it('the tensor heap is a shared memory on Node.js', () => {
+    tidy(() => randn([8192], new Rng(1)).add(1));
+    expect(heapStats().shared).to.equal(true);
+  });
+
+  // 2^16 (the threshold, four chunks), ragged ends for f32x4 and f64x2, chunks of odd count
+  for (const n of [65536, 65536 + 13, 300001]) {
+    for (const [name, op, dtypes] of ops) {
+      for (const dtype of dtypes) {
+        it(`${name} ${dtype} n=${n}: the same bits on 2 and 3 threads as on one, in and out of a scope`, () => {
+          const rng = new Rng(n);
+          const a = randn([n], rng, { dtype, std: 3 }), b = randn([n], rng, { dtype });
+          const single = inScope(1, op, a, b);
+          expectSameBits(op(a, b).data(), single, `${name} outside a scope`);
+          for (const threads of [2, 3]) expectSameBits(inScope(threads, op, a, b), single, `${name} threads=${threads}`);
+        });
+      }
+    }
+  }
+
+  it('the worker threads do take chunks of an elementwise op, and their results are the same bits', async () => {
+    const rng = new Rng(7);
+    const a = randn([200003], rng), b = randn([200003], rng);
+    const single = inScope(1, (x, y) => mul(x, y), a, b);
+    const previous = cpuBackend.setMatmulThreads(2);
+    try {
+      let workers = 0;
+      for (let attempt = 0; attempt < 500 && workers === 0; attempt++) {
+        expectSameBits(inScope(2, (x, y) => mul(x, y), a, b), single, 'threaded mul');
+        workers = cpuBackend.matmulThreadStats()?.chunks.workers ?? 0;
+        if (workers === 0) await sleep(5); // the worker starts in the background; until then the calling thread runs every chunk
+      }
+      expect(workers, 'chunks run by the worker').to.be.greaterThan(0);
+    } finally {
+      cpuBackend.setMatmulThreads(previous);
+    }
+  });
+});
