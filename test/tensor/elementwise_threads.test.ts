@@ -42,8 +42,8 @@ describe('CPU elementwise ops on worker threads', function () {
     expect(heapStats().shared).to.equal(true);
   });
 
-  // 2^16 (the threshold, four chunks), ragged ends for f32x4 and f64x2, chunks of odd count
-  for (const n of [65536, 65536 + 13, 300001]) {
+  // 2^18 (the threshold), ragged ends for f32x4 and f64x2, chunks of odd count
+  for (const n of [1 << 18, (1 << 18) + 13, 1000003]) {
     for (const [name, op, dtypes] of ops) {
       for (const dtype of dtypes) {
         it(`${name} ${dtype} n=${n}: the same bits on 2 and 3 threads as on one, in and out of a scope`, () => {
@@ -59,7 +59,7 @@ describe('CPU elementwise ops on worker threads', function () {
 
   it('the worker threads do take chunks of an elementwise op, and their results are the same bits', async () => {
     const rng = new Rng(7);
-    const a = randn([200003], rng), b = randn([200003], rng);
+    const a = randn([300007], rng), b = randn([300007], rng);
     const single = inScope(1, (x, y) => mul(x, y), a, b);
     const previous = cpuBackend.setMatmulThreads(2);
     try {

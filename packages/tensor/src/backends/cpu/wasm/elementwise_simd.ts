@@ -298,9 +298,11 @@ function buildModule(program: KernelProgram, lanes: KernelLanes, literalValues: 
 type HeapRun = (n: number, ...addressesAndScalars: number[]) => void;
 
 /** From this many elements on, a kernel on arrays in a shared tensor heap is split over the CPU
- * backend's threads (docs/performance.md, item 19: on the 2-core VM a float32 mul took 17 → 11 µs
- * at 2^16 elements on two threads, and gained nothing at 2^15). */
-const THREADS_MIN_ELEMENTS = 1 << 16;
+ * backend's threads (docs/performance.md, item 19). On the 2-core VM a float32 mul alone took
+ * 17 → 11 µs at 2^16 elements on two threads and gained nothing at 2^15; but the Transformer's training
+ * step (ops of 2^17 elements) ran 3–7% slower with ops threaded from 2^16 on than with none, when the
+ * host was busy: a worker descheduled while it holds a chunk stalls the op. From 2^18 on it was level. */
+const THREADS_MIN_ELEMENTS = 1 << 18;
 /** Threaded chunks hold at least this many elements (a multiple of 16: chunks start 64-byte aligned). */
 const THREAD_CHUNK_MIN = 1 << 14;
 

@@ -359,8 +359,8 @@ export function planChunks(Mp: number, Np: number, threads: number): Array<[numb
  * available. float64 products use KC64/MC64/NC64 (the TS kernel's blocking, hence its summation order
  * and bitwise its results); float32 products sum in float32 (f32x4), like tfjs-wasm (XNNPACK) and
  * PyTorch's CPU kernels. `fmaAvailable` says whether the runtime has relaxed SIMD. Where the tensor
- * heap is a shared memory, products with an operand in it run over the heap (operands read where they
- * lie); others in the kernels' own memory. `gemmThreaded` is the same product on several threads over
+ * heap is a shared memory, products with A or B in it run over the heap (operands read where they lie);
+ * others in the kernels' own memory, whose copies from ordinary arrays are the faster ones. `gemmThreaded` is the same product on several threads over
  * the heap, bitwise identical to `gemm` (see emitTiles); `threadsAvailable` says whether it can run
  * (worker threads and a shared heap); `closeThreads` stops the workers.
  * @example
@@ -497,8 +497,8 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     // B is read NR − 1 elements past its end by a ragged last panel (see `gemm`)
     const aAt = heapAddress(A, aOff, M * K, 0), bAt = heapAddress(B, bOff, K * N, NR);
     const cInHeap = heapAddress(C, cOff, M * N, 0);
-    // one thread with nothing in the heap: the ordinary memory's copies are the faster ones
-    if (pool === null && aAt < 0 && bAt < 0 && cInHeap < 0) return false;
+    // one thread with A and B outside the heap: the ordinary memory's copies are the faster ones
+    if (pool === null && aAt < 0 && bAt < 0) return false;
     const cAt = N === Npad && M === Mpad ? cInHeap : -1;
     // layout (bytes): packed A | packed B | C (Mpad × Npad) unless in place | raw A, raw B unless in the heap
     const packA = threads > 1 ? Mpad * K * elem : (f32 ? MC32 * KC32 : blocking.MC64 * blocking.KC64) * elem;
