@@ -150,15 +150,22 @@ export function heapAllocate(dtype: DType, size: number, zeroed: boolean): Typed
   blocks.set(offset, { bytes, elements: size, refs: 0 });
   bytesInUse += bytes;
   const values = dtype === 'float64' ? new Float64Array(heapBuffer!, offset, size) : new Float32Array(heapBuffer!, offset, size);
-  if (zeroed && dirty) zeroBytes(offset, size * width, values);
+  if (zeroed && dirty) heapZero(offset, size * width);
   return values;
 }
 
 let zeroFn: ((offset: number, bytes: number) => void) | null | undefined;
 
-/** Zero `bytes` bytes of the heap at `offset` (the whole of `values`): wasm memory.fill on a shared
- * heap, where V8's TypedArray fill takes about seven times as long as on an ordinary buffer. */
-function zeroBytes(offset: number, bytes: number, values: TypedArray): void {
+/**
+ * Zero `bytes` bytes of the heap at byte `offset`: wasm memory.fill on a shared heap, where V8's
+ * TypedArray fill takes about seven times as long as on an ordinary buffer (docs/performance.md,
+ * item 19); a typed-array fill on an ordinary one.
+ * @example
+ * ```ts
+ * heapZero(values.byteOffset, values.byteLength);
+ * ```
+ */
+export function heapZero(offset: number, bytes: number): void {
   if (zeroFn === undefined) {
     zeroFn = null;
     try {
@@ -172,7 +179,7 @@ function zeroBytes(offset: number, bytes: number, values: TypedArray): void {
       zeroFn = null;
     }
   }
-  if (zeroFn) zeroFn(offset, bytes); else values.fill(0);
+  if (zeroFn) zeroFn(offset, bytes); else new Uint8Array(heapBuffer!, offset, bytes).fill(0);
 }
 
 /** The heap block `values` is the whole view of (its byte offset), or -1 when `values` is not such a

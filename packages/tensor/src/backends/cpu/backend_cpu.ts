@@ -38,7 +38,7 @@ export interface CpuBackend extends Backend {
   setMatmulFma(on: boolean): boolean;
   /** Threads for large matmul products (from `minWork` multiply-adds on, default 2^22, with at least 128
    * rows and columns in the output; `minWork` 0: every product) and for
-   * elementwise ops of at least 2^16 elements on tensors in the tensor heap (inside memory scopes): the
+   * elementwise ops of at least 2^18 elements on tensors in the tensor heap (inside memory scopes): the
    * calling thread plus `threads − 1` worker threads; results are bitwise identical to one thread's.
    * Default: `DESCENT_THREADS`, else `os.availableParallelism()` (at most 16); 1 turns threading off.
    * Returns the previous count. */

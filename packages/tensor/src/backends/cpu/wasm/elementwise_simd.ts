@@ -11,7 +11,7 @@
 import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
 import { heapBlockOf, heapBufferIfCreated, heapMemory, heapSharedPages } from '../../../heap.js';
-import { cpuThreadCount, cpuThreadPool } from './cpu_threads.js';
+import { cpuThreadPool } from './cpu_threads.js';
 
 /** An expression of an {@link ElementwiseProgram}: float64 arithmetic on the current element.
  * @example
@@ -309,7 +309,7 @@ const THREAD_CHUNK_MIN = 1 << 14;
 /** Run `runAtChunk` of `module` over arrays in the heap on the CPU backend's threads; false (nothing
  * done) where there is no pool, or the call needs more than the pool's 11 arguments. */
 function runThreaded(module: WebAssembly.Module, arrays: readonly TypedArray[], n: number, width: number): boolean {
-  if (arrays.length > 10 || cpuThreadCount() < 2) return false;
+  if (arrays.length > 10) return false;
   const pool = cpuThreadPool();
   if (pool === null) return false;
   const { base } = pool.addModule(module, heapMemory()!, ['runAtChunk']);
@@ -345,7 +345,7 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   const module = buildModule(program, lanes, literalValues);
   if (module === null) return null;
   let heapModule: WebAssembly.Module | null = null;
-  /** runAt over the heap, built on first use; null where that module does not compile (the chunked loop runs). */
+  /** runAt over the heap, built once on first use; null where that module does not compile (the chunked loop runs). */
   const heapKernel = (): HeapRun | null => {
     heapModule = buildModule(program, lanes, literalValues, heapSharedPages() ?? null);
     return heapModule && (new WebAssembly.Instance(heapModule, { env: { memory: heapMemory()! } }).exports as { runAt: HeapRun }).runAt;
@@ -359,8 +359,9 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   let runAt: HeapRun | null | undefined;
   let views: TypedArray[] = [];
   return (arrays, scalars) => {
-    const heap = heapBufferIfCreated();
-    if (heap !== null && arrays.every((a) => heapBlockOf(a) >= 0) && (runAt ??= heapKernel()) !== null) {
+    const inHeap = heapBufferIfCreated() !== null && arrays.every((a) => heapBlockOf(a) >= 0);
+    if (inHeap && runAt === undefined) runAt = heapKernel();
+    if (inHeap && runAt) {
       // every array is a whole heap block, whose size class leaves room for the last vector past n
       const n = arrays[0]!.length;
       // elementwise: chunks of any size compute exactly what one call does

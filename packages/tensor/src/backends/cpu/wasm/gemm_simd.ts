@@ -10,7 +10,7 @@ import { I32, ModuleBuilder, V128, type FunctionBuilder, type Local, type ValTyp
 import type { TypedArray } from '../../../types.js';
 import { MAX_CHUNKS, type WasmThreadPool, type MatmulThreadChunks } from './thread_pool.js';
 import { closeCpuThreadPool, cpuThreadPool, cpuThreadPoolIfStarted, threadsSupported } from './cpu_threads.js';
-import { heapAllocate, heapBufferIfCreated, heapFree, heapMemory, heapSharedPages } from '../../../heap.js';
+import { heapAllocate, heapBufferIfCreated, heapFree, heapMemory, heapSharedPages, heapZero } from '../../../heap.js';
 
 /** float64 micro-tile rows and columns: 4×4 = 8 f64x2 accumulators (with 2×8 the fastest of 4×4, 2×8, 6×4, 4×6, 8×2). */
 const MR64 = 4;
@@ -190,8 +190,6 @@ interface Kernels {
   tiles32fma?: TilesFn;
   /** `rows` rows of `rowBytes` bytes from `src` (pitch srcPitch) to `dst` (pitch dstPitch), by memory.copy. */
   copyRows: (dst: number, src: number, rows: number, rowBytes: number, dstPitch: number, srcPitch: number) => void;
-  /** `bytes` zero bytes at `dst`, by memory.fill. */
-  zero: (dst: number, bytes: number) => void;
 }
 
 /** float32 blocking: a packed KC32 × NC32 block of B (512 KiB) stays in L2, an MR32 × KC32 sliver of A in L1. */
@@ -225,8 +223,6 @@ function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssem
     emitTiles(m.func('tiles32', tiles), m.indexOf('macro32'), 4, MR32, NR32, KC32, MC32, NC32);
     if (fma) emitTiles(m.func('tiles32fma', tiles), m.indexOf('macro32fma'), 4, MR32, NR32, KC32, MC32, NC32);
     emitCopyRows(m.func('copyRows', [I32, I32, I32, I32, I32, I32]));
-    const zero = m.func('zero', [I32, I32]);
-    zero.get(zero.params[0]!).i32(0).get(zero.params[1]!).memoryFill();
     const bytes = m.encode();
     if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no relaxed SIMD, or no threads) here
     return new WebAssembly.Module(bytes);
@@ -573,7 +569,7 @@ function heapAddress(X: TypedArray, off: number, n: number, past: number): numbe
  * memory.copy where C lies in the heap too, zeros written by memory.fill. */
 function copyCOnHeap(k: Kernels, mem: TypedArray, at: number, C: TypedArray, cOff: number, M: number, N: number, Npad: number,
   elem: number, out: boolean, zero = false): void {
-  if (zero) { k.zero(at, M * Npad * elem); return; }
+  if (zero) { heapZero(at, M * Npad * elem); return; }
   const cAt = heapAddress(C, cOff, M * N, 0);
   if (cAt < 0) { copyC(mem, at / elem, C, cOff, M, N, Npad, out); return; }
   if (out) k.copyRows(cAt, at, M, N * elem, N * elem, Npad * elem);
