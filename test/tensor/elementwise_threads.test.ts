@@ -2,7 +2,8 @@
 // (issue 19): the heap is a shared memory, each thread runs the same SIMD loop on its own chunk, so
 // the results are bit for bit those of one thread. No timing here: speed is in `npm run bench`.
 import { expect } from 'chai';
-import { add, cpuBackend, exp, heapStats, mul, randn, relu, Rng, tidy, type Tensor } from '@descent/tensor';
+import { add, compileElementwiseSimd, cpuBackend, exp, heapStats, mul, randn, relu, Rng, tidy, type ElementwiseProgram, type Tensor } from '@descent/tensor';
+import { heapAllocate, heapFree } from '../../packages/tensor/src/heap.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,6 +57,40 @@ describe('CPU elementwise ops on worker threads', function () {
       }
     }
   }
+
+  // an optimizer-like program with scalars (they reach the workers through a heap block), on arrays
+  // in the heap: a ← a + s0·b / (√|a| + s1), b ← s2·b
+  it('a program with scalars on heap arrays: the same bits on 2 and 3 threads as on one, and as the JS loop', () => {
+    const arr = (index: number) => ({ op: 'array', index } as const), sc = (index: number) => ({ op: 'scalar', index } as const);
+    const program: ElementwiseProgram = { arrays: 2, scalars: 3, temps: 0, statements: [
+      { target: 'array', index: 0, expr: { op: 'add', a: arr(0), b: { op: 'div', a: { op: 'mul', a: sc(0), b: arr(1) }, b: { op: 'add', a: { op: 'sqrt', a: { op: 'abs', a: arr(0) } }, b: sc(1) } } } },
+      { target: 'array', index: 1, expr: { op: 'mul', a: sc(2), b: arr(1) } },
+    ] };
+    const kernel = compileElementwiseSimd(program)!;
+    const scalars = [-0.37, 1e-3, 0.999];
+    for (const n of [1 << 18, (1 << 18) + 13, 1000003]) {
+      const rng = new Rng(n);
+      const a0 = randn([n], rng, { std: 3 }).data() as Float32Array, b0 = randn([n], rng).data() as Float32Array;
+      const wantA = new Float32Array(n), wantB = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        wantA[i] = a0[i]! + (scalars[0]! * b0[i]!) / (Math.sqrt(Math.abs(a0[i]!)) + scalars[1]!);
+        wantB[i] = scalars[2]! * b0[i]!;
+      }
+      for (const threads of [1, 2, 3]) {
+        const previous = cpuBackend.setMatmulThreads(threads);
+        const a = heapAllocate('float32', n, false) as Float32Array, b = heapAllocate('float32', n, false) as Float32Array;
+        try {
+          a.set(a0); b.set(b0);
+          kernel([a, b], scalars);
+          expectSameBits(a, wantA, `a, n=${n}, threads=${threads}`);
+          expectSameBits(b, wantB, `b, n=${n}, threads=${threads}`);
+        } finally {
+          heapFree(a.byteOffset); heapFree(b.byteOffset);
+          cpuBackend.setMatmulThreads(previous);
+        }
+      }
+    }
+  });
 
   it('the worker threads do take chunks of an elementwise op, and their results are the same bits', async () => {
     const rng = new Rng(7);

@@ -244,7 +244,7 @@ export function heapFree(block: number): void {
   bytesInUse -= b.bytes;
   if (blocks.size === 0) {
     top = ALIGN;
-    freeLists.clear();
+    for (const list of freeLists.values()) list.length = 0; // emptied, kept (a scope per step would remake them)
     return;
   }
   let list = freeLists.get(b.bytes);

@@ -32,6 +32,10 @@ export interface MatmulLayout {
   matrixOfB(i: number): number;
 }
 
+// the indexers of the common layouts, made once (not a closure per product)
+const sameIndex = (i: number): number => i;
+const firstIndex = (): number => 0;
+
 /** Lay out a batched matrix product of operands of rank ≥ 2 (inputs assumed validated: the inner
  * sizes agree and the leading axes broadcast).
  * @example
@@ -49,8 +53,8 @@ export function matmulLayout(aShape: Shape, bShape: Shape, transposeA: boolean, 
   const batches = sizeOf(batchShape);
   const matricesA = sizeOf(leadA), matricesB = sizeOf(leadB);
   const indexer = (lead: number[], count: number): ((i: number) => number) => {
-    if (count === batches) return (i) => i; // the operand has every batch axis (up to leading 1s)
-    if (count === 1) return () => 0;
+    if (count === batches) return sameIndex; // the operand has every batch axis (up to leading 1s)
+    if (count === 1) return firstIndex;
     // General broadcast: walk the batch index's coordinates, skipping the operand's size-1 axes.
     const rank = batchShape.length;
     const outStrides = stridesOf(batchShape);

@@ -112,7 +112,7 @@ export function tidy<T>(fn: () => T): T {
   const scope: Scope = { tensors: [], blocks: [] };
   scopes.push(scope);
   current = scope;
-  let escaping = new Set<ScopedTensor>();
+  let escaping: ReadonlySet<ScopedTensor> = NO_TENSORS;
   try {
     const result = fn();
     if (isThenable(result)) {
@@ -135,23 +135,26 @@ function isTensorLike(v: unknown): v is ScopedTensor {
 }
 
 /** The tensors in a result: itself, or inside arrays, Maps, Sets and plain objects. */
-function tensorsIn(result: unknown): Set<ScopedTensor> {
+function tensorsIn(result: unknown): ReadonlySet<ScopedTensor> {
+  if (typeof result !== 'object' || result === null) return NO_TENSORS; // a scope that returns nothing (the common case)
   const found = new Set<ScopedTensor>();
-  const seen = new Set<unknown>();
-  const walk = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null || seen.has(v)) return;
-    seen.add(v);
-    if (isTensorLike(v)) { found.add(v); return; }
-    if (Array.isArray(v) || v instanceof Set) { for (const x of v) walk(x); return; }
-    if (v instanceof Map) { for (const [k, x] of v) { walk(k); walk(x); } return; }
-    const proto = Object.getPrototypeOf(v);
-    if (proto === Object.prototype || proto === null) for (const x of Object.values(v)) walk(x);
-  };
-  walk(result);
+  walkTensors(result, found, new Set<unknown>());
   return found;
 }
 
-function endScope(scope: Scope, escaping: Set<ScopedTensor>): void {
+const NO_TENSORS: ReadonlySet<ScopedTensor> = new Set();
+
+function walkTensors(v: unknown, found: Set<ScopedTensor>, seen: Set<unknown>): void {
+  if (typeof v !== 'object' || v === null || seen.has(v)) return;
+  seen.add(v);
+  if (isTensorLike(v)) { found.add(v); return; }
+  if (Array.isArray(v) || v instanceof Set) { for (const x of v) walkTensors(x, found, seen); return; }
+  if (v instanceof Map) { for (const [k, x] of v) { walkTensors(k, found, seen); walkTensors(x, found, seen); } return; }
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) for (const x of Object.values(v)) walkTensors(x, found, seen);
+}
+
+function endScope(scope: Scope, escaping: ReadonlySet<ScopedTensor>): void {
   scopes.pop();
   current = scopes.length > 0 ? scopes[scopes.length - 1]! : null;
   const parent = current;

@@ -36,7 +36,7 @@ export interface CpuBackend extends Backend {
   /** Fused multiply-adds (relaxed SIMD) in float32 matmul where the runtime has them; off by default
    * so that results do not depend on the CPU. Returns the previous setting; `DESCENT_CPU_FMA=1` at startup. */
   setMatmulFma(on: boolean): boolean;
-  /** Threads for large matmul products (from `minWork` multiply-adds on, default 2^22, with at least 128
+  /** Threads for large matmul products (from `minWork` multiply-adds on, default 2^21, with at least 64
    * rows and columns in the output; `minWork` 0: every product) and for
    * elementwise ops of at least 2^18 elements on tensors in the tensor heap (inside memory scopes): the
    * calling thread plus `threads − 1` worker threads; results are bitwise identical to one thread's.

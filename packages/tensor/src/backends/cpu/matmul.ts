@@ -213,15 +213,15 @@ export function matmulFmaInUse(): boolean {
 
 // ── Worker threads ─────────────────────────────────────────────────────────────────────────────
 // From this many multiply-adds on, a product whose C has at least THREADS_MIN_SIDE rows and columns
-// is spread over the threads (see setMatmulThreads). Measured on the 2-core development VM
-// (docs/performance.md, item 19), every product threaded against one thread: 1.24–1.31× for 192³ and
-// the Transformer's 1024×64·64×192 and 1024×64·64×128, 1.09× for 288×64·64×196; 0.86–0.99× for
-// products with 64 rows (the MLP's x·W1, the CNN's W·col and dY·colᵀ) and 128³, where the caller's
-// packing of A and B whole, before the workers start, weighs more.
-const DEFAULT_THREADS_MIN_WORK = 2 ** 22;
-const THREADS_MIN_SIDE = 128;
+// is spread over the threads (see setMatmulThreads). Measured on the 2-core Xeon VM (docs/performance.md,
+// item 20), threaded against one thread, now that each chunk packs its own rows of A and float32 B is
+// read in place: 1.45× for 128³, 1.36× for the MLP's 64×784·784×256, 1.27× for the CNN's 64×288·288×196,
+// 1.65–1.70× for 256³ and the Transformer's 1024×64·64×128, 0.99× for 64×128·(256×128)ᵀ; 0.51× for 64³,
+// where the worker spends its chunk pulling A and B (just copied by the calling thread) across cores.
+const DEFAULT_THREADS_MIN_WORK = 2 ** 21;
+const THREADS_MIN_SIDE = 64;
 let threadsMinWork = DEFAULT_THREADS_MIN_WORK;
-/** Spread large matmul products (from `minWork` multiply-adds on, default 2^22 ≈ 161³, with at least 128 rows
+/** Spread large matmul products (from `minWork` multiply-adds on, default 2^21 = 128³, with at least 64 rows
  * and columns in C; `minWork` 0: every product; float32 and float64) over `threads`
  * threads: the calling thread and `threads − 1` worker threads working in the tensor heap (a shared WebAssembly memory). Results
  * are bitwise identical to one thread's. The count is the CPU backend's: large elementwise ops on tensors

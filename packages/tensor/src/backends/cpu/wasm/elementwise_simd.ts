@@ -10,7 +10,7 @@
 // missing, the compiler returns null.
 import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
-import { heapBlockOf, heapBufferIfCreated, heapMemory, heapSharedPages } from '../../../heap.js';
+import { heapAllocate, heapBlockOf, heapBufferIfCreated, heapFree, heapMemory, heapSharedPages } from '../../../heap.js';
 import { cpuThreadPool } from './cpu_threads.js';
 
 /** An expression of an {@link ElementwiseProgram}: float64 arithmetic on the current element.
@@ -268,8 +268,8 @@ function splatInto(f: FunctionBuilder, lanes: KernelLanes, push: () => void): Lo
 
 /** The program's module: over its own ordinary memory, `run(n, scalars…, literals…)` on the chunk
  * buffers; or (`heapPages` given) over the tensor heap, `runAt(n, addresses…, scalars…, literals…)`
- * on arrays where they lie, plus, for programs without scalars, `runAtChunk(n, addresses…)`, runAt
- * with the literals built in (all-i32 arguments, as the thread pool passes them). `heapPages`: the
+ * on arrays where they lie, plus `runAtChunk(n, addresses…, scalarsAt)`, runAt with the literals built
+ * in and the scalars read from memory (all-i32 arguments, as the thread pool passes them). `heapPages`: the
  * heap's pages when it is a shared memory, else null (an ordinary one). */
 function buildModule(program: KernelProgram, lanes: KernelLanes, literalValues: number[], heapPages?: number | null): WebAssembly.Module | null {
   try {
@@ -281,9 +281,11 @@ function buildModule(program: KernelProgram, lanes: KernelLanes, literalValues: 
     const first = 1 + arrayParams;
     const values = f.params.slice(first).map((p) => splatInto(f, lanes, () => f.get(p)));
     emit(f, program, lanes, values.slice(0, program.scalars), literalValues, values.slice(program.scalars), inHeap ? f.params.slice(1, first) : null);
-    if (inHeap && program.scalars === 0) {
-      const chunk = m.func('runAtChunk', new Array<typeof I32>(first).fill(I32));
-      for (const p of chunk.params) chunk.get(p);
+    if (inHeap) {
+      // runAtChunk(n, addresses…, scalarsAt): the scalars as float64 values at byte address scalarsAt
+      const chunk = m.func('runAtChunk', new Array<typeof I32>(first + 1).fill(I32));
+      for (const p of chunk.params.slice(0, first)) chunk.get(p);
+      for (let k = 0; k < program.scalars; k++) chunk.get(chunk.params[first]!).f64Load(8 * k);
       for (const value of literalValues) chunk.f64(value);
       chunk.call(m.indexOf('runAt'));
     }
@@ -306,20 +308,20 @@ const THREADS_MIN_ELEMENTS = 1 << 18;
 /** Threaded chunks hold at least this many elements (a multiple of 16: chunks start 64-byte aligned). */
 const THREAD_CHUNK_MIN = 1 << 14;
 
-/** Run `runAtChunk` of `module` over arrays in the heap on the CPU backend's threads; false (nothing
- * done) where there is no pool, or the call needs more than the pool's 11 arguments. */
-function runThreaded(module: WebAssembly.Module, arrays: readonly TypedArray[], n: number, width: number): boolean {
-  if (arrays.length > 10) return false;
+/** Run `runAtChunk` of `module` over n elements of arrays at the byte addresses `at` in the heap on
+ * the CPU backend's threads, the scalars at byte address `scalarsAt`; false (nothing done) where there
+ * is no pool, or the call needs more than the pool's 11 arguments. */
+function runThreaded(module: WebAssembly.Module, at: readonly number[], elemBytes: number, n: number, width: number, scalarsAt: number): boolean {
+  if (at.length > 9) return false;
   const pool = cpuThreadPool();
   if (pool === null) return false;
   const { base } = pool.addModule(module, heapMemory()!, ['runAtChunk']);
   const threads = pool.size + 1;
   const step = Math.max(THREAD_CHUNK_MIN, Math.ceil(n / (2 * threads) / 16) * 16);
-  const elemBytes = arrays[0]!.BYTES_PER_ELEMENT;
   const calls: number[][] = [];
   for (let start = 0; start < n; start += step) {
     const len = Math.min(step, n - start);
-    calls.push([base, Math.ceil(len / width) * width, ...arrays.map((a) => a.byteOffset + start * elemBytes)]);
+    calls.push([base, Math.ceil(len / width) * width, ...at.map((a) => a + start * elemBytes), scalarsAt]);
   }
   pool.run(calls);
   return true;
@@ -358,25 +360,14 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   let run: ((n: number, ...scalars: number[]) => void) | null = null;
   let runAt: HeapRun | null | undefined;
   let views: TypedArray[] = [];
-  return (arrays, scalars) => {
-    const inHeap = heapBufferIfCreated() !== null && arrays.every((a) => heapBlockOf(a) >= 0);
-    if (inHeap && runAt === undefined) runAt = heapKernel();
-    if (inHeap && runAt) {
-      // every array is a whole heap block, whose size class leaves room for the last vector past n
-      const n = arrays[0]!.length;
-      // elementwise: chunks of any size compute exactly what one call does
-      if (n >= THREADS_MIN_ELEMENTS && program.scalars === 0 && heapSharedPages() !== undefined && runThreaded(heapModule!, arrays, n, width)) return;
-      runAt(Math.ceil(n / width) * width, ...arrays.map((a) => a.byteOffset), ...scalars, ...literalValues);
-      return;
-    }
+  /** The n elements through the kernel's own memory, chunk by chunk. */
+  const runChunked = (arrays: readonly TypedArray[], args: readonly number[], n: number): void => {
     if (run === null) {
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       run = (new WebAssembly.Instance(module, { env: { memory } }).exports as { run: (n: number, ...s: number[]) => void }).run;
       views = Array.from({ length: program.arrays }, (_, k) => (elemBytes === 8
         ? new Float64Array(memory.buffer, k * CHUNK * 8, CHUNK) : new Float32Array(memory.buffer, k * CHUNK * 4, CHUNK)));
     }
-    const args = literalValues.length === 0 ? scalars : [...scalars, ...literalValues];
-    const n = arrays[0]!.length;
     for (let c = 0; c < n; c += CHUNK) {
       const len = Math.min(CHUNK, n - c), e = c + len;
       const padded = Math.ceil(len / width) * width; // the pad lanes compute on zeros and are discarded
@@ -388,6 +379,30 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
       run(padded, ...args);
       for (const k of written) arrays[k]!.set(len === CHUNK ? views[k]! : views[k]!.subarray(0, len), c);
     }
+  };
+  return (arrays, scalars) => {
+    const n = arrays[0]!.length;
+    const inHeap = heapBufferIfCreated() !== null && arrays.every((a) => heapBlockOf(a) >= 0);
+    if (inHeap && runAt === undefined) runAt = heapKernel();
+    if (inHeap && runAt) {
+      // every array is a whole heap block, whose size class leaves room for the last vector past n;
+      // elementwise: chunks of any size compute exactly what one call does
+      // (the scalars, if any, reach the threads in a heap block of their own)
+      if (n >= THREADS_MIN_ELEMENTS && heapSharedPages() !== undefined) {
+        const scalarBlock = scalars.length > 0 ? heapAllocate('float64', scalars.length, false) : null;
+        if (scalars.length === 0 || scalarBlock !== null) {
+          try {
+            scalarBlock?.set(scalars);
+            if (runThreaded(heapModule!, arrays.map((a) => a.byteOffset), elemBytes, n, width, scalarBlock?.byteOffset ?? 0)) return;
+          } finally {
+            if (scalarBlock) heapFree(scalarBlock.byteOffset);
+          }
+        }
+      }
+      runAt(Math.ceil(n / width) * width, ...arrays.map((a) => a.byteOffset), ...scalars, ...literalValues);
+      return;
+    }
+    runChunked(arrays, literalValues.length === 0 ? scalars : [...scalars, ...literalValues], n);
   };
 }
 

@@ -102,15 +102,30 @@ function emitMacro32(f: FunctionBuilder, fma: boolean, stridedB = false): void {
   });
 }
 
-/** Emit `tiles(pA, pB, pC, Mpad, Npad, K, m0, m1, n0, n1)`: C[rows m0·MR … m1·MR, columns n0·NR …
- * n1·NR] += A·B over all of K, from operands packed whole: K block pc of A (Mpad rows) at
- * pA + pc·Mpad, of B (Npad columns) at pB + pc·Npad (elements), panels in the macro-kernels' layout;
- * C is Mpad × Npad. It calls the same macro-kernel (function `macro`) with the same K blocks as the
- * single-threaded gemm, so every C element gets the same operations in the same order: the threaded
- * gemm runs disjoint panel ranges of C through it on several threads. */
-function emitTiles(f: FunctionBuilder, macro: number, elem: 4 | 8, MR: number, NR: number, KC: number, MC: number, NC: number): void {
-  const [pA, pB, pC, Mpad, Npad, K, m0, m1, n0, n1] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+/** Words of a threaded product's descriptor (i32s in the heap, read by every chunk): raw A, its K
+ * and row strides, B (raw, or packed whole), B's row pitch (strided chunk functions only), C, its row
+ * pitch, K, Npad (packed B's panel layout), M and N (rows of A, columns of B past them are zeros in
+ * the packing), and raw B with its K and column strides (for packing B). */
+const DESC = { rawA: 0, aks: 4, acs: 8, b: 12, ldb: 16, pC: 20, ldc: 24, K: 28, Npad: 32, M: 36, N: 40, rawB: 44, bks: 48, bcs: 52 } as const;
+const DESC_BYTES = 56;
+/** The chunk functions, in the order the thread pool numbers them. */
+const CHUNK_FUNCTIONS = ['chunk64', 'chunk32', 'chunk32b', 'chunk32fma', 'chunk32bfma', 'packB64', 'packB32'];
+
+/** Emit `chunk(desc, m0, m1, n0, n1, scratch)`: C[row panels m0 … m1, column panels n0 … n1] += A·B
+ * over all of K for the product that `desc` describes (see DESC). For each NC block of columns and KC
+ * block of K, it packs its own MC-row blocks of A (from the raw A, ragged rows zero-filled) into
+ * `scratch` and runs the macro-kernel (`macro`: B packed whole; `stridedB`: B read in place, row pitch
+ * ldb) with the same K blocks as the single-threaded gemm, so every C element gets the same operations
+ * in the same order: the threaded gemm runs disjoint chunks of C through it on several threads, and
+ * none waits for A to be packed whole first. */
+function emitChunk(f: FunctionBuilder, macro: number, pack: number, packTail: number, elem: 4 | 8, MR: number, NR: number,
+  KC: number, MC: number, NC: number, stridedB: boolean): void {
+  const [desc, m0, m1, n0, n1, scratch] = f.params as [Local, Local, Local, Local, Local, Local];
+  const word = (offset: number) => { const l = f.local(I32); f.get(desc).i32Load(offset).set(l); return l; };
+  const rawA = word(DESC.rawA), aks = word(DESC.aks), acs = word(DESC.acs), b = word(DESC.b), ldb = word(DESC.ldb);
+  const pC = word(DESC.pC), ldc = word(DESC.ldc), K = word(DESC.K), Npad = word(DESC.Npad), M = word(DESC.M);
   const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), np = f.local(I32), kc = f.local(I32), mp = f.local(I32);
+  const rows = f.local(I32), full = f.local(I32), src = f.local(I32);
   // x = min(cap, end − i)
   const minRest = (x: Local, cap: number, end: Local, i: Local) => {
     f.i32(cap).get(end).get(i).i32Sub().i32(cap).get(end).get(i).i32Sub().i32LtS().select().set(x);
@@ -121,15 +136,79 @@ function emitTiles(f: FunctionBuilder, macro: number, elem: 4 | 8, MR: number, N
       minRest(kc, KC, K, pc);
       f.for(ic, () => f.get(m0), () => f.get(m1), MC / MR, () => {
         minRest(mp, MC / MR, m1, ic);
-        // pA + (pc·Mpad + ic·MR·kc)·elem
-        f.get(pA).get(pc).get(Mpad).i32Mul().get(ic).i32(MR).i32Mul().get(kc).i32Mul().i32Add().i32(elem).i32Mul().i32Add();
-        // pB + (pc·Npad + jc·NR·kc)·elem
-        f.get(pB).get(pc).get(Npad).i32Mul().get(jc).i32(NR).i32Mul().get(kc).i32Mul().i32Add().i32(elem).i32Mul().i32Add();
-        // pC + (ic·MR·Npad + jc·NR)·elem
-        f.get(pC).get(ic).i32(MR).i32Mul().get(Npad).i32Mul().get(jc).i32(NR).i32Mul().i32Add().i32(elem).i32Mul().i32Add();
-        f.get(mp).get(np).get(kc).get(Npad).i32(elem).i32Mul().call(macro);
+        // rows = min(mp·MR, M − ic·MR) real rows; full = rows / MR whole panels
+        f.get(mp).i32(MR).i32Mul().set(rows);
+        f.get(M).get(ic).i32(MR).i32Mul().i32Sub().set(full);
+        f.i32MinMax(rows, full, true).set(rows);
+        f.get(rows).i32(MR).i32DivS().set(full);
+        // src = rawA + ic·MR·acs + pc·aks
+        f.get(rawA).get(ic).i32(MR).i32Mul().get(acs).i32Mul().i32Add().get(pc).get(aks).i32Mul().i32Add().set(src);
+        f.get(src).get(aks).get(acs).get(scratch).get(full).get(kc).call(pack);
+        f.get(full).get(mp).i32LtS().if(() => {
+          f.get(src).get(full).i32(MR).i32Mul().get(acs).i32Mul().i32Add().get(aks).get(acs);
+          f.get(scratch).get(full).get(kc).i32Mul().i32(MR * elem).i32Mul().i32Add();
+          f.get(rows).get(full).i32(MR).i32Mul().i32Sub().get(kc).call(packTail);
+        });
+        f.get(scratch);
+        if (stridedB) f.get(b).get(pc).get(ldb).i32Mul().i32Add().get(jc).i32(NR * elem).i32Mul().i32Add();
+        // packed B: b + (pc·Npad + jc·NR·kc)·elem
+        else f.get(b).get(pc).get(Npad).i32Mul().get(jc).i32(NR).i32Mul().get(kc).i32Mul().i32Add().i32(elem).i32Mul().i32Add();
+        // pC + ic·MR·ldc + jc·NR·elem
+        f.get(pC).get(ic).i32(MR).i32Mul().get(ldc).i32Mul().i32Add().get(jc).i32(NR * elem).i32Mul().i32Add();
+        f.get(mp).get(np).get(kc).get(ldc);
+        if (stridedB) f.get(ldb);
+        f.call(macro);
       });
     });
+  });
+}
+
+/** Emit `packB(desc, p0, p1)`: B's column panels p0 … p1 of every K block, packed from raw B (see
+ * DESC) into the whole packed B at `b` in the macro-kernels' layout (a ragged last panel zero-filled):
+ * the threaded gemm packs B on all threads before the chunks that share it run. */
+function emitPackB(f: FunctionBuilder, pack: number, packTail: number, elem: 4 | 8, NR: number, KC: number): void {
+  const [desc, p0, p1] = f.params as [Local, Local, Local];
+  const word = (offset: number) => { const l = f.local(I32); f.get(desc).i32Load(offset).set(l); return l; };
+  const rawB = word(DESC.rawB), bks = word(DESC.bks), bcs = word(DESC.bcs), b = word(DESC.b), K = word(DESC.K), Npad = word(DESC.Npad), N = word(DESC.N);
+  const pc = f.local(I32), kc = f.local(I32), cols = f.local(I32), full = f.local(I32), src = f.local(I32), dst = f.local(I32);
+  // cols = min((p1 − p0)·NR, N − p0·NR) real columns; full = cols / NR whole panels
+  f.get(p1).get(p0).i32Sub().i32(NR).i32Mul().set(cols);
+  f.get(N).get(p0).i32(NR).i32Mul().i32Sub().set(full);
+  f.i32MinMax(cols, full, true).set(cols);
+  f.get(cols).i32(NR).i32DivS().set(full);
+  f.for(pc, () => f.i32(0), () => f.get(K), KC, () => {
+    f.i32(KC).get(K).get(pc).i32Sub().i32(KC).get(K).get(pc).i32Sub().i32LtS().select().set(kc);
+    // src = rawB + p0·NR·bcs + pc·bks; dst = b + (pc·Npad + p0·NR·kc)·elem
+    f.get(rawB).get(p0).i32(NR).i32Mul().get(bcs).i32Mul().i32Add().get(pc).get(bks).i32Mul().i32Add().set(src);
+    f.get(b).get(pc).get(Npad).i32Mul().get(p0).i32(NR).i32Mul().get(kc).i32Mul().i32Add().i32(elem).i32Mul().i32Add().set(dst);
+    f.get(src).get(bks).get(bcs).get(dst).get(full).get(kc).call(pack);
+    f.get(full).get(p1).get(p0).i32Sub().i32LtS().if(() => {
+      f.get(src).get(full).i32(NR).i32Mul().get(bcs).i32Mul().i32Add().get(bks).get(bcs);
+      f.get(dst).get(full).get(kc).i32Mul().i32(NR * elem).i32Mul().i32Add();
+      f.get(cols).get(full).i32(NR).i32Mul().i32Sub().get(kc).call(packTail);
+    });
+  });
+}
+
+/** Emit `packTail(src, ks, cs, dst, w, kc)`: one panel of W vectors in the layout of emitPack, of
+ * which the first w (< W) are real (element k of vector c at byte address src + c·cs + k·ks) and the
+ * rest zeros. */
+function emitPackTail(f: FunctionBuilder, elem: 4 | 8, W: number): void {
+  const [src, ks, cs, dst, w, kc] = f.params as [Local, Local, Local, Local, Local, Local];
+  const k = f.local(I32), s = f.local(I32), d = f.local(I32);
+  f.get(src).set(s);
+  f.get(dst).set(d);
+  f.for(k, () => f.i32(0), () => f.get(kc), 1, () => {
+    for (let c = 0; c < W; c++) {
+      f.get(d);
+      if (elem === 4) f.f32(0).f32Store(c * 4); else f.f64(0).f64Store(c * 8);
+      f.i32(c).get(w).i32LtS().if(() => {
+        f.get(d).get(s);
+        if (c > 0) f.get(cs).i32(c).i32Mul().i32Add();
+        if (elem === 4) f.f32Load().f32Store(c * 4); else f.f64Load().f64Store(c * 8);
+      });
+    }
+    f.addTo(s, ks).addTo(d, W * elem);
   });
 }
 
@@ -173,7 +252,7 @@ type MacroFn = (pA: number, pB: number, pC: number, mPanels: number, nPanels: nu
 /** A macro-kernel reading B unpacked: row-major, row pitch ldb bytes. */
 type StridedMacroFn = (pA: number, pB: number, pC: number, mPanels: number, nPanels: number, kc: number, ldc: number, ldb: number) => void;
 type PackFn = (src: number, ks: number, cs: number, dst: number, panels: number, kc: number) => void;
-type TilesFn = (pA: number, pB: number, pC: number, Mpad: number, Npad: number, K: number, m0: number, m1: number, n0: number, n1: number) => void;
+type PackTailFn = (src: number, ks: number, cs: number, dst: number, w: number, kc: number) => void;
 
 interface Kernels {
   pack64: PackFn;
@@ -185,9 +264,10 @@ interface Kernels {
   macro32fma?: MacroFn;
   macro32b: StridedMacroFn;
   macro32bfma?: StridedMacroFn;
-  tiles64: TilesFn;
-  tiles32: TilesFn;
-  tiles32fma?: TilesFn;
+  /** A ragged last panel of A (float64, float32). */
+  packTail64: PackTailFn;
+  packTail32A: PackTailFn;
+  packTail32B: PackTailFn;
   /** `rows` rows of `rowBytes` bytes from `src` (pitch srcPitch) to `dst` (pitch dstPitch), by memory.copy. */
   copyRows: (dst: number, src: number, rows: number, rowBytes: number, dstPitch: number, srcPitch: number) => void;
 }
@@ -209,7 +289,7 @@ function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssem
     if (typeof WebAssembly !== 'object') return null;
     const m = new ModuleBuilder(sharedMaxPages);
     const macro: ValType[] = [I32, I32, I32, I32, I32, I32, I32], pack: ValType[] = [I32, I32, I32, I32, I32, I32];
-    const tiles: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32];
+    const chunk: ValType[] = [I32, I32, I32, I32, I32, I32];
     emitMacro64(m.func('macro64', macro));
     emitMacro32(m.func('macro32', macro), false);
     if (fma) emitMacro32(m.func('macro32fma', macro), true);
@@ -219,9 +299,17 @@ function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssem
     emitPack(m.func('pack32A', pack), 4, MR32, false);
     emitPack(m.func('pack32B', pack), 4, NR32, false);
     emitPack(m.func('pack32Bc', pack), 4, NR32, true);
-    emitTiles(m.func('tiles64', tiles), m.indexOf('macro64'), 8, MR64, NR64, b.KC64, b.MC64, b.NC64);
-    emitTiles(m.func('tiles32', tiles), m.indexOf('macro32'), 4, MR32, NR32, KC32, MC32, NC32);
-    if (fma) emitTiles(m.func('tiles32fma', tiles), m.indexOf('macro32fma'), 4, MR32, NR32, KC32, MC32, NC32);
+    emitPackTail(m.func('packTail64', pack), 8, MR64);
+    emitPackTail(m.func('packTail32A', pack), 4, MR32);
+    emitPackTail(m.func('packTail32B', pack), 4, NR32);
+    emitPackB(m.func('packB64', [I32, I32, I32]), m.indexOf('pack64'), m.indexOf('packTail64'), 8, NR64, b.KC64);
+    emitPackB(m.func('packB32', [I32, I32, I32]), m.indexOf('pack32B'), m.indexOf('packTail32B'), 4, NR32, KC32);
+    const p64 = [m.indexOf('pack64'), m.indexOf('packTail64')] as const, p32 = [m.indexOf('pack32A'), m.indexOf('packTail32A')] as const;
+    emitChunk(m.func('chunk64', chunk), m.indexOf('macro64'), ...p64, 8, MR64, NR64, b.KC64, b.MC64, b.NC64, false);
+    for (const suffix of fma ? ['', 'fma'] : ['']) {
+      emitChunk(m.func(`chunk32${suffix}`, chunk), m.indexOf(`macro32${suffix}`), ...p32, 4, MR32, NR32, KC32, MC32, NC32, false);
+      emitChunk(m.func(`chunk32b${suffix}`, chunk), m.indexOf(`macro32b${suffix}`), ...p32, 4, MR32, NR32, KC32, MC32, NC32, true);
+    }
     emitCopyRows(m.func('copyRows', [I32, I32, I32, I32, I32, I32]));
     const bytes = m.encode();
     if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no relaxed SIMD, or no threads) here
@@ -462,6 +550,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
   // worker threads run this module too, added to the CPU backend's pool (cpu_threads.ts) on first use.
   let heapModuleBuilt: WebAssembly.Module | null | undefined;
   let H32: Float32Array<ArrayBufferLike> = new Float32Array(0), H64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  let HI32: Int32Array<ArrayBufferLike> = new Int32Array(0);
   let heapKernelsBuilt: Kernels | null = null;
   const heapKernels = (): Kernels | null => {
     if (heapModuleBuilt === undefined) {
@@ -496,21 +585,29 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     // one thread with A and B outside the heap: the ordinary memory's copies are the faster ones
     if (pool === null && aAt < 0 && bAt < 0) return false;
     const cAt = N === Npad && M === Mpad ? cInHeap : -1;
-    // layout (bytes): packed A | packed B | C (Mpad × Npad) unless in place | raw A, raw B unless in the heap
-    const packA = threads > 1 ? Mpad * K * elem : (f32 ? MC32 * KC32 : blocking.MC64 * blocking.KC64) * elem;
-    const packB = threads > 1 ? K * Npad * elem : (f32 ? KC32 * NC32 : blocking.KC64 * blocking.NC64) * elem;
+    // float32 B not transposed is read in place (a ragged last panel reads up to NR − 1 elements past a
+    // row, into C's pad columns); otherwise packed, whole where threaded (the chunks share it)
+    const bInPlace = f32 && !transB;
+    const mPanels = Mpad / MR, nPanels = Npad / NR, KC = f32 ? KC32 : blocking.KC64, MC = f32 ? MC32 : blocking.MC64;
+    const chunks = pool === null ? [] : planChunks(mPanels, nPanels, threads);
+    // each chunk packs its own rows of A, an MC × KC block at a time
+    const scratchOf = (m0: number, m1: number) => align16(Math.min(MC / MR, m1 - m0) * MR * Math.min(KC, K) * elem);
+    // layout (bytes): packed A (per chunk where threaded) | packed B | C (Mpad × Npad) unless in place |
+    // raw A, raw B unless in the heap | the threaded product's descriptor
+    const packA = pool === null ? MC * KC * elem : chunks.reduce((sum, [m0, m1]) => sum + scratchOf(m0, m1), 0);
+    const packB = pool === null ? (f32 ? KC32 * NC32 : blocking.KC64 * blocking.NC64) * elem : bInPlace ? 0 : K * Npad * elem;
     const cBytes = cAt < 0 ? Mpad * Npad * elem : 0;
-    const aBytes = aAt < 0 ? align16(M * K * elem) : 0, bBytes = bAt < 0 ? K * N * elem + NR * elem : 0;
-    const bytes = packA + packB + cBytes + aBytes + bBytes;
+    const aBytes = aAt < 0 ? align16(M * K * elem) : 0, bBytes = bAt < 0 ? align16(K * N * elem + NR * elem) : 0;
+    const bytes = packA + packB + cBytes + aBytes + bBytes + (pool === null ? 0 : DESC_BYTES);
     if (bytes > MAX_C_BYTES + MAX_RAW_BYTES) return false;
     const space = heapAllocate('float32', Math.ceil(bytes / 4), false);
     if (space === null) return false;
     try {
       if (space.byteOffset + bytes > SIGNED_ADDRESS_LIMIT) return false;
-      if (H32.buffer !== space.buffer) { H32 = new Float32Array(space.buffer); H64 = new Float64Array(space.buffer); }
+      if (H32.buffer !== space.buffer) { H32 = new Float32Array(space.buffer); H64 = new Float64Array(space.buffer); HI32 = new Int32Array(space.buffer); }
       const mem: TypedArray = f32 ? H32 : H64;
       const offPA = space.byteOffset, offPB = offPA + packA;
-      const staging = offPB + packB; // C, then raw A, then raw B, each only where needed
+      const staging = offPB + packB; // C, then raw A, then raw B, each only where needed, then the descriptor
       const offC = cAt >= 0 ? cAt : staging;
       const rawA = aAt >= 0 ? aAt : staging + cBytes, rawB = bAt >= 0 ? bAt : staging + cBytes + aBytes;
       if (aAt < 0) mem.set(A.subarray(aOff, aOff + M * K), rawA / elem);
@@ -518,17 +615,27 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
       if (cAt < 0) copyCOnHeap(k, mem, offC, C, cOff, M, N, Npad, elem, false, cIsZero);
       const w: Workspace = { kernels: k, mem, pack, f32, elem, K, rawA, rawB };
       if (pool === null) {
-        blocked(w, A, aOff, B, bOff, offPA, offPB, offC, Npad * elem, M, N, transA, transB, fma, f32 && !transB);
+        blocked(w, A, aOff, B, bOff, offPA, offPB, offC, Npad * elem, M, N, transA, transB, fma, bInPlace);
       } else {
-        const mPanels = Mpad / MR, nPanels = Npad / NR, KC = f32 ? KC32 : blocking.KC64;
-        for (let pc = 0; pc < K; pc += KC) {
-          const kc = Math.min(KC, K - pc);
-          packOperand(w, A, aOff, false, offPA + pc * Mpad * elem, 0, pc, M, kc, mPanels, MR, transA);
-          packOperand(w, B, bOff, true, offPB + pc * Npad * elem, 0, pc, N, kc, nPanels, NR, !transB);
+        const desc = staging + cBytes + aBytes + bBytes;
+        const words = { rawA, aks: transA ? M * elem : elem, acs: transA ? elem : K * elem, b: bInPlace ? rawB : offPB, ldb: N * elem,
+          pC: offC, ldc: Npad * elem, K, Npad, M, N, rawB, bks: transB ? elem : N * elem, bcs: transB ? K * elem : elem };
+        for (const [name, at] of Object.entries(DESC)) HI32[(desc + at) / 4] = words[name as keyof typeof DESC];
+        const { base } = pool.addModule(heapModuleBuilt!, heapMemory()!, CHUNK_FUNCTIONS);
+        if (!bInPlace) {
+          // B packed whole first, its panels split over the threads
+          const packFn = base + CHUNK_FUNCTIONS.indexOf(f32 ? 'packB32' : 'packB64');
+          const parts = Math.min(nPanels, 2 * threads);
+          pool.run(Array.from({ length: parts }, (_, i) => [packFn, desc, Math.floor((i * nPanels) / parts), Math.floor(((i + 1) * nPanels) / parts)]));
         }
-        const { base } = pool.addModule(heapModuleBuilt!, heapMemory()!, ['tiles64', 'tiles32', 'tiles32fma']);
-        const fn = base + (!f32 ? 0 : fma && k.tiles32fma ? 2 : 1);
-        const calls = planChunks(mPanels, nPanels, threads).map(([m0, m1, n0, n1]) => [fn, offPA, offPB, offC, Mpad, Npad, K, m0, m1, n0, n1]);
+        const fused = fma && k.macro32fma !== undefined;
+        const fn = base + CHUNK_FUNCTIONS.indexOf(!f32 ? 'chunk64' : `chunk32${bInPlace ? 'b' : ''}${fused ? 'fma' : ''}`);
+        let scratch = offPA;
+        const calls = chunks.map(([m0, m1, n0, n1]) => {
+          const call = [fn, desc, m0, m1, n0, n1, scratch];
+          scratch += scratchOf(m0, m1);
+          return call;
+        });
         // A fresh output's pages fault in on their first write (≈ 2.6 ns/byte in the development VM,
         // more than the copy): the calling thread takes those faults while the workers compute.
         pool.run(calls, cIsZero && cAt < 0 ? () => touchPages(C, cOff, M * N) : undefined);
