@@ -10,7 +10,7 @@
  */
 import { ConfigError, DescentError, DTypeError, ShapeError, StateError, ValueError, type Tensor, type TypedArray } from '@descent/tensor';
 import { getOptimizerPlugin, resolveOptimizerOptions } from './optimizers/define.js';
-import { checkStateStructure, decodeState, encodeState, type EncodedState } from './optimizers/state.js';
+import { checkStateStructure, cloneState, decodeState, encodeState, type EncodedState } from './optimizers/state.js';
 import type { AnyOptimizerPlugin, LossClosure, OptimizerOptions, OptimizerPlugin, ParamGroup } from './optimizers/types.js';
 import { formatValue } from './options.js';
 
@@ -348,7 +348,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     // The first step runs with a snapshot, so a plugin that breaks the contract (no state
     // returned) fails there with nothing changed.
     if (!this.contractChecked) {
-      const before = { states: structuredClone(this.states), params: params.map((p) => p.data()) };
+      const before = { states: cloneState(this.states), params: params.map((p) => p.data()) };
       try {
         this.takeStep(params, arrays, lrs, t, where, closure);
       } catch (e) {
@@ -401,7 +401,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       const ctx = closure === undefined ? { lr: lrs[gi]!, step: t, options: g.options }
         : { lr: lrs[gi]!, step: t, options: g.options, loss: closure.loss, evaluate: closureEvaluator(params, offset - g.params.length, g.params, closure.closure, where) };
       // NOTE: a closure may throw part-way, after update() wrote into the state: work on a copy.
-      const r = this.plugin.update(gGrads, closure === undefined ? this.states[gi] : structuredClone(this.states[gi]), g.params, ctx);
+      const r = this.plugin.update(gGrads, closure === undefined ? this.states[gi] : cloneState(this.states[gi]), g.params, ctx);
       const wrong = r && typeof r === 'object' ? checkArrays(g.params, r.updates, 'update') : new ValueError('update must return { updates, state }');
       if (wrong) throw new (wrong.constructor as new (m: string) => DescentError)(`${where}: plugin '${this.name}' returned a bad result for parameter group ${gi}: ${wrong.message}`);
       const missing = this.missingState(r.state, gi, 'update', where);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createAdamSimd, tensor } from '@descent/tensor';
-import { createOptimizer } from '@descent/optim';
+import { cloneState, createOptimizer } from '@descent/optim';
 
 /** The JS loop of `scaleByAdam` on float32 storage (transforms.ts, the folded form), as the reference. */
 function reference(th: Float32Array, s: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,
@@ -81,7 +81,27 @@ describe('optimizers: Adam WebAssembly SIMD kernel', () => {
         reference(th, g, m, v, 0.9, 0.999, 1 - 0.9, 1 - 0.999, -1e-2 / (1 - 0.9 ** t), 1 / Math.sqrt(1 - 0.999 ** t), 1e-8, decay, l2);
         sameBits(p.buffer() as Float32Array, th, `${name} wd ${wd} n ${n} step ${t}`);
       }
+      // from 4096 elements the moments live in the tensor heap (the SIMD update works on them in place)
+      const moments = (opt as unknown as { states: Array<{ adam: { m: Float32Array[]; v: Float32Array[] } }> }).states[0]!.adam;
+      const inHeap = [moments.m[0]!, moments.v[0]!].map((a) => a.buffer instanceof SharedArrayBuffer);
+      expect(inHeap, `${name} n ${n}: moments in the heap`).to.deep.equal(n >= 4096 ? [true, true] : [false, false]);
     }
+  });
+
+  it('cloneState (the rollback snapshot) copies moments held in the heap into ordinary arrays that share no memory with them', () => {
+    const n = 5000;
+    const p = tensor(new Float32Array(n).fill(0.5), { shape: [n] });
+    const opt = createOptimizer('adam', [p], { lr: 1e-2 });
+    opt.stepWithGrads([new Float32Array(n).fill(1)]);
+    const before = opt.state();
+    const moments = (opt as unknown as { states: Array<{ adam: { m: Float32Array[] } }> }).states[0]!.adam.m[0]!;
+    expect(moments.buffer).to.be.instanceOf(SharedArrayBuffer);
+    const copy = cloneState({ m: [moments], step: 3 });
+    expect(copy.m[0]!.buffer, 'an ordinary copy').to.be.instanceOf(ArrayBuffer);
+    sameBits(copy.m[0]!, moments, 'copied moments');
+    copy.m[0]![0] = 123;
+    expect(moments[0], 'the original is not changed through the copy').to.not.equal(123);
+    expect(opt.state()).to.deep.equal(before);
   });
 
   it('the folded float32 form rounds as PyTorch\'s order of operations does, in all but rare ties (at most one ulp apart)', () => {

@@ -59,6 +59,8 @@ export interface HeapStats {
   readonly fallbacks: number;
   /** Whether the heap is a shared memory, which the CPU backend's worker threads work on too. */
   readonly shared: boolean;
+  /** Bytes in lasting blocks ({@link heapAllocateLasting}: optimizer moments), not counted above. */
+  readonly lastingBytes: number;
 }
 
 let memory: WebAssembly.Memory | null | undefined;
@@ -70,6 +72,14 @@ let bytesInUse = 0;
 let fallbacks = 0;
 const blocks = new Map<number, Block>();
 const freeLists = new Map<number, number[]>();
+// Lasting blocks (heapAllocateLasting) come from the top of the heap downward, above `floor`, so that
+// the scopes' blocks, from the bottom up, still start again from the bottom whenever none is in use.
+const lasting = new Map<number, Block>();
+const lastingFreeLists = new Map<number, number[]>();
+let floor = 0;
+let lastingTouched = Infinity; // the lowest byte a lasting block ever held: scope blocks above it may hold old values
+let lastingBytes = 0;
+const lastingRegistry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((offset) => freeLasting(offset)) : null;
 
 function heapMegabytes(): number {
   const raw = typeof process === 'object' ? process.env?.DESCENT_HEAP_MB : undefined;
@@ -100,6 +110,7 @@ export function heapMemory(): WebAssembly.Memory | null {
     }
   }
   heapBuffer = memory?.buffer ?? null;
+  floor = heapBuffer?.byteLength ?? 0;
   return memory;
 }
 
@@ -140,12 +151,12 @@ export function heapAllocate(dtype: DType, size: number, zeroed: boolean): Typed
   const bytes = sizeClass(Math.max(size * width, 1));
   let offset = freeLists.get(bytes)?.pop();
   if (offset === undefined) {
-    if (top + bytes > heapBuffer!.byteLength) { fallbacks++; return null; }
+    if (top + bytes > floor) { fallbacks++; return null; }
     offset = top;
     top += bytes;
   }
   // memory past the high-water mark has never been written: still the zeros the memory started with
-  const dirty = offset < highWater;
+  const dirty = offset < highWater || offset + bytes > lastingTouched;
   if (top > highWater) highWater = top;
   blocks.set(offset, { bytes, elements: size, refs: 0 });
   bytesInUse += bytes;
@@ -252,6 +263,66 @@ export function heapFree(block: number): void {
   list.push(block);
 }
 
+/**
+ * A zero-filled typed array in the heap that outlives memory scopes and belongs to one owner (an
+ * optimizer's moments, which the CPU backend's elementwise kernels then update where they lie instead
+ * of copying them in and out at every step); its block is freed when the array is garbage-collected,
+ * so it must not be shared by other views (`subarray`) that outlive it: copy it (`slice()`) instead.
+ * Null when the heap is off or full, or the runtime has no FinalizationRegistry. Never a tensor's
+ * storage: `heapBlockOf` does not report it.
+ * @example
+ * ```ts
+ * const m = heapAllocateLasting('float32', 1 << 16) ?? new Float32Array(1 << 16);
+ * ```
+ */
+export function heapAllocateLasting(dtype: DType, size: number): TypedArray | null {
+  if (lastingRegistry === null || heapMemory() === null) return null;
+  const width = dtype === 'float64' ? 8 : 4;
+  const bytes = sizeClass(Math.max(size * width, 1));
+  let offset = lastingFreeLists.get(bytes)?.pop();
+  if (offset === undefined) {
+    if (floor - bytes < top) { fallbacks++; return null; }
+    offset = floor = floor - bytes;
+  }
+  lasting.set(offset, { bytes, elements: size, refs: 0 });
+  lastingBytes += bytes;
+  lastingTouched = Math.min(lastingTouched, offset);
+  heapZero(offset, size * width); // an earlier lasting block's values may be there
+  const values = dtype === 'float64' ? new Float64Array(heapBuffer!, offset, size) : new Float32Array(heapBuffer!, offset, size);
+  lastingRegistry.register(values, offset);
+  return values;
+}
+
+/** Free a lasting block (its array was garbage-collected); once none is left the region is empty again. */
+function freeLasting(offset: number): void {
+  const b = lasting.get(offset);
+  if (b === undefined) return;
+  lasting.delete(offset);
+  lastingBytes -= b.bytes;
+  if (lasting.size === 0) {
+    floor = heapBuffer!.byteLength;
+    for (const list of lastingFreeLists.values()) list.length = 0;
+    return;
+  }
+  let list = lastingFreeLists.get(b.bytes);
+  if (list === undefined) lastingFreeLists.set(b.bytes, (list = []));
+  list.push(offset);
+}
+
+/** The byte offset of the heap block (a tensor's or a lasting one) that `values` is the whole view
+ * of, or -1: where a kernel may run over it in place (the block's size class leaves room for the
+ * last SIMD vector past its end).
+ * @example
+ * ```ts
+ * heapWholeBlockOf(new Float32Array(4)); // -1
+ * ```
+ */
+export function heapWholeBlockOf(values: TypedArray): number {
+  if (heapBuffer === null || values.buffer !== heapBuffer) return -1;
+  const block = blocks.get(values.byteOffset) ?? lasting.get(values.byteOffset);
+  return block !== undefined && block.elements === values.length ? values.byteOffset : -1;
+}
+
 /** What the heap holds now.
  * @example
  * ```ts
@@ -259,5 +330,6 @@ export function heapFree(block: number): void {
  * ```
  */
 export function heapStats(): HeapStats {
-  return { bytes: heapBuffer?.byteLength ?? 0, blocks: blocks.size, bytesInUse, highWater: heapBuffer === null ? 0 : highWater, fallbacks, shared: sharedPages !== undefined };
+  return { bytes: heapBuffer?.byteLength ?? 0, blocks: blocks.size, bytesInUse, highWater: heapBuffer === null ? 0 : highWater, fallbacks,
+    shared: sharedPages !== undefined, lastingBytes };
 }

@@ -4,6 +4,7 @@
  */
 import { SizeLimitError } from './errors.js';
 import type { DType, TypedArray } from './types.js';
+import { HEAP_MIN_ELEMENTS, heapAllocateLasting } from './heap.js';
 
 /** The most elements a tensor may hold: the typed-array length limit of V8 in Node 20 (2³²). Newer
  * runtimes allow longer arrays; descent keeps this one bound so that a size accepted on one machine is
@@ -46,4 +47,20 @@ export function allocate(dtype: DType, size: number, op = 'allocate'): TypedArra
     const bytes = size * (dtype === 'float64' ? 8 : 4);
     throw new SizeLimitError(`${op}: could not allocate ${size} ${dtype} values (${(bytes / 2 ** 30).toFixed(1)} GiB): ${e.message}`);
   }
+}
+
+/** A zero-filled typed array for long-lived per-parameter data with one owner (an optimizer's
+ * moments): in the tensor heap from {@link HEAP_MIN_ELEMENTS} elements on while it has room, where the
+ * CPU backend's elementwise kernels update it in place instead of copying it in and out at every step;
+ * else an ordinary array. A heap array's block is freed when the array is garbage-collected, so keep
+ * no other view of it (`subarray`) beyond it; `slice()` makes an ordinary copy.
+ * @throws SizeLimitError as {@link allocate} does.
+ * @example
+ * ```ts
+ * const m = allocateLasting('float32', 200704); // Float32Array (in the heap where it fits)
+ * ```
+ */
+export function allocateLasting(dtype: DType, size: number, op = 'allocateLasting'): TypedArray {
+  checkSize(size, op);
+  return (size >= HEAP_MIN_ELEMENTS ? heapAllocateLasting(dtype, size) : null) ?? allocate(dtype, size, op);
 }

@@ -192,3 +192,31 @@ function describe(v: unknown): string {
   if (typeof v === 'object' && (v as object).constructor === Object) return 'an object';
   return formatValue(v, 80);
 }
+
+/**
+ * A deep copy of an optimizer state, as `structuredClone` makes it, except that typed arrays in shared
+ * memory (moments in the tensor heap, see `allocateLasting`) are copied into ordinary arrays:
+ * `structuredClone` would hand back views of the same memory, so a rollback or a trial step would
+ * change the original.
+ * @example
+ * ```ts
+ * const before = cloneState(optimizerState); // independent of optimizerState
+ * ```
+ */
+export function cloneState<T>(state: T): T {
+  return unshare(structuredClone(state), new Set()) as T;
+}
+
+function unshare(v: unknown, seen: Set<unknown>): unknown {
+  if (typeof v !== 'object' || v === null || seen.has(v)) return v;
+  seen.add(v);
+  if (ArrayBuffer.isView(v)) {
+    const shared = typeof SharedArrayBuffer === 'function' && v.buffer instanceof SharedArrayBuffer;
+    return shared && (v instanceof Float32Array || v instanceof Float64Array) ? v.slice() : v;
+  }
+  if (v instanceof Map) { for (const [k, x] of v) v.set(k, unshare(x, seen)); return v; }
+  if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) v[i] = unshare(v[i], seen); return v; }
+  const record = v as Record<string, unknown>;
+  for (const key of Object.keys(record)) record[key] = unshare(record[key], seen);
+  return v;
+}

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { createAdamSimd, type Tensor, type TypedArray } from '@descent/tensor';
+import { allocateLasting, createAdamSimd, type Tensor, type TypedArray } from '@descent/tensor';
 import type { OptimizerContext, UpdateResult } from './types.js';
 
 /** The per-step inputs a transform sees.
@@ -137,6 +137,17 @@ export interface Chain {
  */
 export function zeroBuffer(p: Tensor): TypedArray {
   return p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
+}
+
+/** A zero-filled moment buffer for a parameter: float32 ones from `allocateLasting` (in the tensor heap
+ * where they fit, so the SIMD update works on them in place), float64 ones ordinary arrays.
+ * @example
+ * ```ts
+ * momentBuffer(tensor([1, 2])); // Float32Array [0, 0]
+ * ```
+ */
+export function momentBuffer(p: Tensor): TypedArray {
+  return p.dtype === 'float32' ? allocateLasting('float32', p.size) : zeroBuffer(p);
 }
 
 /**
@@ -521,7 +532,8 @@ export function scaleByAdam(options: { beta1: number; beta2: number; eps: number
     key: 'adam',
     fusable: true,
     inPlace: true,
-    init: (params) => ({ m: params.map(zeroBuffer), v: params.map(zeroBuffer), ...(amsgrad ? { vmax: params.map(zeroBuffer) } : {}) }),
+    // float32 moments in the tensor heap where they fit: the SIMD update reads and writes them in place
+    init: (params) => ({ m: params.map(momentBuffer), v: params.map(momentBuffer), ...(amsgrad ? { vmax: params.map(zeroBuffer) } : {}) }),
     apply(src, dst, state, params, ctx, epilogue) {
       const scale = epilogue?.scale ?? 1, decay = epilogue?.decay ?? 0, l2 = epilogue?.l2 ?? 0, target = epilogue?.target;
       const t = ctx.step;

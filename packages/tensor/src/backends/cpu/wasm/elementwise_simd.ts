@@ -10,7 +10,7 @@
 // missing, the compiler returns null.
 import { F64, I32, ModuleBuilder, V128, type FunctionBuilder, type Local } from './assembler.js';
 import type { TypedArray } from '../../../types.js';
-import { heapAllocate, heapBlockOf, heapBufferIfCreated, heapFree, heapMemory, heapSharedPages } from '../../../heap.js';
+import { heapAllocate, heapBufferIfCreated, heapFree, heapMemory, heapSharedPages, heapWholeBlockOf } from '../../../heap.js';
 import { cpuThreadPool } from './cpu_threads.js';
 
 /** An expression of an {@link ElementwiseProgram}: float64 arithmetic on the current element.
@@ -380,10 +380,47 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
       for (const k of written) arrays[k]!.set(len === CHUNK ? views[k]! : views[k]!.subarray(0, len), c);
     }
   };
+  const readFirstSet = new Set(readFirst), writtenSet = new Set(written);
+  const copies = (k: number) => (readFirstSet.has(k) ? 1 : 0) + (writtenSet.has(k) ? 1 : 0);
+  /** Some arrays in the heap (whole blocks at byte offsets `at`, -1 for the others): those run where
+   * they lie, the others pass through a heap block chunk by chunk; false (nothing done) where the heap
+   * has no room for that block. */
+  const runMixed = (arrays: readonly TypedArray[], at: readonly number[], args: readonly number[], n: number): boolean => {
+    const staged = at.flatMap((a, k) => (a < 0 ? [k] : []));
+    const scratch = heapAllocate(elemBytes === 8 ? 'float64' : 'float32', staged.length * CHUNK, false);
+    if (scratch === null) return false;
+    try {
+      const views = new Map(staged.map((k, j) => [k, scratch.subarray(j * CHUNK, (j + 1) * CHUNK)]));
+      const addresses = at.slice();
+      for (let c = 0; c < n; c += CHUNK) {
+        const len = Math.min(CHUNK, n - c), e = c + len;
+        const padded = Math.ceil(len / width) * width; // pad lanes: zeros in the staged arrays, the block's slack in the others
+        for (let k = 0; k < at.length; k++) {
+          const view = views.get(k);
+          if (view === undefined) { addresses[k] = at[k]! + c * elemBytes; continue; }
+          addresses[k] = view.byteOffset;
+          if (!readFirstSet.has(k)) continue;
+          view.set(arrays[k]!.subarray(c, e));
+          for (let j = len; j < padded; j++) view[j] = 0;
+        }
+        runAt!(padded, ...addresses, ...args);
+        for (const [k, view] of views) if (writtenSet.has(k)) arrays[k]!.set(len === CHUNK ? view : view.subarray(0, len), c);
+      }
+      return true;
+    } finally {
+      heapFree(scratch.byteOffset);
+    }
+  };
   return (arrays, scalars) => {
     const n = arrays[0]!.length;
-    const inHeap = heapBufferIfCreated() !== null && arrays.every((a) => heapBlockOf(a) >= 0);
-    if (inHeap && runAt === undefined) runAt = heapKernel();
+    const at = heapBufferIfCreated() === null ? null : arrays.map(heapWholeBlockOf);
+    const inHeap = at !== null && at.every((a) => a >= 0);
+    // some arrays in the heap (an optimizer's moments): they stay where they are while the others pass
+    // through the heap, where that copies less (copies into a shared heap cost about 1.5 times as much)
+    const mixed = at !== null && !inHeap && at.some((a) => a >= 0)
+      && 1.5 * at.reduce((sum, a, k) => sum + (a < 0 ? copies(k) : 0), 0) < at.reduce((sum, _a, k) => sum + copies(k), 0);
+    if ((inHeap || mixed) && runAt === undefined) runAt = heapKernel();
+    if (mixed && runAt && runMixed(arrays, at, literalValues.length === 0 ? scalars : [...scalars, ...literalValues], n)) return;
     if (inHeap && runAt) {
       // every array is a whole heap block, whose size class leaves room for the last vector past n;
       // elementwise: chunks of any size compute exactly what one call does

@@ -109,7 +109,7 @@ function emitMacro32(f: FunctionBuilder, fma: boolean, stridedB = false): void {
 const DESC = { rawA: 0, aks: 4, acs: 8, b: 12, ldb: 16, pC: 20, ldc: 24, K: 28, Npad: 32, M: 36, N: 40, rawB: 44, bks: 48, bcs: 52 } as const;
 const DESC_BYTES = 56;
 /** The chunk functions, in the order the thread pool numbers them. */
-const CHUNK_FUNCTIONS = ['chunk64', 'chunk32', 'chunk32b', 'chunk32fma', 'chunk32bfma', 'packB64', 'packB32'];
+const CHUNK_FUNCTIONS = ['chunk64', 'chunk32', 'chunk32b', 'chunk32fma', 'chunk32bfma', 'packB64', 'packB32', 'packB32c'];
 
 /** Emit `chunk(desc, m0, m1, n0, n1, scratch)`: C[row panels m0 … m1, column panels n0 … n1] += A·B
  * over all of K for the product that `desc` describes (see DESC). For each NC block of columns and KC
@@ -273,6 +273,12 @@ interface Kernels {
 }
 
 /** float32 blocking: a packed KC32 × NC32 block of B (512 KiB) stays in L2, an MR32 × KC32 sliver of A in L1. */
+/** float32 B (not transposed) with rows shorter than this many bytes is read in place by the
+ * macro-kernel instead of packed. Longer rows put every k step of a B panel on another 4 KiB page:
+ * on the 2-core Xeon VM, in place against packed, one thread: 30.0 against 39–42 GFLOP/s for 1024³,
+ * 35 against 40–41 for 512³, 37–40 against 41 for 384³ (a tie at 64×384·384×384), while products
+ * with 256 columns or fewer gain from skipping the packing (64×784·784×256: 39.5 against 36). */
+const B_IN_PLACE_MAX_PITCH = 2048;
 const KC32 = 256;
 const MC32 = 128;
 const NC32 = 512;
@@ -304,6 +310,7 @@ function compile(fma: boolean, b: Blocking64, sharedMaxPages?: number): WebAssem
     emitPackTail(m.func('packTail32B', pack), 4, NR32);
     emitPackB(m.func('packB64', [I32, I32, I32]), m.indexOf('pack64'), m.indexOf('packTail64'), 8, NR64, b.KC64);
     emitPackB(m.func('packB32', [I32, I32, I32]), m.indexOf('pack32B'), m.indexOf('packTail32B'), 4, NR32, KC32);
+    emitPackB(m.func('packB32c', [I32, I32, I32]), m.indexOf('pack32Bc'), m.indexOf('packTail32B'), 4, NR32, KC32);
     const p64 = [m.indexOf('pack64'), m.indexOf('packTail64')] as const, p32 = [m.indexOf('pack32A'), m.indexOf('packTail32A')] as const;
     emitChunk(m.func('chunk64', chunk), m.indexOf('macro64'), ...p64, 8, MR64, NR64, b.KC64, b.MC64, b.NC64, false);
     for (const suffix of fma ? ['', 'fma'] : ['']) {
@@ -523,7 +530,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     // float32 B not transposed and copied whole: the macro-kernel reads its rows in place, unpacked.
     // A ragged last panel reads up to NR − 1 elements past a row's end (the next row's, or the pad
     // below): they land in C's pad columns, which are never copied out.
-    const bInPlace = f32 && raw && !transB;
+    const bInPlace = f32 && raw && !transB && N * elem < B_IN_PLACE_MAX_PITCH;
     try {
       ensure(raw ? offRawB + K * N * elem + NR * elem : offRawA);
     } catch {
@@ -585,9 +592,10 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     // one thread with A and B outside the heap: the ordinary memory's copies are the faster ones
     if (pool === null && aAt < 0 && bAt < 0) return false;
     const cAt = N === Npad && M === Mpad ? cInHeap : -1;
-    // float32 B not transposed is read in place (a ragged last panel reads up to NR − 1 elements past a
-    // row, into C's pad columns); otherwise packed, whole where threaded (the chunks share it)
-    const bInPlace = f32 && !transB;
+    // float32 B not transposed, rows under B_IN_PLACE_MAX_PITCH, is read in place (a ragged last panel
+    // reads up to NR − 1 elements past a row, into C's pad columns); otherwise packed, whole where
+    // threaded (the chunks share it)
+    const bInPlace = f32 && !transB && N * elem < B_IN_PLACE_MAX_PITCH;
     const mPanels = Mpad / MR, nPanels = Npad / NR, KC = f32 ? KC32 : blocking.KC64, MC = f32 ? MC32 : blocking.MC64;
     const chunks = pool === null ? [] : planChunks(mPanels, nPanels, threads);
     // each chunk packs its own rows of A, an MC × KC block at a time
@@ -624,7 +632,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
         const { base } = pool.addModule(heapModuleBuilt!, heapMemory()!, CHUNK_FUNCTIONS);
         if (!bInPlace) {
           // B packed whole first, its panels split over the threads
-          const packFn = base + CHUNK_FUNCTIONS.indexOf(f32 ? 'packB32' : 'packB64');
+          const packFn = base + CHUNK_FUNCTIONS.indexOf(!f32 ? 'packB64' : transB ? 'packB32' : 'packB32c');
           const parts = Math.min(nPanels, 2 * threads);
           pool.run(Array.from({ length: parts }, (_, i) => [packFn, desc, Math.floor((i * nPanels) / parts), Math.floor(((i + 1) * nPanels) / parts)]));
         }
