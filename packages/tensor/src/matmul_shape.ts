@@ -52,25 +52,27 @@ export function matmulLayout(aShape: Shape, bShape: Shape, transposeA: boolean, 
   const batchShape = broadcastShapes(leadA, leadB, 'matmul');
   const batches = sizeOf(batchShape);
   const matricesA = sizeOf(leadA), matricesB = sizeOf(leadB);
-  const indexer = (lead: number[], count: number): ((i: number) => number) => {
-    if (count === batches) return sameIndex; // the operand has every batch axis (up to leading 1s)
-    if (count === 1) return firstIndex;
-    // General broadcast: walk the batch index's coordinates, skipping the operand's size-1 axes.
-    const rank = batchShape.length;
-    const outStrides = stridesOf(batchShape);
-    const padded = [...new Array<number>(rank - lead.length).fill(1), ...lead];
-    const ownStrides = stridesOf(padded);
-    return (i) => {
-      let index = 0;
-      for (let d = 0; d < rank; d++) {
-        const coordinate = Math.floor(i / outStrides[d]!) % batchShape[d]!;
-        if (padded[d] !== 1) index += coordinate * ownStrides[d]!;
-      }
-      return index;
-    };
-  };
   return {
     M, K, N, batchShape, outShape: [...batchShape, M, N], batches, matricesA, matricesB,
-    matrixOfA: indexer(leadA, matricesA), matrixOfB: indexer(leadB, matricesB),
+    matrixOfA: batchIndexer(leadA, matricesA, batchShape, batches), matrixOfB: batchIndexer(leadB, matricesB, batchShape, batches),
+  };
+}
+
+/** Which matrix of an operand with leading axes `lead` (`count` matrices) batch entry i uses. */
+function batchIndexer(lead: number[], count: number, batchShape: number[], batches: number): (i: number) => number {
+  if (count === batches) return sameIndex; // the operand has every batch axis (up to leading 1s)
+  if (count === 1) return firstIndex;
+  // General broadcast: walk the batch index's coordinates, skipping the operand's size-1 axes.
+  const rank = batchShape.length;
+  const outStrides = stridesOf(batchShape);
+  const padded = [...new Array<number>(rank - lead.length).fill(1), ...lead];
+  const ownStrides = stridesOf(padded);
+  return (i) => {
+    let index = 0;
+    for (let d = 0; d < rank; d++) {
+      const coordinate = Math.floor(i / outStrides[d]!) % batchShape[d]!;
+      if (padded[d] !== 1) index += coordinate * ownStrides[d]!;
+    }
+    return index;
   };
 }

@@ -85,6 +85,7 @@ export class FunctionBuilder {
   i32LtS(): this { return this.op(0x48); }
   i32GeS(): this { return this.op(0x4e); }
   i32Eqz(): this { return this.op(0x45); }
+  i32Eq(): this { return this.op(0x46); }
 
   f32Load(offset = 0): this { return this.op(0x2a, ...this.mem(2, offset)); }
   i32Load(offset = 0): this { return this.op(0x28, ...this.mem(2, offset)); }
@@ -145,6 +146,11 @@ export class FunctionBuilder {
   f64x2Nearest(): this { return this.simd(0x94); }
   /** i64x2 shift left by an i32 count (taken from the stack). */
   i64x2Shl(): this { return this.simd(0xcb); }
+  /** i32x4 (or f32x4) lanes picked from two vectors: lane j of the result is lane `lanes[j]` of a‖b
+   * (0–3: a, 4–7: b), as i8x16.shuffle with the lanes' bytes. */
+  shuffle32(lanes: readonly [number, number, number, number]): this {
+    return this.simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+  }
   /** v128.load32_splat: one 4-byte float (or int) into all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, ...this.mem(2, offset)); }
   f32x4Add(): this { return this.simd(0xe4); }

@@ -229,10 +229,40 @@ function emitCopyRows(f: FunctionBuilder): void {
 function emitPack(f: FunctionBuilder, elem: 4 | 8, W: number, contiguous: boolean): void {
   const [src, ks, cs, dst, panels, kc] = f.params as [Local, Local, Local, Local, Local, Local];
   const p = f.local(I32), k = f.local(I32), s = f.local(I32), d = f.local(I32), panel = f.local(I32);
+  // float32 panels whose vectors' elements are adjacent in k (the rows of A, the columns of a
+  // transposed B): 4 k at a time, a 4 × 4 transpose in shuffles per 4 vectors instead of scalar copies
+  const transpose = elem === 4 && !contiguous && W % 4 === 0;
+  const k4 = f.local(I32), rows = Array.from({ length: 4 }, () => f.local(V128)), t = Array.from({ length: 4 }, () => f.local(V128));
   f.get(dst).set(d);
   f.for(p, () => f.i32(0), () => f.get(panels), 1, () => {
     f.get(src).get(p).get(cs).i32Mul().i32(W).i32Mul().i32Add().set(panel);
-    f.for(k, () => f.i32(0), () => f.get(kc), 1, () => {
+    f.i32(0).set(k4);
+    if (transpose) {
+      f.get(ks).i32(4).i32Eq().if(() => {
+        f.get(kc).i32(-4).i32And().set(k4);
+        f.for(k, () => f.i32(0), () => f.get(k4), 4, () => {
+          f.get(panel).get(k).i32(4).i32Mul().i32Add().set(s);
+          for (let g = 0; g < W / 4; g++) {
+            for (let r = 0; r < 4; r++) {
+              f.get(s);
+              if (g * 4 + r > 0) f.get(cs).i32(g * 4 + r).i32Mul().i32Add();
+              f.v128Load().set(rows[r]!);
+            }
+            f.get(rows[0]!).get(rows[1]!).shuffle32([0, 4, 1, 5]).set(t[0]!);
+            f.get(rows[0]!).get(rows[1]!).shuffle32([2, 6, 3, 7]).set(t[1]!);
+            f.get(rows[2]!).get(rows[3]!).shuffle32([0, 4, 1, 5]).set(t[2]!);
+            f.get(rows[2]!).get(rows[3]!).shuffle32([2, 6, 3, 7]).set(t[3]!);
+            // element k + j of the group's 4 vectors at d + j·W·4 + g·16
+            f.get(d).get(t[0]!).get(t[2]!).shuffle32([0, 1, 4, 5]).v128Store(g * 16);
+            f.get(d).get(t[0]!).get(t[2]!).shuffle32([2, 3, 6, 7]).v128Store(W * 4 + g * 16);
+            f.get(d).get(t[1]!).get(t[3]!).shuffle32([0, 1, 4, 5]).v128Store(2 * W * 4 + g * 16);
+            f.get(d).get(t[1]!).get(t[3]!).shuffle32([2, 3, 6, 7]).v128Store(3 * W * 4 + g * 16);
+          }
+          f.addTo(d, 4 * W * 4);
+        });
+      });
+    }
+    f.for(k, () => f.get(k4), () => f.get(kc), 1, () => {
       f.get(panel).get(k).get(ks).i32Mul().i32Add().set(s);
       if (contiguous) {
         for (let c = 0; c < (W * elem) / 16; c++) f.get(d).get(s).v128Load(c * 16).v128Store(c * 16);
