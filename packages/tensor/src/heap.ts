@@ -268,7 +268,7 @@ export function heapFree(block: number): void {
  * optimizer's moments, which the CPU backend's elementwise kernels then update where they lie instead
  * of copying them in and out at every step); its block is freed when the array is garbage-collected,
  * so it must not be shared by other views (`subarray`) that outlive it: copy it (`slice()`) instead.
- * Null when the heap is off or full, or the runtime has no FinalizationRegistry. Never a tensor's
+ * Null when the heap is off, full or not a shared memory, or the runtime has no FinalizationRegistry. Never a tensor's
  * storage: `heapBlockOf` does not report it.
  * @example
  * ```ts
@@ -276,7 +276,8 @@ export function heapFree(block: number): void {
  * ```
  */
 export function heapAllocateLasting(dtype: DType, size: number): TypedArray | null {
-  if (lastingRegistry === null || heapMemory() === null) return null;
+  // only in a shared heap: a copy of a view (structuredClone) would copy a whole ordinary heap
+  if (lastingRegistry === null || heapMemory() === null || sharedPages === undefined) return null;
   const width = dtype === 'float64' ? 8 : 4;
   const bytes = sizeClass(Math.max(size * width, 1));
   let offset = lastingFreeLists.get(bytes)?.pop();
