@@ -5,7 +5,7 @@
 // give the bits of the ordinary path.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { allocateLasting, heapStats, tidy, tensor, add } from '@descent/tensor';
+import { add, allocateLasting, cpuBackend, heapStats, tensor, tidy } from '@descent/tensor';
 import { heapAllocate, heapAllocateLasting, heapBlockOf, heapFree, heapWholeBlockOf } from '../../packages/tensor/src/heap.js';
 import { compileKernel, type KernelExpr, type KernelLanes } from '../../packages/tensor/src/backends/cpu/wasm/elementwise_simd.js';
 
@@ -66,7 +66,7 @@ describe('lasting arrays in the tensor heap', () => {
     ],
   };
   for (const lanes of ['f32x4', 'f64x2', 'f32-as-f64'] as KernelLanes[]) {
-    it(`${lanes}: arrays partly in the heap give the bits of the ordinary path, and nothing past their ends changes`, () => {
+    it(`${lanes}: arrays partly in the heap give the bits of the ordinary path on 1, 2 and 3 threads, and nothing past their ends changes`, () => {
       const f64 = lanes === 'f64x2', dtype = f64 ? 'float64' : 'float32';
       const kernel = compileKernel(program, lanes)!;
       const make = (n: number, seed: number) => {
@@ -74,7 +74,9 @@ describe('lasting arrays in the tensor heap', () => {
         for (let i = 0; i < n; i++) out[i] = Math.sin(seed * 7919 + i * 0.37) * (i % 11 === 0 ? 1e30 : 3);
         return out;
       };
-      for (const n of [4099, 16384, 16384 * 2 + 7, 100003]) {
+      // from 2^16 elements the workers take a share (staged whole); 65536 + 5: a ragged end there
+      for (const [n, threads] of [[4099, 1], [16384, 1], [16384 * 2 + 7, 1], [100003, 1], [100003, 2], [65541, 2], [100003, 3]] as const) {
+        const previous = cpuBackend.setMatmulThreads(threads, 2 ** 40);
         const [a0, b0, c0] = [make(n, 1), make(n, 2), make(n, 3)];
         const plain = [a0.slice(), b0.slice(), c0.slice()];
         kernel(plain, [0.3]);
@@ -87,10 +89,11 @@ describe('lasting arrays in the tensor heap', () => {
           });
           const guard = heapAllocate(dtype, 64, true)!;
           kernel(arrays, [0.3]);
-          for (let k = 0; k < 3; k++) expectSameBits(arrays[k]!, plain[k]!, `${lanes} n=${n} in heap ${inHeap.join(',')} array ${k}`);
+          for (let k = 0; k < 3; k++) expectSameBits(arrays[k]!, plain[k]!, `${lanes} n=${n} threads=${threads} in heap ${inHeap.join(',')} array ${k}`);
           expect(guard.every((v) => v === 0), 'the next block is untouched').to.equal(true);
           for (const x of [...arrays, guard]) if (heapBlockOf(x) >= 0) heapFree(heapBlockOf(x));
         }
+        cpuBackend.setMatmulThreads(previous, 2 ** 40);
       }
     });
   }

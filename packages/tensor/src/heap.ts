@@ -137,6 +137,17 @@ function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/** Count an allocation that found the heap full and used an ordinary array instead (a tensor's or a
+ * lasting array's; a kernel's scratch block is not counted).
+ * @example
+ * ```ts
+ * if (heapAllocate('float32', n, true) === null) heapCountFallback();
+ * ```
+ */
+export function heapCountFallback(): void {
+  fallbacks++;
+}
+
 /**
  * A typed array of `size` elements in the heap, or null when the heap is off or full. `zeroed`:
  * whether the caller needs zeros (a kernel that writes every element does not).
@@ -151,7 +162,7 @@ export function heapAllocate(dtype: DType, size: number, zeroed: boolean): Typed
   const bytes = sizeClass(Math.max(size * width, 1));
   let offset = freeLists.get(bytes)?.pop();
   if (offset === undefined) {
-    if (top + bytes > floor) { fallbacks++; return null; }
+    if (top + bytes > floor) return null;
     offset = top;
     top += bytes;
   }

@@ -11,7 +11,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { HEAP_MIN_ELEMENTS, heapAllocate, heapBlockOf, heapBufferIfCreated, heapFree, heapRefs, heapRelease, heapRetain } from './heap.js';
+import { HEAP_MIN_ELEMENTS, heapAllocate, heapBlockOf, heapBufferIfCreated, heapCountFallback, heapFree, heapRefs, heapRelease, heapRetain } from './heap.js';
 import { getBackend } from './backend.js';
 import { ValueError } from './errors.js';
 import { allocate } from './storage.js';
@@ -56,6 +56,7 @@ export function allocateTensorStorage(dtype: DType, size: number, op: string, ze
       current.blocks.push(values.byteOffset);
       return values;
     }
+    if (heapBufferIfCreated() !== null) heapCountFallback();
   }
   return allocate(dtype, size, op);
 }

@@ -33,7 +33,7 @@
  */
 import { compileElementwiseSimd, ConfigError, type ElementwiseExpr, type ElementwiseProgram, type Tensor, type TypedArray } from '@descent/tensor';
 import type { MomentumOption, OptimizerContext, OptimizerOptions, OptimizerPlugin, OptionRules } from './types.js';
-import { zeroBuffer } from './transforms.js';
+import { momentBuffer, zeroBuffer } from './transforms.js';
 
 /** What {@link elementwiseOptimizer} builds a plugin from.
  * @example
@@ -305,7 +305,7 @@ export function elementwiseOptimizer<O extends OptimizerOptions>(spec: Elementwi
     ...(spec.rules !== undefined ? { rules: spec.rules } : {}),
     ...(spec.resolve !== undefined ? { resolve: spec.resolve } : {}),
     ...(spec.momentum !== undefined ? { momentum: spec.momentum } : {}),
-    init: (params: readonly Tensor[]) => Object.fromEntries(stateNames.map((n) => [n, params.map((p) => zeroBuffer(p).fill(spec.state[n]!))])),
+    init: (params: readonly Tensor[]) => Object.fromEntries(stateNames.map((n) => [n, params.map((p) => momentBuffer(p).fill(spec.state[n]!))])),
     update(grads, state, params, ctx) {
       const scalars = scalarsOf(ctx);
       const updates = params.map(zeroBuffer);

@@ -305,13 +305,18 @@ type HeapRun = (n: number, ...addressesAndScalars: number[]) => void;
  * step (ops of 2^17 elements) ran 3–7% slower with ops threaded from 2^16 on than with none, when the
  * host was busy: a worker descheduled while it holds a chunk stalls the op. From 2^18 on it was level. */
 const THREADS_MIN_ELEMENTS = 1 << 18;
+/** From this many elements on, a kernel over arrays partly in the heap (an optimizer's update: moments
+ * in the heap, parameter and gradient not) shares its elements with the worker threads. */
+const MIXED_THREADS_MIN = 1 << 16;
 /** Threaded chunks hold at least this many elements (a multiple of 16: chunks start 64-byte aligned). */
 const THREAD_CHUNK_MIN = 1 << 14;
 
 /** Run `runAtChunk` of `module` over n elements of arrays at the byte addresses `at` in the heap on
  * the CPU backend's threads, the scalars at byte address `scalarsAt`; false (nothing done) where there
- * is no pool, or the call needs more than the pool's 11 arguments. */
-function runThreaded(module: WebAssembly.Module, at: readonly number[], elemBytes: number, n: number, width: number, scalarsAt: number): boolean {
+ * is no pool, or the call needs more than the pool's 11 arguments. `meanwhile`: the calling thread's
+ * own work, done before it takes chunks. */
+function runThreaded(module: WebAssembly.Module, at: readonly number[], elemBytes: number, n: number, width: number, scalarsAt: number,
+  meanwhile?: () => void): boolean {
   if (at.length > 9) return false;
   const pool = cpuThreadPool();
   if (pool === null) return false;
@@ -323,7 +328,7 @@ function runThreaded(module: WebAssembly.Module, at: readonly number[], elemByte
     const len = Math.min(step, n - start);
     calls.push([base, Math.ceil(len / width) * width, ...at.map((a) => a + start * elemBytes), scalarsAt]);
   }
-  pool.run(calls);
+  pool.run(calls, meanwhile);
   return true;
 }
 
@@ -383,32 +388,60 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   const readFirstSet = new Set(readFirst), writtenSet = new Set(written);
   const copies = (k: number) => (readFirstSet.has(k) ? 1 : 0) + (writtenSet.has(k) ? 1 : 0);
   /** Some arrays in the heap (whole blocks at byte offsets `at`, -1 for the others): those run where
-   * they lie, the others pass through a heap block chunk by chunk; false (nothing done) where the heap
-   * has no room for that block. */
-  const runMixed = (arrays: readonly TypedArray[], at: readonly number[], args: readonly number[], n: number): boolean => {
+   * they lie, the others pass through a heap block chunk by chunk. From MIXED_THREADS_MIN elements all
+   * but the first 1/threads of the elements go to the worker threads, their staged arrays copied
+   * into the heap whole, while the calling thread runs the first part. False (nothing done) where the
+   * heap has no room for the blocks. */
+  const runMixed = (arrays: readonly TypedArray[], at: readonly number[], scalars: readonly number[], args: readonly number[], n: number): boolean => {
     const staged = at.flatMap((a, k) => (a < 0 ? [k] : []));
-    const scratch = heapAllocate(elemBytes === 8 ? 'float64' : 'float32', staged.length * CHUNK, false);
-    if (scratch === null) return false;
+    const pool = n >= MIXED_THREADS_MIN && arrays.length <= 9 && heapSharedPages() !== undefined ? cpuThreadPool() : null;
+    const threads = pool === null ? 1 : pool.size + 1;
+    // the calling thread's part a multiple of 16 elements: its last vector must not reach into the workers' share
+    const start = threads > 1 ? Math.min(n, Math.ceil(n / threads / 16) * 16) : n, share = n - start;
+    const stride = share > 0 ? share + 16 : 0; // 16 spare elements: room for a last vector
+    const dtype = elemBytes === 8 ? 'float64' : 'float32';
+    const scratch = heapAllocate(dtype, staged.length * (CHUNK + stride), false);
+    const scalarBlock = share > 0 && scalars.length > 0 ? heapAllocate('float64', scalars.length, false) : null;
     try {
+      if (scratch === null || (share > 0 && scalars.length > 0 && scalarBlock === null)) return false;
       const views = new Map(staged.map((k, j) => [k, scratch.subarray(j * CHUNK, (j + 1) * CHUNK)]));
-      const addresses = at.slice();
-      for (let c = 0; c < n; c += CHUNK) {
-        const len = Math.min(CHUNK, n - c), e = c + len;
-        const padded = Math.ceil(len / width) * width; // pad lanes: zeros in the staged arrays, the block's slack in the others
-        for (let k = 0; k < at.length; k++) {
-          const view = views.get(k);
-          if (view === undefined) { addresses[k] = at[k]! + c * elemBytes; continue; }
-          addresses[k] = view.byteOffset;
-          if (!readFirstSet.has(k)) continue;
-          view.set(arrays[k]!.subarray(c, e));
-          for (let j = len; j < padded; j++) view[j] = 0;
+      const serial = (from: number, to: number): void => {
+        const addresses = at.slice();
+        for (let c = from; c < to; c += CHUNK) {
+          const len = Math.min(CHUNK, to - c), e = c + len;
+          const padded = Math.ceil(len / width) * width; // pad lanes: zeros in the staged arrays, the block's slack in the others
+          for (let k = 0; k < at.length; k++) {
+            const view = views.get(k);
+            if (view === undefined) { addresses[k] = at[k]! + c * elemBytes; continue; }
+            addresses[k] = view.byteOffset;
+            if (!readFirstSet.has(k)) continue;
+            view.set(arrays[k]!.subarray(c, e));
+            for (let j = len; j < padded; j++) view[j] = 0;
+          }
+          runAt!(padded, ...addresses, ...args);
+          for (const [k, view] of views) if (writtenSet.has(k)) arrays[k]!.set(len === CHUNK ? view : view.subarray(0, len), c);
         }
-        runAt!(padded, ...addresses, ...args);
-        for (const [k, view] of views) if (writtenSet.has(k)) arrays[k]!.set(len === CHUNK ? view : view.subarray(0, len), c);
+      };
+      if (share === 0) { serial(0, n); return true; }
+      // staged array j's share at scratch[base + j·stride …], zeros after it for the last vector's pad lanes
+      const base = staged.length * CHUNK;
+      const parts = new Map(staged.map((k, j) => [k, scratch.subarray(base + j * stride, base + j * stride + share)]));
+      staged.forEach((k, j) => {
+        if (!readFirstSet.has(k)) return;
+        parts.get(k)!.set(arrays[k]!.subarray(start, n));
+        for (let i = share; i < stride; i++) scratch[base + j * stride + i] = 0;
+      });
+      scalarBlock?.set(scalars);
+      const addresses = at.map((a, k) => (a >= 0 ? a + start * elemBytes : parts.get(k)!.byteOffset));
+      if (!runThreaded(heapModule!, addresses, elemBytes, share, width, scalarBlock?.byteOffset ?? 0, () => serial(0, start))) {
+        serial(0, n);
+        return true;
       }
+      for (const [k, part] of parts) if (writtenSet.has(k)) arrays[k]!.set(part, start);
       return true;
     } finally {
-      heapFree(scratch.byteOffset);
+      if (scratch !== null) heapFree(scratch.byteOffset);
+      if (scalarBlock !== null) heapFree(scalarBlock.byteOffset);
     }
   };
   return (arrays, scalars) => {
@@ -420,7 +453,7 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
     const mixed = at !== null && !inHeap && at.some((a) => a >= 0)
       && 1.5 * at.reduce((sum, a, k) => sum + (a < 0 ? copies(k) : 0), 0) < at.reduce((sum, _a, k) => sum + copies(k), 0);
     if ((inHeap || mixed) && runAt === undefined) runAt = heapKernel();
-    if (mixed && runAt && runMixed(arrays, at, literalValues.length === 0 ? scalars : [...scalars, ...literalValues], n)) return;
+    if (mixed && runAt && runMixed(arrays, at, scalars, literalValues.length === 0 ? scalars : [...scalars, ...literalValues], n)) return;
     if (inHeap && runAt) {
       // every array is a whole heap block, whose size class leaves room for the last vector past n;
       // elementwise: chunks of any size compute exactly what one call does
