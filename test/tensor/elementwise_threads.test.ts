@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { add, compileElementwiseSimd, cpuBackend, exp, heapStats, mul, randn, relu, Rng, tidy, type ElementwiseProgram, type Tensor } from '@descent/tensor';
 import { heapAllocate, heapFree } from '../../packages/tensor/src/heap.js';
+import { cpuThreadPoolIfStarted } from '../../packages/tensor/src/backends/cpu/wasm/cpu_threads.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,9 +93,9 @@ describe('CPU elementwise ops on worker threads', function () {
     }
   });
 
-  it('the worker threads do take chunks of an elementwise op, and their results are the same bits', async () => {
+  it('the worker threads take chunks of a large elementwise op (from 2^19 elements it wakes them), with the same bits', async () => {
     const rng = new Rng(7);
-    const a = randn([300007], rng), b = randn([300007], rng);
+    const a = randn([600007], rng), b = randn([600007], rng);
     const single = inScope(1, (x, y) => mul(x, y), a, b);
     const previous = cpuBackend.setMatmulThreads(2);
     try {
@@ -105,6 +106,28 @@ describe('CPU elementwise ops on worker threads', function () {
         if (workers === 0) await sleep(5); // the worker starts in the background; until then the calling thread runs every chunk
       }
       expect(workers, 'chunks run by the worker').to.be.greaterThan(0);
+    } finally {
+      cpuBackend.setMatmulThreads(previous);
+    }
+  });
+
+  it('while waking the workers is futile, an op under 2^19 elements runs on the calling thread alone; larger ones still wake them', async () => {
+    const rng = new Rng(8);
+    const big = randn([600007], rng), a = randn([300007], rng), b = randn([300007], rng);
+    const single = inScope(1, (x, y) => mul(x, y), a, b);
+    const previous = cpuBackend.setMatmulThreads(2);
+    try {
+      inScope(2, (x, y) => mul(x, y), big, big); // starts the pool
+      const pool = cpuThreadPoolIfStarted()!;
+      // as if the last wake-ups had found the workers' CPUs busy
+      Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, get: () => true });
+      for (let i = 0; i < 1000 && !(pool.started === 1 && pool.asleep); i++) await sleep(2);
+      const before = pool.chunksRun;
+      for (let i = 0; i < 5; i++) expectSameBits(inScope(2, (x, y) => mul(x, y), a, b), single, 'mul of 300007 elements');
+      expect(pool.chunksRun, 'no chunk: the op ran on the calling thread').to.deep.equal(before);
+      inScope(2, (x, y) => mul(x, y), big, big);
+      expect(pool.chunksRun.caller + pool.chunksRun.workers, 'the large op ran as chunks').to.be.greaterThan(before.caller + before.workers);
+      delete (pool as unknown as Record<string, unknown>).wakeIsFutile;
     } finally {
       cpuBackend.setMatmulThreads(previous);
     }

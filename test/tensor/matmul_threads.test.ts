@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { BackendError, ConfigError, cpuBackend, matmul, randn, Rng, ValueError, WorkerThreadError, type Tensor } from '@descent/tensor';
 import { I32, ModuleBuilder } from '../../packages/tensor/src/backends/cpu/wasm/assembler.js';
 import { WasmThreadPool } from '../../packages/tensor/src/backends/cpu/wasm/thread_pool.js';
+import { cpuThreadPoolIfStarted } from '../../packages/tensor/src/backends/cpu/wasm/cpu_threads.js';
 import { forEachMatmulCase } from '../helpers/matmul_cases.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -60,6 +61,27 @@ describe('CPU matmul on worker threads', function () {
       const stats = cpuBackend.matmulThreadStats()!;
       expect(stats.started, 'workers started').to.equal(1);
       expect(stats.chunks.workers, 'chunks run by the worker').to.be.greaterThan(0);
+    } finally {
+      cpuBackend.setMatmulThreads(previous);
+    }
+  });
+
+  it('while waking the workers is futile, a product under 2^23 multiply-adds runs on the calling thread; larger ones still wake them', async () => {
+    const rng = new Rng(43);
+    const a = randn([200, 200], rng), b = randn([200, 200], rng), c = randn([260, 300], rng), d = randn([300, 270], rng);
+    const single = withThreads(1, () => matmul(a, b));
+    const previous = cpuBackend.setMatmulThreads(2);
+    try {
+      matmul(c, d); // starts the pool
+      const pool = cpuThreadPoolIfStarted()!;
+      Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, get: () => true });
+      for (let i = 0; i < 1000 && !(pool.started === 1 && pool.asleep); i++) await sleep(2);
+      const before = pool.chunksRun;
+      for (let i = 0; i < 3; i++) expectSameBits(matmul(a, b).data(), single, 'matmul 200³');
+      expect(pool.chunksRun, 'no chunk: the product ran on the calling thread').to.deep.equal(before);
+      matmul(c, d);
+      expect(pool.chunksRun.caller + pool.chunksRun.workers, 'the 260×300×270 product ran as chunks').to.be.greaterThan(before.caller + before.workers);
+      delete (pool as unknown as Record<string, unknown>).wakeIsFutile;
     } finally {
       cpuBackend.setMatmulThreads(previous);
     }
@@ -148,6 +170,41 @@ describe('CPU matmul on worker threads', function () {
       await pool.close();
       expect(pool.workers, 'workers still running after close()').to.equal(0);
       expect(() => pool.run(good)).to.throw(BackendError, /test: the worker thread pool was closed/);
+    });
+
+    it('wake-ups after which no worker takes a chunk make later wake-ups futile, until a worker takes one again', async () => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+      const pool = new WasmThreadPool(1, 'test');
+      try {
+        const { base } = pool.addModule(trapModule(), memory, ['work']);
+        const untilAsleep = async () => { for (let i = 0; i < 1000 && !(pool.started === 1 && pool.asleep); i++) await sleep(2); };
+        await untilAsleep();
+        expect(pool.asleep, 'the worker sleeps').to.equal(true);
+        expect(pool.wakeIsFutile).to.equal(false);
+        // one short chunk the calling thread takes at once: the woken worker finds nothing left. Three such
+        // wake-ups in a row make the next futile (a worker the previous job woke late may miss a count)
+        let futile = false;
+        for (let k = 0; k < 20 && !futile; k++) {
+          await untilAsleep();
+          const workersBefore = pool.chunksRun.workers;
+          pool.run([[base, 0, 64]], () => undefined);
+          expect(pool.chunksRun.workers, 'the caller ran the chunk').to.equal(workersBefore);
+          await untilAsleep();
+          futile = pool.wakeIsFutile;
+        }
+        expect(futile, 'after futile wake-ups').to.equal(true);
+        // the calling thread waits in `meanwhile` until the worker has taken the chunk
+        const workersBefore = pool.chunksRun.workers;
+        pool.run([[base, 0, 64]], () => {
+          const until = performance.now() + 2000;
+          while (Atomics.load(new Int32Array((pool as unknown as { control: SharedArrayBuffer }).control), 6) === workersBefore && performance.now() < until);
+        });
+        expect(pool.chunksRun.workers, 'the worker took the chunk').to.equal(workersBefore + 1);
+        await untilAsleep();
+        expect(pool.wakeIsFutile, 'a worker took a chunk again').to.equal(false);
+      } finally {
+        await pool.close();
+      }
     });
   });
 });

@@ -305,6 +305,9 @@ type HeapRun = (n: number, ...addressesAndScalars: number[]) => void;
  * step (ops of 2^17 elements) ran 3–7% slower with ops threaded from 2^16 on than with none, when the
  * host was busy: a worker descheduled while it holds a chunk stalls the op. From 2^18 on it was level. */
 const THREADS_MIN_ELEMENTS = 1 << 18;
+/** In-heap kernels of this many elements always wake sleeping workers; smaller ones (from
+ * THREADS_MIN_ELEMENTS) stop doing so while wake-ups are futile (see WAKE_MIN_WORK in gemm_simd.ts). */
+const WAKE_MIN_ELEMENTS = 1 << 19;
 /** From this many elements on, a kernel over arrays partly in the heap (an optimizer's update: moments
  * in the heap, parameter and gradient not) shares its elements with the worker threads. */
 const MIXED_THREADS_MIN = 1 << 16;
@@ -319,7 +322,9 @@ function runThreaded(module: WebAssembly.Module, at: readonly number[], elemByte
   meanwhile?: () => void): boolean {
   if (at.length > 9) return false;
   const pool = cpuThreadPool();
-  if (pool === null) return false;
+  // small jobs leave the workers asleep while waking them is futile (see WAKE_MIN_ELEMENTS); a job with
+  // `meanwhile` is the workers' share of a larger one
+  if (pool === null || (meanwhile === undefined && n < WAKE_MIN_ELEMENTS && pool.wakeIsFutile)) return false;
   const { base } = pool.addModule(module, heapMemory()!, ['runAtChunk']);
   const threads = pool.size + 1;
   const step = Math.max(THREAD_CHUNK_MIN, Math.ceil(n / (2 * threads) / 16) * 16);

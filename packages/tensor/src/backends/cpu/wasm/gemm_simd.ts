@@ -598,10 +598,12 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     return heapKernelsBuilt;
   };
   const threadsAvailable = (): boolean => threadsSupported() && heapKernels() !== null;
-  const poolFor = (threads: number): WasmThreadPool | null => {
+  /** The pool for `threads` threads, or null: also for a product under WAKE_MIN_WORK multiply-adds while
+   * waking the sleeping workers has lately been futile (see WasmThreadPool.wakeIsFutile). */
+  const poolFor = (threads: number, work: number): WasmThreadPool | null => {
     if (threads < 2 || !threadsAvailable()) return null;
     const p = cpuThreadPool();
-    return p && p.size === threads - 1 ? p : null;
+    return p && p.size === threads - 1 && (work >= WAKE_MIN_WORK || !p.wakeIsFutile) ? p : null;
   };
   const closeThreads = (): Promise<void> => closeCpuThreadPool();
 
@@ -611,7 +613,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     M: number, N: number, K: number, transA: boolean, transB: boolean, fma: boolean, cIsZero: boolean, threads: number): boolean => {
     const k = heapKernels();
     if (k === null) return false;
-    const pool = threads > 1 ? poolFor(threads) : null;
+    const pool = threads > 1 ? poolFor(threads, M * N * K) : null;
     if (threads > 1 && pool === null) return false;
     const f32 = C instanceof Float32Array, elem = f32 ? 4 : 8;
     const MR = f32 ? MR32 : MR64, NR = f32 ? NR32 : NR64;
@@ -695,6 +697,12 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
   };
   return { gemm, gemmThreaded, closeThreads, threadStats, fmaAvailable: withFma !== null, threadsAvailable };
 }
+
+/** Products from this many multiply-adds always wake sleeping workers; smaller ones stop doing so while
+ * wake-ups are futile (the workers' CPUs busy, see WasmThreadPool.wakeIsFutile). Waking a worker costs
+ * the calling thread about 16 µs (a futex call in this VM) and the worker joins 40–50 µs later (median;
+ * at worst milliseconds); 2^23 multiply-adds take 0.4 ms on one core here. */
+const WAKE_MIN_WORK = 2 ** 23;
 
 /** Wasm addresses compare as signed 32-bit integers: a workspace or operand must end below 2 GiB. */
 const SIGNED_ADDRESS_LIMIT = 2 ** 31;

@@ -33,7 +33,8 @@ const FAILED = 4;   // chunks that threw
 const READY = 5;    // workers that have instantiated the module
 const BY_WORKERS = 6; // chunks the workers have run, all jobs together
 const NEED = 7;     // functions added to the pool when the job was published: a worker with fewer fetches the new modules first
-const ARGS = 8;     // chunk i: ARGS + i·STRIDE = [function index, up to 11 i32 arguments]
+const SLEEPING = 8; // workers asleep in Atomics.wait (waking one costs the caller a futex call)
+const ARGS = 9;     // chunk i: ARGS + i·STRIDE = [function index, up to 11 i32 arguments]
 const STRIDE = 12;
 const CLOSED = 8191;
 /** At most this many chunks per job (must stay below CLOSED). */
@@ -124,7 +125,9 @@ function workerMain(wt: WorkerThreads): void {
     if (ran > 0) Atomics.add(ctl, BY_WORKERS, ran);
     const until = performance.now() + SPIN_MS;
     while (Atomics.load(ctl, SEQ) === seq && performance.now() < until);
+    Atomics.add(ctl, SLEEPING, 1);
     Atomics.wait(ctl, SEQ, seq);
+    Atomics.sub(ctl, SLEEPING, 1);
   }
 }
 
@@ -132,7 +135,7 @@ function workerMain(wt: WorkerThreads): void {
  * `__name` is the helper tsx's transform adds to named functions; defined so the same text runs
  * whether the library was compiled by tsc or is run from source. */
 function workerSource(): string {
-  const layout = { SEQ, CLAIM, TOTAL, DONE, FAILED, READY, BY_WORKERS, NEED, ARGS, STRIDE, CLOSED, SPIN_MS };
+  const layout = { SEQ, CLAIM, TOTAL, DONE, FAILED, READY, BY_WORKERS, NEED, SLEEPING, ARGS, STRIDE, CLOSED, SPIN_MS };
   return `'use strict';\nconst __name = (f) => f;\n${Object.entries(layout).map(([k, v]) => `const ${k} = ${v};`).join('\n')}\n`
     + `${drainChunks.toString()}\n${workerMain.toString()}\nworkerMain(require('node:worker_threads'));\n`;
 }
@@ -157,6 +160,8 @@ export class WasmThreadPool {
   private readonly threads: Array<{ worker: Worker; port: MessagePort; alive: boolean }> = [];
   private tag = 0;
   private byCaller = 0;
+  private futileWakes = 0;
+  private skippedWakes = 0;
   private closed = false;
 
   constructor(readonly size: number, private readonly what: string) {
@@ -204,6 +209,21 @@ export class WasmThreadPool {
   /** Worker threads that have started (they take chunks from then on). */
   get started(): number { return Atomics.load(this.ctl, READY); }
 
+  /** Whether every worker is asleep (none has started, or each has waited past its watch for a job):
+   * then a job pays for a wake-up, about 16 µs of the calling thread in a VM, and the workers join it
+   * tens of microseconds later. */
+  get asleep(): boolean { return Atomics.load(this.ctl, SLEEPING) >= this.size || Atomics.load(this.ctl, READY) === 0; }
+
+  /** Whether a small job should leave the sleeping workers asleep: every worker sleeps and the last
+   * three jobs that woke them were each run by the calling thread alone (the workers' CPUs were busy:
+   * in a VM shared with other work they may not run for milliseconds), so a wake-up would cost the
+   * calling thread and bring no help. One such job in 16 wakes them anyway, to notice when the CPUs
+   * are free again. */
+  get wakeIsFutile(): boolean {
+    if (this.futileWakes < 3 || !this.asleep) return false;
+    return ++this.skippedWakes % 16 !== 0;
+  }
+
   /** Chunks run so far by the workers and by the calling thread (how much the workers took on:
    * under CPU contention, or before they have started, the calling thread runs most). */
   get chunksRun(): MatmulThreadChunks { return { workers: Atomics.load(this.ctl, BY_WORKERS), caller: this.byCaller }; }
@@ -232,13 +252,17 @@ export class WasmThreadPool {
     Atomics.store(ctl, NEED, this.fns.length);
     Atomics.store(ctl, CLAIM, tag << 13);
     Atomics.store(ctl, SEQ, tag);
+    const woke = this.asleep;
     if (total > 1 || meanwhile) Atomics.notify(ctl, SEQ);
+    const callerBefore = this.byCaller;
     if (meanwhile) {
       try { meanwhile(); } catch (error) { this.finish(tag, total); throw error; }
     }
     let mainError: { error: unknown; chunk: number } | null = null;
     this.byCaller += drainChunks(ctl, tag, this.fns, (error, chunk) => { mainError ??= { error, chunk }; });
     this.finish(tag, total);
+    // a wake-up after which no worker took a chunk: their CPUs were busy (see wakeIsFutile)
+    if (woke) this.futileWakes = this.byCaller - callerBefore === total ? this.futileWakes + 1 : 0;
     if (Atomics.load(ctl, FAILED) === 0) return;
     throw this.failure(mainError, total);
   }
