@@ -59,7 +59,7 @@ export interface HeapStats {
   readonly fallbacks: number;
   /** Whether the heap is a shared memory, which the CPU backend's worker threads work on too. */
   readonly shared: boolean;
-  /** Bytes in lasting blocks ({@link heapAllocateLasting}: optimizer moments), not counted above. */
+  /** Bytes in lasting blocks ({@link allocateLasting}: optimizer moments), not counted above. */
   readonly lastingBytes: number;
 }
 
