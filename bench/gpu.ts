@@ -6,7 +6,7 @@
 //                          naive kernel above 512 unless --full)
 //   --modes=headlessgl,webasm,cpu   gpu.js modes to try (default: every mode that can run here)
 //   --quick                sizes 256,512, fewer repetitions
-//   --steps=N              MLP training steps timed per backend (default 5)
+//   --steps=N              MLP and CNN training steps timed per backend (default 5)
 //   --cpu-max=N            largest N the CPU backend's matmul is timed at (default 1024)
 //   --out=FILE             also write the results as JSON (default: $OUT/gpu-bench.json when OUT is set)
 //   --md                   print the markdown tables for docs/performance.md
@@ -22,7 +22,9 @@ import path from 'node:path';
 import * as T from '@descent/tensor';
 import { findBackend, noGrad, Rng, setBackend, tensor, type Tensor } from '@descent/tensor';
 import { enableGpuBackend, gpuModes, loadGpuJs, type GpuBackend, type GpuBackendInfo, type GpuMode } from '@descent/tensor/gpu';
-import { BATCH, initialParams, makeBatches, NUM_BATCHES, SIZES } from './lib/mlp.js';
+import { BATCH, initialParams, makeBatches, SIZES } from './lib/mlp.js';
+import { cnnInit, descentCnn } from './cnn.js';
+import { loadMnist } from '@descent/cli';
 import { median } from './lib/timing.js';
 
 const args = process.argv.slice(2);
@@ -184,27 +186,51 @@ if (ratios.length) {
   for (const q of ratios) log(`  N=${String(q.n).padEnd(5)} ${q.mode.padEnd(10)} ${q.figure.padEnd(9)} ${q.ratio.toFixed(2)}×  (${q.descent} vs ${q.naive} GFLOP/s)`);
 }
 
-// ── MLP training step ────────────────────────────────────────────────────────────────────────────
-// 784-256-128-10 ReLU MLP, softmax cross-entropy, batch 64 (bench/lib/mlp.ts); one step = forward,
-// backward, and an SGD update computed with tensor ops and written back with Tensor.assign.
-log(`\nMLP ${SIZES.join('-')}, batch ${BATCH}: one training step (forward, backward, SGD update)`);
+// ── MLP training steps ───────────────────────────────────────────────────────────────────────────
+// ReLU MLPs with softmax cross-entropy; one step = forward, backward, and an SGD update computed with
+// tensor ops and written back with Tensor.assign. The bench's 784-256-128-10 at batch 64
+// (bench/lib/mlp.ts), and issue 19's case for a GPU: width 1024 at batch 512.
+interface MlpCase { label: string; sizes: readonly number[]; batch: number; init: { values: Float32Array[]; shapes: number[][] }; xs: Float32Array[]; labels: number[][] }
+function wideCase(sizes: readonly number[], batch: number, seed: number): MlpCase {
+  const rng = new Rng(seed);
+  const values: Float32Array[] = [], shapes: number[][] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const bound = 1 / Math.sqrt(sizes[l]!);
+    for (const shape of [[sizes[l]!, sizes[l + 1]!], [sizes[l + 1]!]]) {
+      const n = shape.reduce((x, d) => x * d, 1);
+      values.push(Float32Array.from({ length: n }, () => (2 * rng.uniform() - 1) * bound));
+      shapes.push(shape);
+    }
+  }
+  const xs = [0, 1].map(() => Float32Array.from({ length: batch * sizes[0]! }, () => rng.uniform()));
+  const labels = [0, 1].map(() => Array.from({ length: batch }, () => Math.floor(rng.uniform() * sizes[sizes.length - 1]!)));
+  return { label: `MLP ${sizes.join('-')}, batch ${batch}`, sizes, batch, init: { values, shapes }, xs, labels };
+}
 const init = initialParams(1);
-const batches = makeBatches(2);
-function mlpSteps(backendName: string): { msPerStep: number; losses: number[] } {
+const benchBatches = makeBatches(2);
+const mlpCases: MlpCase[] = [
+  { label: `MLP ${SIZES.join('-')}, batch ${BATCH}`, sizes: SIZES, batch: BATCH, init, xs: benchBatches.map((b) => b.x), labels: benchBatches.map((b) => Array.from(b.labels)) },
+  wideCase([784, 1024, 1024, 10], 512, 5),
+];
+function mlpSteps(backendName: string, c: MlpCase): { msPerStep: number; losses: number[] } {
   setBackend(backendName);
-  const params = init.values.map((v, i) => tensor(v.slice(), { shape: init.shapes[i] }).requireGrad());
-  const xs = batches.map((b) => tensor(b.x.slice(), { shape: [BATCH, SIZES[0]] }));
-  const labels = batches.map((b) => Array.from(b.labels));
-  const [W1, b1, W2, b2, W3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+  const params = c.init.values.map((v, i) => tensor(v.slice(), { shape: c.init.shapes[i] }).requireGrad());
+  const xs = c.xs.map((x) => tensor(x.slice(), { shape: [c.batch, c.sizes[0]!] }));
   const losses: number[] = [];
+  // forward and backward in a memory scope (as bench/lib/mlp.ts and tfjs's minimize do), then the update
   const step = (i: number): void => {
-    const k = i % NUM_BATCHES;
-    const h1 = T.relu(T.add(T.matmul(xs[k]!, W1), b1));
-    const h2 = T.relu(T.add(T.matmul(h1, W2), b2));
-    const loss = T.crossEntropy(T.add(T.matmul(h2, W3), b3), labels[k]!);
-    loss.backward();
-    noGrad(() => { for (const p of params) { p.assign(T.sub(p, T.mul(p.grad!, 0.05))); p.grad = null; } });
-    losses.push(loss.item());
+    const k = i % xs.length;
+    losses.push(T.tidy(() => {
+      let h: Tensor = xs[k]!;
+      for (let l = 0; l < params.length; l += 2) {
+        h = T.add(T.matmul(h, params[l]!), params[l + 1]!);
+        if (l + 2 < params.length) h = T.relu(h);
+      }
+      const loss = T.crossEntropy(h, c.labels[k]!);
+      loss.backward();
+      return loss.item();
+    }));
+    T.tidy(() => noGrad(() => { for (const p of params) { p.assign(T.sub(p, T.mul(p.grad!, 0.05))); p.grad = null; } }));
   };
   step(0); // warm-up (compiles the kernels)
   const times: number[] = [];
@@ -212,17 +238,48 @@ function mlpSteps(backendName: string): { msPerStep: number; losses: number[] } 
   setBackend('cpu');
   return { msPerStep: median(times), losses };
 }
-const mlp: Record<string, { msPerStep: number; vsCpu: number; lossDiff: number }> = {};
-const cpuRun = mlpSteps('cpu');
-mlp.cpu = { msPerStep: r3(cpuRun.msPerStep), vsCpu: 1, lossDiff: 0 };
-log(`  cpu (descent)                  ${cpuRun.msPerStep.toFixed(1).padStart(8)} ms/step`);
-for (const mode of modes) {
-  const run = mlpSteps(`gpu:${mode}`);
-  const lossDiff = Math.max(...run.losses.map((l, i) => Math.abs(l - cpuRun.losses[i]!) / Math.abs(cpuRun.losses[i]!)));
-  mlp[`gpu ${mode}`] = { msPerStep: r3(run.msPerStep), vsCpu: r3(cpuRun.msPerStep / run.msPerStep), lossDiff: r3(lossDiff) };
-  log(`  gpu ${mode.padEnd(26)} ${run.msPerStep.toFixed(1).padStart(8)} ms/step  (${(cpuRun.msPerStep / run.msPerStep).toFixed(2)}× the CPU backend's speed; losses within ${lossDiff.toExponential(1)} of the CPU's)`);
+
+type StepFigures = Record<string, { msPerStep: number; vsCpu: number; lossDiff: number }>;
+/** Time `run` on the CPU backend and on every gpu.js mode, and compare the losses with the CPU's. */
+function stepsOnEveryBackend(run: (backendName: string) => { msPerStep: number; losses: number[] }): StepFigures {
+  const figures: StepFigures = {};
+  const cpuRun = run('cpu');
+  figures.cpu = { msPerStep: r3(cpuRun.msPerStep), vsCpu: 1, lossDiff: 0 };
+  log(`  cpu (descent, ${T.cpuBackend.info?.().matmulThreads ?? 1} threads)${' '.repeat(8)}${cpuRun.msPerStep.toFixed(1).padStart(8)} ms/step`);
+  for (const mode of modes) {
+    const r = run(`gpu:${mode}`);
+    const lossDiff = Math.max(...r.losses.map((l, i) => Math.abs(l - cpuRun.losses[i]!) / Math.abs(cpuRun.losses[i]!)));
+    figures[`gpu ${mode}`] = { msPerStep: r3(r.msPerStep), vsCpu: r3(cpuRun.msPerStep / r.msPerStep), lossDiff: r3(lossDiff) };
+    log(`  gpu ${mode.padEnd(26)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step  (${(cpuRun.msPerStep / r.msPerStep).toFixed(2)}× the CPU backend's speed; losses within ${lossDiff.toExponential(1)} of the CPU's)`);
+  }
+  return figures;
+}
+
+const mlp: Record<string, StepFigures> = {};
+for (const c of mlpCases) {
+  log(`\n${c.label}: one training step (forward, backward, SGD update)`);
+  mlp[c.label] = stepsOnEveryBackend((backendName) => mlpSteps(backendName, c));
 }
 results.mlp = mlp;
+
+// ── CNN training step (issue 19) ─────────────────────────────────────────────────────────────────
+// bench/cnn.ts's model and step (conv 1→32, conv 32→64, 3×3, maxpool, linear; SGD momentum; batch 64
+// MNIST), built on each backend from the same weights.
+log('\nCNN (bench/cnn.ts), batch 64 MNIST: one training step');
+const mnist = loadMnist({ trainSize: 2 * 64, testSize: 1, seed: 3 });
+const pixels = mnist.train.x.data() as Float32Array;
+const cnnXs = [0, 1].map((b) => pixels.slice(b * 64 * 784, (b + 1) * 64 * 784));
+const cnnYs = [0, 1].map((b) => mnist.train.y.slice(b * 64, (b + 1) * 64));
+const cnnWeights = cnnInit();
+results.cnn = stepsOnEveryBackend((backendName) => {
+  setBackend(backendName);
+  const runner = descentCnn(cnnWeights, cnnXs, cnnYs);
+  const losses = [runner.step(0)];
+  const times: number[] = [];
+  for (let i = 1; i <= STEPS; i++) { const t0 = performance.now(); losses.push(runner.step(i)); times.push(performance.now() - t0); }
+  setBackend('cpu');
+  return { msPerStep: median(times), losses };
+});
 setBackend('cpu');
 
 // ── output ───────────────────────────────────────────────────────────────────────────────────────
@@ -238,6 +295,8 @@ if (args.includes('--md')) {
     log('\n| N | mode | figure | descent GFLOP/s | straightforward GFLOP/s | ratio |\n|---|---|---|---|---|---|');
     for (const q of ratios) log(`| ${q.n} | ${q.mode} | ${q.figure} | ${q.descent} | ${q.naive} | ${q.ratio.toFixed(2)}× |`);
   }
-  log('\n| backend | ms / step | vs cpu |\n|---|---|---|');
-  for (const [k, v] of Object.entries(mlp)) log(`| ${k} | ${v.msPerStep} | ${v.vsCpu}× |`);
+  log('\n| model | backend | ms / step | vs cpu |\n|---|---|---|---|');
+  for (const [model, figures] of [...Object.entries(mlp), ['CNN', results.cnn as StepFigures] as const]) {
+    for (const [k, v] of Object.entries(figures)) log(`| ${model} | ${k} | ${v.msPerStep} | ${v.vsCpu}× |`);
+  }
 }
