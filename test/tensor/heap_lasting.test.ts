@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { add, allocateLasting, cpuBackend, heapStats, tensor, tidy } from '@descent/tensor';
 import { heapAllocate, heapAllocateLasting, heapBlockOf, heapFree, heapWholeBlockOf } from '../../packages/tensor/src/heap.js';
 import { compileKernel, type KernelExpr, type KernelLanes } from '../../packages/tensor/src/backends/cpu/wasm/elementwise_simd.js';
+import { cpuThreadPool } from '../../packages/tensor/src/backends/cpu/wasm/cpu_threads.js';
 
 function expectSameBits(got: ArrayLike<number>, want: ArrayLike<number>, label: string): void {
   expect(got.length, label).to.equal(want.length);
@@ -97,4 +98,29 @@ describe('lasting arrays in the tensor heap', () => {
       }
     });
   }
+
+  it('while waking the workers is futile, arrays partly in the heap run on the calling thread alone, with the same bits', () => {
+    const kernel = compileKernel(program, 'f32-as-f64')!;
+    const n = 100003;
+    const a0 = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37)), b0 = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11));
+    const c0 = Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
+    const plain = [a0.slice(), b0.slice(), c0.slice()];
+    kernel(plain, [0.3]);
+    const previous = cpuBackend.setMatmulThreads(2, 2 ** 40);
+    const pool = cpuThreadPool()!;
+    Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, get: () => true });
+    const a = heapAllocate('float32', n, false)!;
+    try {
+      a.set(a0);
+      const arrays = [a, b0.slice(), c0.slice()];
+      const before = pool.chunksRun;
+      kernel(arrays, [0.3]);
+      expect(pool.chunksRun, 'no chunk: the calling thread ran it').to.deep.equal(before);
+      for (let k = 0; k < 3; k++) expectSameBits(arrays[k]!, plain[k]!, `array ${k}`);
+    } finally {
+      delete (pool as unknown as Record<string, unknown>).wakeIsFutile;
+      heapFree(heapBlockOf(a));
+      cpuBackend.setMatmulThreads(previous, 2 ** 40);
+    }
+  });
 });

@@ -323,7 +323,7 @@ function runThreaded(module: WebAssembly.Module, at: readonly number[], elemByte
   if (at.length > 9) return false;
   const pool = cpuThreadPool();
   // small jobs leave the workers asleep while waking them is futile (see WAKE_MIN_ELEMENTS); a job with
-  // `meanwhile` is the workers' share of a larger one
+  // `meanwhile` is the workers' share of a larger one, whose caller has asked already
   if (pool === null || (meanwhile === undefined && n < WAKE_MIN_ELEMENTS && pool.wakeIsFutile)) return false;
   const { base } = pool.addModule(module, heapMemory()!, ['runAtChunk']);
   const threads = pool.size + 1;
@@ -399,7 +399,9 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
    * heap has no room for the blocks. */
   const runMixed = (arrays: readonly TypedArray[], at: readonly number[], scalars: readonly number[], args: readonly number[], n: number): boolean => {
     const staged = at.flatMap((a, k) => (a < 0 ? [k] : []));
-    const pool = n >= MIXED_THREADS_MIN && arrays.length <= 9 && heapSharedPages() !== undefined ? cpuThreadPool() : null;
+    const candidate = n >= MIXED_THREADS_MIN && arrays.length <= 9 && heapSharedPages() !== undefined ? cpuThreadPool() : null;
+    // staging a share for workers that will not come costs more than it saves (WasmThreadPool.wakeIsFutile)
+    const pool = candidate !== null && !candidate.wakeIsFutile ? candidate : null;
     const threads = pool === null ? 1 : pool.size + 1;
     // the calling thread's part a multiple of 16 elements: its last vector must not reach into the workers' share
     const start = threads > 1 ? Math.min(n, Math.ceil(n / threads / 16) * 16) : n, share = n - start;
