@@ -279,7 +279,8 @@ export function heapFree(block: number): void {
  * optimizer's moments, which the CPU backend's elementwise kernels then update where they lie instead
  * of copying them in and out at every step); its block is freed when the array is garbage-collected,
  * so it must not be shared by other views (`subarray`) that outlive it: copy it (`slice()`) instead.
- * Null when the heap is off, full or not a shared memory, or the runtime has no FinalizationRegistry. Never a tensor's
+ * Lasting blocks take at most the upper half of the heap. Null when the heap is off, that half is full,
+ * the heap is not a shared memory, or the runtime has no FinalizationRegistry. Never a tensor's
  * storage: `heapBlockOf` does not report it.
  * @example
  * ```ts
@@ -293,7 +294,8 @@ export function heapAllocateLasting(dtype: DType, size: number): TypedArray | nu
   const bytes = sizeClass(Math.max(size * width, 1));
   let offset = lastingFreeLists.get(bytes)?.pop();
   if (offset === undefined) {
-    if (floor - bytes < top) { fallbacks++; return null; }
+    // at most half the heap: lasting blocks are freed only by the garbage collector, and memory scopes need room
+    if (floor - bytes < Math.max(top, heapBuffer!.byteLength / 2)) { fallbacks++; return null; }
     offset = floor = floor - bytes;
   }
   lasting.set(offset, { bytes, elements: size, refs: 0 });
