@@ -120,7 +120,7 @@ describe('CPU elementwise ops on worker threads', function () {
       inScope(2, (x, y) => mul(x, y), big, big); // starts the pool
       const pool = cpuThreadPoolIfStarted()!;
       // as if the last wake-ups had found the workers' CPUs busy
-      Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, get: () => true });
+      Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, value: () => true });
       for (let i = 0; i < 1000 && !(pool.started === 1 && pool.asleep); i++) await sleep(2);
       const before = pool.chunksRun;
       for (let i = 0; i < 5; i++) expectSameBits(inScope(2, (x, y) => mul(x, y), a, b), single, 'mul of 300007 elements');

@@ -108,7 +108,7 @@ describe('lasting arrays in the tensor heap', () => {
     kernel(plain, [0.3]);
     const previous = cpuBackend.setMatmulThreads(2, 2 ** 40);
     const pool = cpuThreadPool()!;
-    Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, get: () => true });
+    Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, value: () => true });
     const a = heapAllocate('float32', n, false)!;
     try {
       a.set(a0);

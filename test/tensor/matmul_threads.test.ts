@@ -74,7 +74,7 @@ describe('CPU matmul on worker threads', function () {
     try {
       matmul(c, d); // starts the pool
       const pool = cpuThreadPoolIfStarted()!;
-      Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, get: () => true });
+      Object.defineProperty(pool, 'wakeIsFutile', { configurable: true, value: () => true });
       for (let i = 0; i < 1000 && !(pool.started === 1 && pool.asleep); i++) await sleep(2);
       const before = pool.chunksRun;
       for (let i = 0; i < 3; i++) expectSameBits(matmul(a, b).data(), single, 'matmul 200³');
@@ -180,7 +180,7 @@ describe('CPU matmul on worker threads', function () {
         const untilAsleep = async () => { for (let i = 0; i < 1000 && !(pool.started === 1 && pool.asleep); i++) await sleep(2); };
         await untilAsleep();
         expect(pool.asleep, 'the worker sleeps').to.equal(true);
-        expect(pool.wakeIsFutile).to.equal(false);
+        expect(pool.wakeIsFutile()).to.equal(false);
         // one short chunk the calling thread takes at once: the woken worker finds nothing left. Three such
         // wake-ups in a row make the next futile (a worker the previous job woke late may miss a count)
         let futile = false;
@@ -190,7 +190,7 @@ describe('CPU matmul on worker threads', function () {
           pool.run([[base, 0, 64]], () => undefined);
           expect(pool.chunksRun.workers, 'the caller ran the chunk').to.equal(workersBefore);
           await untilAsleep();
-          futile = pool.wakeIsFutile;
+          futile = pool.wakeIsFutile();
         }
         expect(futile, 'after futile wake-ups').to.equal(true);
         // the calling thread waits in `meanwhile` until the worker has taken the chunk
@@ -201,7 +201,7 @@ describe('CPU matmul on worker threads', function () {
         });
         expect(pool.chunksRun.workers, 'the worker took the chunk').to.equal(workersBefore + 1);
         await untilAsleep();
-        expect(pool.wakeIsFutile, 'a worker took a chunk again').to.equal(false);
+        expect(pool.wakeIsFutile(), 'a worker took a chunk again').to.equal(false);
       } finally {
         await pool.close();
       }

@@ -315,26 +315,33 @@ const MIXED_THREADS_MIN = 1 << 16;
 const THREAD_CHUNK_MIN = 1 << 14;
 
 /** Run `runAtChunk` of `module` over n elements of arrays at the byte addresses `at` in the heap on
- * the CPU backend's threads, the scalars at byte address `scalarsAt`; false (nothing done) where there
- * is no pool, or the call needs more than the pool's 11 arguments. `meanwhile`: the calling thread's
- * own work, done before it takes chunks. */
-function runThreaded(module: WebAssembly.Module, at: readonly number[], elemBytes: number, n: number, width: number, scalarsAt: number,
-  meanwhile?: () => void): boolean {
+ * the CPU backend's threads (the scalars reach them in a heap block of their own); false (nothing
+ * done) where there is no pool, no room for the scalars, or the call needs more than the pool's 11
+ * arguments. `meanwhile`: the calling thread's own work, done before it takes chunks. */
+function runThreaded(module: WebAssembly.Module, at: readonly number[], elemBytes: number, n: number, width: number,
+  scalars: readonly number[], meanwhile?: () => void): boolean {
   if (at.length > 9) return false;
   const pool = cpuThreadPool();
   // small jobs leave the workers asleep while waking them is futile (see WAKE_MIN_ELEMENTS); a job with
   // `meanwhile` is the workers' share of a larger one, whose caller has asked already
-  if (pool === null || (meanwhile === undefined && n < WAKE_MIN_ELEMENTS && pool.wakeIsFutile)) return false;
-  const { base } = pool.addModule(module, heapMemory()!, ['runAtChunk']);
-  const threads = pool.size + 1;
-  const step = Math.max(THREAD_CHUNK_MIN, Math.ceil(n / (2 * threads) / 16) * 16);
-  const calls: number[][] = [];
-  for (let start = 0; start < n; start += step) {
-    const len = Math.min(step, n - start);
-    calls.push([base, Math.ceil(len / width) * width, ...at.map((a) => a + start * elemBytes), scalarsAt]);
+  if (pool === null || (meanwhile === undefined && n < WAKE_MIN_ELEMENTS && pool.wakeIsFutile())) return false;
+  const scalarBlock = scalars.length > 0 ? heapAllocate('float64', scalars.length, false) : null;
+  if (scalars.length > 0 && scalarBlock === null) return false;
+  try {
+    scalarBlock?.set(scalars);
+    const { base } = pool.addModule(module, heapMemory()!, ['runAtChunk']);
+    const threads = pool.size + 1;
+    const step = Math.max(THREAD_CHUNK_MIN, Math.ceil(n / (2 * threads) / 16) * 16);
+    const calls: number[][] = [];
+    for (let start = 0; start < n; start += step) {
+      const len = Math.min(step, n - start);
+      calls.push([base, Math.ceil(len / width) * width, ...at.map((a) => a + start * elemBytes), scalarBlock?.byteOffset ?? 0]);
+    }
+    pool.run(calls, meanwhile);
+    return true;
+  } finally {
+    if (scalarBlock !== null) heapFree(scalarBlock.byteOffset);
   }
-  pool.run(calls, meanwhile);
-  return true;
 }
 
 /**
@@ -369,28 +376,36 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
   const pages = Math.ceil((program.arrays * CHUNK * elemBytes) / 65536);
   let run: ((n: number, ...scalars: number[]) => void) | null = null;
   let runAt: HeapRun | null | undefined;
-  let views: TypedArray[] = [];
-  /** The n elements through the kernel's own memory, chunk by chunk. */
-  const runChunked = (arrays: readonly TypedArray[], args: readonly number[], n: number): void => {
-    if (run === null) {
-      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-      run = (new WebAssembly.Instance(module, { env: { memory } }).exports as { run: (n: number, ...s: number[]) => void }).run;
-      views = Array.from({ length: program.arrays }, (_, k) => (elemBytes === 8
-        ? new Float64Array(memory.buffer, k * CHUNK * 8, CHUNK) : new Float32Array(memory.buffer, k * CHUNK * 4, CHUNK)));
-    }
-    for (let c = 0; c < n; c += CHUNK) {
-      const len = Math.min(CHUNK, n - c), e = c + len;
+  let ownViews: Map<number, TypedArray> | null = null;
+  const readFirstSet = new Set(readFirst), writtenSet = new Set(written);
+  /** Elements [from, to) chunk by chunk: the arrays that have a view in `views` are copied into it
+   * (those read before written) and back (those written), with zeros in the last chunk's pad lanes;
+   * `call(c, padded)` runs the chunk that starts at element c. */
+  const throughChunks = (arrays: readonly TypedArray[], views: ReadonlyMap<number, TypedArray>, from: number, to: number,
+    call: (c: number, padded: number) => void): void => {
+    for (let c = from; c < to; c += CHUNK) {
+      const len = Math.min(CHUNK, to - c), e = c + len;
       const padded = Math.ceil(len / width) * width; // the pad lanes compute on zeros and are discarded
-      for (const k of readFirst) {
-        const view = views[k]!;
+      for (const [k, view] of views) {
+        if (!readFirstSet.has(k)) continue;
         view.set(arrays[k]!.subarray(c, e));
         for (let j = len; j < padded; j++) view[j] = 0;
       }
-      run(padded, ...args);
-      for (const k of written) arrays[k]!.set(len === CHUNK ? views[k]! : views[k]!.subarray(0, len), c);
+      call(c, padded);
+      for (const [k, view] of views) if (writtenSet.has(k)) arrays[k]!.set(len === CHUNK ? view : view.subarray(0, len), c);
     }
   };
-  const readFirstSet = new Set(readFirst), writtenSet = new Set(written);
+  /** The n elements through the kernel's own memory. */
+  const runChunked = (arrays: readonly TypedArray[], args: readonly number[], n: number): void => {
+    if (run === null || ownViews === null) {
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      run = (new WebAssembly.Instance(module, { env: { memory } }).exports as { run: (n: number, ...s: number[]) => void }).run;
+      ownViews = new Map(Array.from({ length: program.arrays }, (_, k) => [k, elemBytes === 8
+        ? new Float64Array(memory.buffer, k * CHUNK * 8, CHUNK) : new Float32Array(memory.buffer, k * CHUNK * 4, CHUNK)] as const));
+    }
+    const kernel = run;
+    throughChunks(arrays, ownViews, 0, n, (_c, padded) => kernel(padded, ...args));
+  };
   const copies = (k: number) => (readFirstSet.has(k) ? 1 : 0) + (writtenSet.has(k) ? 1 : 0);
   /** Some arrays in the heap (whole blocks at byte offsets `at`, -1 for the others): those run where
    * they lie, the others pass through a heap block chunk by chunk. From MIXED_THREADS_MIN elements all
@@ -401,34 +416,20 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
     const staged = at.flatMap((a, k) => (a < 0 ? [k] : []));
     const candidate = n >= MIXED_THREADS_MIN && arrays.length <= 9 && heapSharedPages() !== undefined ? cpuThreadPool() : null;
     // staging a share for workers that will not come costs more than it saves (WasmThreadPool.wakeIsFutile)
-    const pool = candidate !== null && !candidate.wakeIsFutile ? candidate : null;
+    const pool = candidate !== null && !candidate.wakeIsFutile() ? candidate : null;
     const threads = pool === null ? 1 : pool.size + 1;
     // the calling thread's part a multiple of 16 elements: its last vector must not reach into the workers' share
     const start = threads > 1 ? Math.min(n, Math.ceil(n / threads / 16) * 16) : n, share = n - start;
     const stride = share > 0 ? share + 16 : 0; // 16 spare elements: room for a last vector
-    const dtype = elemBytes === 8 ? 'float64' : 'float32';
-    const scratch = heapAllocate(dtype, staged.length * (CHUNK + stride), false);
-    const scalarBlock = share > 0 && scalars.length > 0 ? heapAllocate('float64', scalars.length, false) : null;
+    const scratch = heapAllocate(elemBytes === 8 ? 'float64' : 'float32', staged.length * (CHUNK + stride), false);
+    if (scratch === null) return false;
     try {
-      if (scratch === null || (share > 0 && scalars.length > 0 && scalarBlock === null)) return false;
       const views = new Map(staged.map((k, j) => [k, scratch.subarray(j * CHUNK, (j + 1) * CHUNK)]));
-      const serial = (from: number, to: number): void => {
-        const addresses = at.slice();
-        for (let c = from; c < to; c += CHUNK) {
-          const len = Math.min(CHUNK, to - c), e = c + len;
-          const padded = Math.ceil(len / width) * width; // pad lanes: zeros in the staged arrays, the block's slack in the others
-          for (let k = 0; k < at.length; k++) {
-            const view = views.get(k);
-            if (view === undefined) { addresses[k] = at[k]! + c * elemBytes; continue; }
-            addresses[k] = view.byteOffset;
-            if (!readFirstSet.has(k)) continue;
-            view.set(arrays[k]!.subarray(c, e));
-            for (let j = len; j < padded; j++) view[j] = 0;
-          }
-          runAt!(padded, ...addresses, ...args);
-          for (const [k, view] of views) if (writtenSet.has(k)) arrays[k]!.set(len === CHUNK ? view : view.subarray(0, len), c);
-        }
-      };
+      const addresses = at.map((a, k) => (a >= 0 ? a : views.get(k)!.byteOffset));
+      const serial = (from: number, to: number): void => throughChunks(arrays, views, from, to, (c, padded) => {
+        for (let k = 0; k < at.length; k++) if (at[k]! >= 0) addresses[k] = at[k]! + c * elemBytes;
+        runAt!(padded, ...addresses, ...args);
+      });
       if (share === 0) { serial(0, n); return true; }
       // staged array j's share at scratch[base + j·stride …], zeros after it for the last vector's pad lanes
       const base = staged.length * CHUNK;
@@ -438,21 +439,20 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
         parts.get(k)!.set(arrays[k]!.subarray(start, n));
         for (let i = share; i < stride; i++) scratch[base + j * stride + i] = 0;
       });
-      scalarBlock?.set(scalars);
-      const addresses = at.map((a, k) => (a >= 0 ? a + start * elemBytes : parts.get(k)!.byteOffset));
-      if (!runThreaded(heapModule!, addresses, elemBytes, share, width, scalarBlock?.byteOffset ?? 0, () => serial(0, start))) {
+      const shareAt = at.map((a, k) => (a >= 0 ? a + start * elemBytes : parts.get(k)!.byteOffset));
+      if (!runThreaded(heapModule!, shareAt, elemBytes, share, width, scalars, () => serial(0, start))) {
         serial(0, n);
         return true;
       }
       for (const [k, part] of parts) if (writtenSet.has(k)) arrays[k]!.set(part, start);
       return true;
     } finally {
-      if (scratch !== null) heapFree(scratch.byteOffset);
-      if (scalarBlock !== null) heapFree(scalarBlock.byteOffset);
+      heapFree(scratch.byteOffset);
     }
   };
   return (arrays, scalars) => {
     const n = arrays[0]!.length;
+    const args = literalValues.length === 0 ? scalars : [...scalars, ...literalValues];
     const at = heapBufferIfCreated() === null ? null : arrays.map(heapWholeBlockOf);
     const inHeap = at !== null && at.every((a) => a >= 0);
     // some arrays in the heap (an optimizer's moments): they stay where they are while the others pass
@@ -460,26 +460,16 @@ export function compileKernel(program: KernelProgram, lanes: KernelLanes): Compi
     const mixed = at !== null && !inHeap && at.some((a) => a >= 0)
       && 1.5 * at.reduce((sum, a, k) => sum + (a < 0 ? copies(k) : 0), 0) < at.reduce((sum, _a, k) => sum + copies(k), 0);
     if ((inHeap || mixed) && runAt === undefined) runAt = heapKernel();
-    if (mixed && runAt && runMixed(arrays, at, scalars, literalValues.length === 0 ? scalars : [...scalars, ...literalValues], n)) return;
+    if (mixed && runAt && runMixed(arrays, at, scalars, args, n)) return;
     if (inHeap && runAt) {
       // every array is a whole heap block, whose size class leaves room for the last vector past n;
       // elementwise: chunks of any size compute exactly what one call does
-      // (the scalars, if any, reach the threads in a heap block of their own)
-      if (n >= THREADS_MIN_ELEMENTS && heapSharedPages() !== undefined) {
-        const scalarBlock = scalars.length > 0 ? heapAllocate('float64', scalars.length, false) : null;
-        if (scalars.length === 0 || scalarBlock !== null) {
-          try {
-            scalarBlock?.set(scalars);
-            if (runThreaded(heapModule!, arrays.map((a) => a.byteOffset), elemBytes, n, width, scalarBlock?.byteOffset ?? 0)) return;
-          } finally {
-            if (scalarBlock) heapFree(scalarBlock.byteOffset);
-          }
-        }
-      }
-      runAt(Math.ceil(n / width) * width, ...arrays.map((a) => a.byteOffset), ...scalars, ...literalValues);
+      if (n >= THREADS_MIN_ELEMENTS && heapSharedPages() !== undefined
+        && runThreaded(heapModule!, at, elemBytes, n, width, scalars)) return;
+      runAt(Math.ceil(n / width) * width, ...at, ...args);
       return;
     }
-    runChunked(arrays, literalValues.length === 0 ? scalars : [...scalars, ...literalValues], n);
+    runChunked(arrays, args, n);
   };
 }
 

@@ -121,34 +121,20 @@ const CHUNK_FUNCTIONS = ['chunk64', 'chunk32', 'chunk32b', 'chunk32fma', 'chunk3
 function emitChunk(f: FunctionBuilder, macro: number, pack: number, packTail: number, elem: 4 | 8, MR: number, NR: number,
   KC: number, MC: number, NC: number, stridedB: boolean): void {
   const [desc, m0, m1, n0, n1, scratch] = f.params as [Local, Local, Local, Local, Local, Local];
-  const word = (offset: number) => { const l = f.local(I32); f.get(desc).i32Load(offset).set(l); return l; };
+  const word = (offset: number) => descWord(f, desc, offset);
   const rawA = word(DESC.rawA), aks = word(DESC.aks), acs = word(DESC.acs), b = word(DESC.b), ldb = word(DESC.ldb);
   const pC = word(DESC.pC), ldc = word(DESC.ldc), K = word(DESC.K), Npad = word(DESC.Npad), M = word(DESC.M);
   const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), np = f.local(I32), kc = f.local(I32), mp = f.local(I32);
-  const rows = f.local(I32), full = f.local(I32), src = f.local(I32);
-  // x = min(cap, end − i)
-  const minRest = (x: Local, cap: number, end: Local, i: Local) => {
-    f.i32(cap).get(end).get(i).i32Sub().i32(cap).get(end).get(i).i32Sub().i32LtS().select().set(x);
-  };
+  const real = f.local(I32), full = f.local(I32), src = f.local(I32);
   f.for(jc, () => f.get(n0), () => f.get(n1), NC / NR, () => {
-    minRest(np, NC / NR, n1, jc);
+    emitMinRest(f, np, NC / NR, n1, jc);
     f.for(pc, () => f.i32(0), () => f.get(K), KC, () => {
-      minRest(kc, KC, K, pc);
+      emitMinRest(f, kc, KC, K, pc);
       f.for(ic, () => f.get(m0), () => f.get(m1), MC / MR, () => {
-        minRest(mp, MC / MR, m1, ic);
-        // rows = min(mp·MR, M − ic·MR) real rows; full = rows / MR whole panels
-        f.get(mp).i32(MR).i32Mul().set(rows);
-        f.get(M).get(ic).i32(MR).i32Mul().i32Sub().set(full);
-        f.i32MinMax(rows, full, true).set(rows);
-        f.get(rows).i32(MR).i32DivS().set(full);
-        // src = rawA + ic·MR·acs + pc·aks
+        emitMinRest(f, mp, MC / MR, m1, ic);
+        // src = rawA + ic·MR·acs + pc·aks; rows past M are zeros
         f.get(rawA).get(ic).i32(MR).i32Mul().get(acs).i32Mul().i32Add().get(pc).get(aks).i32Mul().i32Add().set(src);
-        f.get(src).get(aks).get(acs).get(scratch).get(full).get(kc).call(pack);
-        f.get(full).get(mp).i32LtS().if(() => {
-          f.get(src).get(full).i32(MR).i32Mul().get(acs).i32Mul().i32Add().get(aks).get(acs);
-          f.get(scratch).get(full).get(kc).i32Mul().i32(MR * elem).i32Mul().i32Add();
-          f.get(rows).get(full).i32(MR).i32Mul().i32Sub().get(kc).call(packTail);
-        });
+        emitPackPanels(f, pack, packTail, MR, elem, src, aks, acs, scratch, kc, () => f.get(mp), () => f.get(M).get(ic).i32(MR).i32Mul().i32Sub(), real, full);
         f.get(scratch);
         if (stridedB) f.get(b).get(pc).get(ldb).i32Mul().i32Add().get(jc).i32(NR * elem).i32Mul().i32Add();
         // packed B: b + (pc·Npad + jc·NR·kc)·elem
@@ -168,25 +154,45 @@ function emitChunk(f: FunctionBuilder, macro: number, pack: number, packTail: nu
  * the threaded gemm packs B on all threads before the chunks that share it run. */
 function emitPackB(f: FunctionBuilder, pack: number, packTail: number, elem: 4 | 8, NR: number, KC: number): void {
   const [desc, p0, p1] = f.params as [Local, Local, Local];
-  const word = (offset: number) => { const l = f.local(I32); f.get(desc).i32Load(offset).set(l); return l; };
+  const word = (offset: number) => descWord(f, desc, offset);
   const rawB = word(DESC.rawB), bks = word(DESC.bks), bcs = word(DESC.bcs), b = word(DESC.b), K = word(DESC.K), Npad = word(DESC.Npad), N = word(DESC.N);
-  const pc = f.local(I32), kc = f.local(I32), cols = f.local(I32), full = f.local(I32), src = f.local(I32), dst = f.local(I32);
-  // cols = min((p1 − p0)·NR, N − p0·NR) real columns; full = cols / NR whole panels
-  f.get(p1).get(p0).i32Sub().i32(NR).i32Mul().set(cols);
-  f.get(N).get(p0).i32(NR).i32Mul().i32Sub().set(full);
-  f.i32MinMax(cols, full, true).set(cols);
-  f.get(cols).i32(NR).i32DivS().set(full);
+  const pc = f.local(I32), kc = f.local(I32), real = f.local(I32), full = f.local(I32), src = f.local(I32), dst = f.local(I32);
   f.for(pc, () => f.i32(0), () => f.get(K), KC, () => {
-    f.i32(KC).get(K).get(pc).i32Sub().i32(KC).get(K).get(pc).i32Sub().i32LtS().select().set(kc);
-    // src = rawB + p0·NR·bcs + pc·bks; dst = b + (pc·Npad + p0·NR·kc)·elem
+    emitMinRest(f, kc, KC, K, pc);
+    // src = rawB + p0·NR·bcs + pc·bks; dst = b + (pc·Npad + p0·NR·kc)·elem; columns past N are zeros
     f.get(rawB).get(p0).i32(NR).i32Mul().get(bcs).i32Mul().i32Add().get(pc).get(bks).i32Mul().i32Add().set(src);
     f.get(b).get(pc).get(Npad).i32Mul().get(p0).i32(NR).i32Mul().get(kc).i32Mul().i32Add().i32(elem).i32Mul().i32Add().set(dst);
-    f.get(src).get(bks).get(bcs).get(dst).get(full).get(kc).call(pack);
-    f.get(full).get(p1).get(p0).i32Sub().i32LtS().if(() => {
-      f.get(src).get(full).i32(NR).i32Mul().get(bcs).i32Mul().i32Add().get(bks).get(bcs);
-      f.get(dst).get(full).get(kc).i32Mul().i32(NR * elem).i32Mul().i32Add();
-      f.get(cols).get(full).i32(NR).i32Mul().i32Sub().get(kc).call(packTail);
-    });
+    emitPackPanels(f, pack, packTail, NR, elem, src, bks, bcs, dst, kc, () => f.get(p1).get(p0).i32Sub(), () => f.get(N).get(p0).i32(NR).i32Mul().i32Sub(), real, full);
+  });
+}
+
+/** A local holding the descriptor word at byte `offset` (see DESC). */
+function descWord(f: FunctionBuilder, desc: Local, offset: number): Local {
+  const l = f.local(I32);
+  f.get(desc).i32Load(offset).set(l);
+  return l;
+}
+
+/** Emit `x = min(cap, end − i)` without a branch. */
+function emitMinRest(f: FunctionBuilder, x: Local, cap: number, end: Local, i: Local): void {
+  f.i32(cap).get(end).get(i).i32Sub().i32(cap).get(end).get(i).i32Sub().i32LtS().select().set(x);
+}
+
+/** Emit the packing of `panels()` panels of W vectors (element k of vector c at byte address src + c·cs
+ * + k·ks) to `dst`, kc deep, of which the first `limit()` vectors are real: whole panels by `pack`, a
+ * ragged last one by `packTail` (zeros past the real vectors). `real`, `full`: scratch locals. */
+function emitPackPanels(f: FunctionBuilder, pack: number, packTail: number, W: number, elem: 4 | 8, src: Local, ks: Local, cs: Local,
+  dst: Local, kc: Local, panels: () => void, limit: () => void, real: Local, full: Local): void {
+  // real = min(panels·W, limit) vectors; full = real / W whole panels
+  panels(); f.i32(W).i32Mul().set(real);
+  limit(); f.set(full);
+  f.i32MinMax(real, full, true).set(real);
+  f.get(real).i32(W).i32DivS().set(full);
+  f.get(src).get(ks).get(cs).get(dst).get(full).get(kc).call(pack);
+  f.get(full); panels(); f.i32LtS().if(() => {
+    f.get(src).get(full).i32(W).i32Mul().get(cs).i32Mul().i32Add().get(ks).get(cs);
+    f.get(dst).get(full).get(kc).i32Mul().i32(W * elem).i32Mul().i32Add();
+    f.get(real).get(full).i32(W).i32Mul().i32Sub().get(kc).call(packTail);
   });
 }
 
@@ -302,13 +308,17 @@ interface Kernels {
   copyRows: (dst: number, src: number, rows: number, rowBytes: number, dstPitch: number, srcPitch: number) => void;
 }
 
-/** float32 blocking: a packed KC32 × NC32 block of B (512 KiB) stays in L2, an MR32 × KC32 sliver of A in L1. */
 /** float32 B (not transposed) with rows shorter than this many bytes is read in place by the
  * macro-kernel instead of packed. Longer rows put every k step of a B panel on another 4 KiB page:
  * on the 2-core Xeon VM, in place against packed, one thread: 30.0 against 39–42 GFLOP/s for 1024³,
  * 35 against 40–41 for 512³, 37–40 against 41 for 384³ (a tie at 64×384·384×384), while products
  * with 256 columns or fewer gain from skipping the packing (64×784·784×256: 39.5 against 36). */
 const B_IN_PLACE_MAX_PITCH = 2048;
+/** Whether B is read in place (see B_IN_PLACE_MAX_PITCH): float32, not transposed, short rows. A ragged
+ * last panel then reads up to NR − 1 elements past a row's end, which land in C's pad columns. */
+const readsBInPlace = (f32: boolean, transB: boolean, N: number): boolean => f32 && !transB && N * 4 < B_IN_PLACE_MAX_PITCH;
+
+/** float32 blocking: a packed KC32 × NC32 block of B (512 KiB) stays in L2, an MR32 × KC32 sliver of A in L1. */
 const KC32 = 256;
 const MC32 = 128;
 const NC32 = 512;
@@ -482,7 +492,7 @@ export function planChunks(Mp: number, Np: number, threads: number): Array<[numb
  * PyTorch's CPU kernels. `fmaAvailable` says whether the runtime has relaxed SIMD. Where the tensor
  * heap is a shared memory, products with A or B in it run over the heap (operands read where they lie);
  * others in the kernels' own memory, whose copies from ordinary arrays are the faster ones. `gemmThreaded` is the same product on several threads over
- * the heap, bitwise identical to `gemm` (see emitTiles); `threadsAvailable` says whether it can run
+ * the heap, bitwise identical to `gemm` (see emitChunk); `threadsAvailable` says whether it can run
  * (worker threads and a shared heap); `closeThreads` stops the workers.
  * @example
  * ```ts
@@ -557,10 +567,8 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     if (cBytes > MAX_C_BYTES) return false;
     const raw = (M * K + K * N) * elem <= MAX_RAW_BYTES;
     const offRawA = offC + cBytes, offRawB = offRawA + (raw ? M * K * elem : 0);
-    // float32 B not transposed and copied whole: the macro-kernel reads its rows in place, unpacked.
-    // A ragged last panel reads up to NR − 1 elements past a row's end (the next row's, or the pad
-    // below): they land in C's pad columns, which are never copied out.
-    const bInPlace = f32 && raw && !transB && N * elem < B_IN_PLACE_MAX_PITCH;
+    // B copied whole may be read in place (the pad below its last row takes a ragged panel's overrun)
+    const bInPlace = raw && readsBInPlace(f32, transB, N);
     try {
       ensure(raw ? offRawB + K * N * elem + NR * elem : offRawA);
     } catch {
@@ -603,7 +611,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
   const poolFor = (threads: number, work: number): WasmThreadPool | null => {
     if (threads < 2 || !threadsAvailable()) return null;
     const p = cpuThreadPool();
-    return p && p.size === threads - 1 && (work >= WAKE_MIN_WORK || !p.wakeIsFutile) ? p : null;
+    return p && p.size === threads - 1 && (work >= WAKE_MIN_WORK || !p.wakeIsFutile()) ? p : null;
   };
   const closeThreads = (): Promise<void> => closeCpuThreadPool();
 
@@ -624,10 +632,8 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
     // one thread with A and B outside the heap: the ordinary memory's copies are the faster ones
     if (pool === null && aAt < 0 && bAt < 0) return false;
     const cAt = N === Npad && M === Mpad ? cInHeap : -1;
-    // float32 B not transposed, rows under B_IN_PLACE_MAX_PITCH, is read in place (a ragged last panel
-    // reads up to NR − 1 elements past a row, into C's pad columns); otherwise packed, whole where
-    // threaded (the chunks share it)
-    const bInPlace = f32 && !transB && N * elem < B_IN_PLACE_MAX_PITCH;
+    // B read in place, or packed (whole where threaded: the chunks share it)
+    const bInPlace = readsBInPlace(f32, transB, N);
     const mPanels = Mpad / MR, nPanels = Npad / NR, KC = f32 ? KC32 : blocking.KC64, MC = f32 ? MC32 : blocking.MC64;
     const chunks = pool === null ? [] : planChunks(mPanels, nPanels, threads);
     // each chunk packs its own rows of A, an MC × KC block at a time
@@ -652,7 +658,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
       const rawA = aAt >= 0 ? aAt : staging + cBytes, rawB = bAt >= 0 ? bAt : staging + cBytes + aBytes;
       if (aAt < 0) mem.set(A.subarray(aOff, aOff + M * K), rawA / elem);
       if (bAt < 0) mem.set(B.subarray(bOff, bOff + K * N), rawB / elem);
-      if (cAt < 0) copyCOnHeap(k, mem, offC, C, cOff, M, N, Npad, elem, false, cIsZero);
+      if (cAt < 0) copyCOnHeap(k, mem, offC, C, cOff, cInHeap, M, N, Npad, elem, false, cIsZero);
       const w: Workspace = { kernels: k, mem, pack, f32, elem, K, rawA, rawB };
       if (pool === null) {
         blocked(w, A, aOff, B, bOff, offPA, offPB, offC, Npad * elem, M, N, transA, transB, fma, bInPlace);
@@ -680,7 +686,7 @@ export function createSimdGemm(pack: PackPanels, KC64: number, MC64: number, NC6
         // more than the copy): the calling thread takes those faults while the workers compute.
         pool.run(calls, cIsZero && cAt < 0 ? () => touchPages(C, cOff, M * N) : undefined);
       }
-      if (cAt < 0) copyCOnHeap(k, mem, offC, C, cOff, M, N, Npad, elem, true);
+      if (cAt < 0) copyCOnHeap(k, mem, offC, C, cOff, cInHeap, M, N, Npad, elem, true);
       return true;
     } finally {
       heapFree(space.byteOffset);
@@ -719,11 +725,10 @@ function heapAddress(X: TypedArray, off: number, n: number, past: number): numbe
 }
 
 /** {@link copyC} with the staging area at byte address `at` in the heap: rows copied by wasm
- * memory.copy where C lies in the heap too, zeros written by memory.fill. */
-function copyCOnHeap(k: Kernels, mem: TypedArray, at: number, C: TypedArray, cOff: number, M: number, N: number, Npad: number,
+ * memory.copy where C lies in the heap too (at byte address cAt, else -1), zeros written by memory.fill. */
+function copyCOnHeap(k: Kernels, mem: TypedArray, at: number, C: TypedArray, cOff: number, cAt: number, M: number, N: number, Npad: number,
   elem: number, out: boolean, zero = false): void {
   if (zero) { heapZero(at, M * Npad * elem); return; }
-  const cAt = heapAddress(C, cOff, M * N, 0);
   if (cAt < 0) { copyC(mem, at / elem, C, cOff, M, N, Npad, out); return; }
   if (out) k.copyRows(cAt, at, M, N * elem, N * elem, Npad * elem);
   else k.copyRows(at, cAt, M, N * elem, Npad * elem, N * elem);

@@ -214,14 +214,14 @@ export class WasmThreadPool {
    * tens of microseconds later. */
   get asleep(): boolean { return Atomics.load(this.ctl, SLEEPING) >= this.size || Atomics.load(this.ctl, READY) === 0; }
 
-  /** Whether a small job should leave the sleeping workers asleep: every worker sleeps and the last
-   * three jobs that woke them were each run by the calling thread alone (the workers' CPUs were busy:
-   * in a VM shared with other work they may not run for milliseconds), so a wake-up would cost the
-   * calling thread and bring no help. One such job in 16 wakes them anyway, to notice when the CPUs
-   * are free again. */
-  get wakeIsFutile(): boolean {
+  /** Whether a small job should leave the sleeping workers asleep (asked once per job): every worker
+   * sleeps, and the last three jobs that woke them were each run by the calling thread alone, with no
+   * job since in which a worker took a chunk (the workers' CPUs were busy: in a VM shared with other
+   * work they may not run for milliseconds), so a wake-up would cost the calling thread and bring no
+   * help. One such job in 16 wakes them anyway, to notice when the CPUs are free again. */
+  wakeIsFutile(): boolean {
     if (this.futileWakes < 3 || !this.asleep) return false;
-    return ++this.skippedWakes % 16 !== 0;
+    return ++this.skippedWakes % 16 !== 0; // counts the job it answers for
   }
 
   /** Chunks run so far by the workers and by the calling thread (how much the workers took on:
@@ -261,8 +261,10 @@ export class WasmThreadPool {
     let mainError: { error: unknown; chunk: number } | null = null;
     this.byCaller += drainChunks(ctl, tag, this.fns, (error, chunk) => { mainError ??= { error, chunk }; });
     this.finish(tag, total);
-    // a wake-up after which no worker took a chunk: their CPUs were busy (see wakeIsFutile)
-    if (woke) this.futileWakes = this.byCaller - callerBefore === total ? this.futileWakes + 1 : 0;
+    // a wake-up after which no worker took a chunk: their CPUs were busy (see wakeIsFutile); any job in
+    // which a worker took one shows them running again
+    if (this.byCaller - callerBefore < total) this.futileWakes = 0;
+    else if (woke) this.futileWakes++;
     if (Atomics.load(ctl, FAILED) === 0) return;
     throw this.failure(mainError, total);
   }
